@@ -1,0 +1,106 @@
+// The one way the actors talk to git: simple-git on a repo, with the environment we mean to give
+// it. simple-git refuses to pass GIT_* and a few other variables (EDITOR, PAGER, SSH_ASKPASS...)
+// unless each is allowed. We pass on the few an operator sets on purpose (how to reach the remote,
+// which CA or config to use) and drop the rest, above all those that would point git at another
+// repository (GIT_DIR, GIT_WORK_TREE) or start a program (GIT_EDITOR, GIT_PAGER).
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** Variables passed to git, with the simple-git safety switch each one needs, if any. */
+const passedGitEnvironment: Record<
+  string,
+  'allowUnsafeSshCommand' | 'allowUnsafeConfigPaths' | null
+> = {
+  GIT_TERMINAL_PROMPT: null,
+  GIT_SSH: 'allowUnsafeSshCommand',
+  GIT_SSH_COMMAND: 'allowUnsafeSshCommand',
+  GIT_CONFIG_GLOBAL: 'allowUnsafeConfigPaths',
+  GIT_CONFIG_NOSYSTEM: null,
+  GIT_SSL_CAINFO: null,
+  GIT_SSL_CAPATH: null,
+  GIT_HTTP_PROXY: null,
+  GIT_AUTHOR_NAME: null,
+  GIT_AUTHOR_EMAIL: null,
+  GIT_COMMITTER_NAME: null,
+  GIT_COMMITTER_EMAIL: null,
+};
+/** Guarded by simple-git without a GIT_ prefix; meaningless to the non-interactive git we run. */
+const droppedVariables = new Set(['EDITOR', 'VISUAL', 'PAGER', 'PREFIX', 'SSH_ASKPASS']);
+
+/** No single git command may block a run forever (a hung remote, a stuck lock). */
+const gitBlockTimeoutMs = 5 * 60_000;
+
+export interface GitDeps {
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+/** The environment git gets: the run's, without what simple-git would refuse or we do not want. */
+export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const upper = key.toUpperCase();
+    if (droppedVariables.has(upper)) continue;
+    if (upper.startsWith('GIT_') && !(upper in passedGitEnvironment && upper === key)) continue;
+    kept[key] = value;
+  }
+  // Nobody is at the terminal at 4 a.m.: a remote asking for a password must fail, not wait.
+  kept.GIT_TERMINAL_PROMPT = '0';
+  return kept;
+}
+
+export function gitAt(path: string, deps: GitDeps): SimpleGit {
+  const env = gitEnvironment(deps.env);
+  const passed = Object.keys(env).filter((key) => key in passedGitEnvironment);
+  const unsafe = Object.fromEntries(
+    passed.flatMap((key) => {
+      const flag = passedGitEnvironment[key];
+      return flag ? [[flag, true]] : [];
+    }),
+  );
+  return simpleGit({
+    baseDir: path,
+    abort: deps.signal,
+    allowEnvironment: passed,
+    unsafe,
+    timeout: { block: gitBlockTimeoutMs },
+  }).env(env);
+}
+
+/** The first line git printed for a failure, without simple-git's wrapping. */
+export function gitMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? 'git failed';
+}
+
+/** A git step failed for one or more repos; the message names each repo and what to do. */
+export class GitStepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitStepError';
+  }
+}
+
+/**
+ * Runs `step` for every repo at once and waits for all of them, so one repo's failure never
+ * leaves another's step half-done; then throws one error naming every repo that failed.
+ */
+export async function forEachRepo<Repo extends { name: string }, Result>(
+  repos: Repo[],
+  step: (repo: Repo) => Promise<Result>,
+): Promise<Result[]> {
+  const settled = await Promise.allSettled(repos.map(step));
+  const failures = settled.flatMap((outcome, index) =>
+    outcome.status === 'rejected'
+      ? [
+          `repo "${repos[index]?.name ?? '?'}": ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
+        ]
+      : [],
+  );
+  if (failures.length > 0) throw new GitStepError(failures.join('; '));
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<Result>).value);
+}

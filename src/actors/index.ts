@@ -1,0 +1,68 @@
+// Wires each actor name the machine invokes to the side effect that does it, for one host's config.
+// The runner hands the result to `upgradeMachine.provide({ actors })`.
+import { fromPromise } from 'xstate';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Failure, PulledRepo, SavedCommit } from '../machine/types.js';
+import type { Log } from '../log.js';
+import { notifyValidationFailure } from './notifyValidationFailure.js';
+import { pullRepos } from './pullRepos.js';
+import { resetRepos } from './resetRepos.js';
+import { runCommand, runCommandsInOrder } from './runCommand.js';
+import { snapshotRepos } from './snapshotRepos.js';
+
+export interface ActorDeps {
+  log: Log;
+  env: NodeJS.ProcessEnv;
+  killGraceMs?: number;
+}
+
+/**
+ * xstate starts an invoked actor before observers see the state that invoked it; waiting one turn
+ * of the event loop lets the log say "state building" before the build prints anything.
+ */
+const afterStateIsLogged = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
+  const withSignal = (signal: AbortSignal) => ({ ...deps, signal });
+  const step = <Output, Input>(
+    run: (args: { input: Input; signal: AbortSignal }) => Promise<Output>,
+  ) =>
+    fromPromise<Output, Input>(async (args) => {
+      await afterStateIsLogged();
+      return run(args);
+    });
+  return {
+    runHooks: step<void, void>(({ signal }) =>
+      runCommandsInOrder(config.preUpdateHooks, withSignal(signal)),
+    ),
+    snapshotRepos: step<SavedCommit[], void>(({ signal }) =>
+      snapshotRepos(config.repos, config.stateDir, {
+        ...withSignal(signal),
+        configFile: config.file,
+      }),
+    ),
+    pullRepos: step<PulledRepo[], { savedCommits: SavedCommit[] }>(({ input, signal }) =>
+      pullRepos(config.repos, input.savedCommits, withSignal(signal)),
+    ),
+    runBuild: step<void, void>(({ signal }) =>
+      config.build ? runCommand(config.build, withSignal(signal)) : Promise.resolve(),
+    ),
+    runChecks: step<void, void>(({ signal }) =>
+      runCommandsInOrder(config.validationChecks, withSignal(signal)),
+    ),
+    notifyValidationFailure: step<void, { failure: Failure | undefined }>(({ input }) =>
+      notifyValidationFailure(input.failure, deps),
+    ),
+    runSwitch: step<void, void>(({ signal }) => runCommand(config.switch, withSignal(signal))),
+    resetRepos: step<void, { savedCommits: SavedCommit[] }>(({ input, signal }) =>
+      resetRepos(config.repos, input.savedCommits, withSignal(signal)),
+    ),
+    // Without a rollbackSwitch, switching again on the restored repos brings the old system back.
+    rollbackSystem: step<void, void>(({ signal }) =>
+      runCommand(
+        config.rollbackSwitch ?? { ...config.switch, name: 'rollback-switch' },
+        withSignal(signal),
+      ),
+    ),
+  };
+}

@@ -1,0 +1,70 @@
+// `pulling`: fetches each repo's remote branch and fast-forwards to it. Never merges, never forces:
+// a remote that diverged (force-pushed, or local commits) is an error that names the repo.
+import type { RepoSpec } from '../config/resolve.js';
+import type { PulledRepo, SavedCommit } from '../machine/types.js';
+import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
+import type { Log } from '../log.js';
+
+export async function pullRepos(
+  repos: RepoSpec[],
+  savedCommits: SavedCommit[],
+  deps: GitDeps & { log: Log },
+): Promise<PulledRepo[]> {
+  return forEachRepo(repos, (repo) => {
+    const saved = savedCommits.find((entry) => entry.repo === repo.name);
+    if (!saved) throw new Error('has no saved commit: the snapshot is missing it');
+    return pullRepo(repo, saved.commit, deps);
+  });
+}
+
+async function pullRepo(
+  repo: RepoSpec,
+  saved: string,
+  deps: GitDeps & { log: Log },
+): Promise<PulledRepo> {
+  const git = gitAt(repo.path, deps);
+  const tracking = `refs/remotes/${repo.remote}/${repo.branch}`;
+  // Two arguments on purpose: simple-git's fetch('name') alone silently drops the remote.
+  await git
+    .fetch(repo.remote, `+refs/heads/${repo.branch}:${tracking}`, {
+      '--no-tags': null,
+      '--quiet': null,
+    })
+    .catch((error: unknown) => {
+      throw new Error(
+        `cannot fetch ${repo.remote}/${repo.branch}: ${gitMessage(error)}: check that the remote is reachable and the branch exists`,
+      );
+    });
+  const upstream = (
+    await git.raw(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`])
+  ).trim();
+  if (!/^[0-9a-f]{40,64}$/.test(upstream)) {
+    throw new Error(
+      `${repo.remote}/${repo.branch} was fetched but cannot be read: check the remote branch`,
+    );
+  }
+  if (upstream === saved) return { repo: repo.name, from: saved, to: saved };
+  // `merge-base --is-ancestor` answers by exit code alone, which simple-git can hide; compare the
+  // merge base itself instead.
+  const base = (await git.raw(['merge-base', saved, upstream])).trim();
+  if (base === upstream) {
+    deps.log.warn(
+      `repo "${repo.name}": local ${repo.branch} is ahead of ${repo.remote}/${repo.branch}; keeping it as it is`,
+    );
+    return { repo: repo.name, from: saved, to: saved };
+  }
+  if (base !== saved) {
+    throw new Error(
+      `${repo.branch} and ${repo.remote}/${repo.branch} have diverged (a force-push, or local commits): nothing was merged; reconcile by hand (\`git -C ${repo.path} log --oneline --left-right ${repo.branch}...${repo.remote}/${repo.branch}\`)`,
+    );
+  }
+  await git.raw(['merge', '--ff-only', '--quiet', upstream]).catch((error: unknown) => {
+    throw new Error(`cannot fast-forward to ${upstream.slice(0, 12)}: ${gitMessage(error)}`);
+  });
+  const head = (await git.raw(['rev-parse', 'HEAD'])).trim();
+  if (head !== upstream) {
+    throw new Error(`fast-forward to ${upstream.slice(0, 12)} left HEAD at ${head.slice(0, 12)}`);
+  }
+  deps.log.info(`repo "${repo.name}": ${saved.slice(0, 12)} -> ${upstream.slice(0, 12)}`);
+  return { repo: repo.name, from: saved, to: upstream };
+}

@@ -1,0 +1,72 @@
+// `snapshotting`: records the commit every repo is on, refusing a repo that is dirty, detached or
+// on another branch, and persists the saved commits before anything moves, so a rollback (or a
+// person, after a crash) always knows where every repo was.
+import { join } from 'node:path';
+import type { RepoSpec } from '../config/resolve.js';
+import type { SavedCommit } from '../machine/types.js';
+import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
+import { writeFileAtomic } from './stateFile.js';
+
+export const savedCommitsFile = 'saved-commits.json';
+
+/** How many dirty files a refusal lists before it says "and N more". */
+const listedFiles = 10;
+
+export async function snapshotRepos(
+  repos: RepoSpec[],
+  stateDir: string,
+  deps: GitDeps & { configFile: string },
+): Promise<SavedCommit[]> {
+  const savedCommits = await forEachRepo(repos, (repo) => snapshotRepo(repo, deps));
+  const record = {
+    savedAt: new Date().toISOString(),
+    config: deps.configFile,
+    repos: savedCommits,
+  };
+  await writeFileAtomic(join(stateDir, savedCommitsFile), `${JSON.stringify(record, null, 2)}\n`);
+  return savedCommits;
+}
+
+export async function snapshotRepo(repo: RepoSpec, deps: GitDeps): Promise<SavedCommit> {
+  const git = gitAt(repo.path, deps);
+  const commit = (
+    await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')
+  ).trim();
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) {
+    throw new Error(
+      `${repo.path} has no commit checked out: commit or check out branch "${repo.branch}"`,
+    );
+  }
+  // `symbolic-ref -q` exits 1 with no output on a detached HEAD, which simple-git reports as
+  // success with empty output: the empty output is the signal.
+  const branch = (
+    await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')
+  ).trim();
+  if (branch === '') {
+    throw new Error(
+      `HEAD is detached at ${commit.slice(0, 12)} in ${repo.path}: run \`git -C ${repo.path} switch ${repo.branch}\``,
+    );
+  }
+  if (branch !== repo.branch) {
+    throw new Error(
+      `${repo.path} is on branch "${branch}", the config says "${repo.branch}": run \`git -C ${repo.path} switch ${repo.branch}\` or set "branch"`,
+    );
+  }
+  const status = await git
+    .raw(['status', '--porcelain=v1', '--untracked-files=normal'])
+    .catch((error: unknown) => {
+      throw new Error(`cannot read the status of ${repo.path}: ${gitMessage(error)}`);
+    });
+  const dirty = status.split('\n').filter((line) => line.trim() !== '');
+  if (dirty.length > 0) {
+    const shown = dirty
+      .slice(0, listedFiles)
+      .map((line) => line.trim())
+      .join(', ');
+    const more = dirty.length > listedFiles ? ` and ${dirty.length - listedFiles} more` : '';
+    throw new Error(
+      `${repo.path} has uncommitted changes (${shown}${more}): commit or stash them; nothing was changed`,
+    );
+  }
+  return { repo: repo.name, branch, commit };
+}

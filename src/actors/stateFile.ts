@@ -1,0 +1,32 @@
+// Writes a file in the state dir so that a crash leaves either the old or the new content, never a
+// torn one: write a temp file, fsync it, rename it over the target, fsync the folder.
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export async function ensureStateDir(stateDir: string): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+}
+
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  await ensureStateDir(dirname(file));
+  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  const folder = await open(dirname(file), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}

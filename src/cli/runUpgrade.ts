@@ -1,0 +1,108 @@
+// Runs one upgrade: the machine with the real actors, a log line per state, and a report the CLI
+// turns into the summary and exit code. Takes its environment as arguments, so tests drive it
+// in-process exactly as the CLI does.
+import { createActor, type SnapshotFrom } from 'xstate';
+import { createUpgradeActors } from '../actors/index.js';
+import { gitAt } from '../actors/git.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { ExitCode } from '../errors.js';
+import type { Log } from '../log.js';
+import type { UpgradeOutput, UpgradeResult } from '../machine/types.js';
+import { upgradeMachine } from '../machine/upgradeMachine.js';
+
+export interface RunOptions {
+  config: ResolvedConfig;
+  log: Log;
+  env: NodeJS.ProcessEnv;
+  /** Build and switch even when no repo has a new commit. */
+  force?: boolean;
+  killGraceMs?: number;
+}
+
+export interface StateVisit {
+  state: string;
+  ms: number;
+}
+
+export interface RunReport {
+  output: UpgradeOutput;
+  states: StateVisit[];
+  /** Each repo's commit once the run ended. */
+  finalCommits: { repo: string; commit: string }[];
+  exitCode: number;
+}
+
+const exitCodes: Record<UpgradeResult, number> = {
+  upgraded: ExitCode.done,
+  'nothing-new': ExitCode.done,
+  aborted: ExitCode.aborted,
+  'rolled-back': ExitCode.rolledBack,
+  'rollback-failed': ExitCode.rollbackFailed,
+};
+
+export async function runUpgrade(options: RunOptions): Promise<RunReport> {
+  const { config, log } = options;
+  const machine = upgradeMachine.provide({
+    actors: createUpgradeActors(config, {
+      log,
+      env: options.env,
+      ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
+    }),
+  });
+  const actor = createActor(machine, {
+    input: {
+      policy: {
+        mode: config.mode,
+        buildBeforeSwitch: config.buildBeforeSwitch,
+        onValidationFailure: config.onValidationFailure,
+        force: options.force ?? false,
+      },
+    },
+  });
+
+  const states: StateVisit[] = [];
+  let current: { state: string; since: number } | undefined;
+  const enter = (state: string) => {
+    const now = performance.now();
+    const previous = current ? { name: current.state, ms: now - current.since } : undefined;
+    if (current && previous) states.push({ state: current.state, ms: previous.ms });
+    log.state(state, previous);
+    current = { state, since: now };
+  };
+
+  const output = await new Promise<UpgradeOutput>((resolve, reject) => {
+    actor.subscribe({
+      next: (snapshot) => {
+        const state = statePath(snapshot);
+        if (state !== current?.state) enter(state);
+        if (snapshot.status === 'done') resolve(snapshot.output);
+      },
+      error: reject,
+    });
+    actor.start();
+  });
+  if (current) states.push({ state: current.state, ms: performance.now() - current.since });
+
+  const finalCommits = await Promise.all(
+    config.repos.map(async (repo) => ({
+      repo: repo.name,
+      commit: (
+        await gitAt(repo.path, { env: options.env, signal: new AbortController().signal })
+          .raw(['rev-parse', 'HEAD'])
+          .catch(() => '')
+      ).trim(),
+    })),
+  );
+  return { output, states, finalCommits, exitCode: exitCodes[output.result] };
+}
+
+/** "building", or "rollingBack.resettingRepos" inside a compound state. */
+export function statePath(snapshot: SnapshotFrom<typeof upgradeMachine>): string {
+  const walk = (value: unknown): string =>
+    typeof value === 'string'
+      ? value
+      : Object.entries(value as Record<string, unknown>)
+          .map(([key, child]) => `${key}.${walk(child)}`)
+          .join(',');
+  return walk(snapshot.value);
+}

@@ -1,0 +1,167 @@
+// Finds, reads and parses a config file, then validates and resolves it. Every problem becomes
+// one line "<file>: <where>: <what>", collected in a ConfigError (exit 78).
+import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { ConfigError, describeError } from '../errors.js';
+import { checkRepos } from './checkRepos.js';
+import { resolveConfig, type ResolvedConfig } from './resolve.js';
+import { validateConfig } from './validate.js';
+
+const moduleName = 'xs-upgrade';
+
+/** Where cosmiconfig looks when no --config is given (DESIGN.md, "The config DSL"). */
+export const searchPlaces = [
+  'package.json',
+  '.xs-upgraderc',
+  '.xs-upgraderc.json',
+  '.xs-upgraderc.yaml',
+  '.xs-upgraderc.yml',
+  'xs-upgrade.config.json',
+  'xs-upgrade.config.yaml',
+  'xs-upgrade.config.yml',
+  'xs-upgrade.config.js',
+  'xs-upgrade.config.mjs',
+];
+
+class ParseProblem extends Error {}
+
+const loadJson: Loader = (_file, content) => {
+  try {
+    return JSON.parse(content) as unknown;
+  } catch (error) {
+    const message = describeError(error);
+    const { line, column } = lineAndColumn(content, jsonErrorOffset(content, message));
+    throw new ParseProblem(
+      `line ${line}, column ${column}: invalid JSON: ${shortJsonMessage(message)}`,
+    );
+  }
+};
+
+const loadYaml: Loader = (_file, content) => {
+  const document = parseDocument(content, { prettyErrors: false, uniqueKeys: true });
+  const [first] = document.errors;
+  if (first) {
+    const at = first.linePos?.[0];
+    const where = at ? `line ${at.line}, column ${at.col}: ` : '';
+    throw new ParseProblem(`${where}invalid YAML: ${first.message.split('\n')[0] ?? ''}`);
+  }
+  return document.toJS({ maxAliasCount: 100 }) as unknown;
+};
+
+const loaders = {
+  ...defaultLoaders,
+  '.json': loadJson,
+  '.yaml': loadYaml,
+  '.yml': loadYaml,
+  // .xs-upgraderc with no extension: YAML, which also reads JSON.
+  noExt: loadYaml,
+};
+
+export interface LoadedDocument {
+  file: string;
+  document: unknown;
+}
+
+/** Reads the config: the given file, or the first of `searchPlaces` found in `cwd`. */
+export async function readConfigDocument(
+  configFile: string | undefined,
+  cwd: string,
+): Promise<LoadedDocument> {
+  const explorer = cosmiconfig(moduleName, {
+    searchPlaces,
+    loaders,
+    searchStrategy: 'none',
+    cache: false,
+  });
+  if (configFile === undefined) {
+    const found = await explorer.search(cwd).catch((error: unknown) => {
+      throw asConfigError(error, cwd);
+    });
+    if (!found) {
+      throw new ConfigError([
+        `${cwd}: no config found (looked for ${searchPlaces.join(', ')}): pass --config FILE`,
+      ]);
+    }
+    return { file: found.filepath, document: found.isEmpty ? undefined : found.config };
+  }
+  const file = resolve(cwd, configFile);
+  const loaded = await explorer.load(file).catch((error: unknown) => {
+    throw asConfigError(error, file);
+  });
+  return { file, document: loaded?.isEmpty ? undefined : loaded?.config };
+}
+
+function asConfigError(error: unknown, file: string): ConfigError {
+  if (error instanceof ConfigError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new ConfigError([`${file}: no such file: check the --config path`]);
+  if (code === 'EACCES')
+    return new ConfigError([`${file}: permission denied: make it readable by this user`]);
+  if (code === 'EISDIR')
+    return new ConfigError([`${file}: is a folder: pass the config file itself`]);
+  const where = (error as { filepath?: string }).filepath ?? file;
+  // cosmiconfig prefixes its own "JSON Error in <file>:" line; our loaders' messages are enough.
+  const lines = describeError(error).split('\n');
+  const text = error instanceof ParseProblem ? lines[0] : lines.at(-1);
+  return new ConfigError([`${where}: ${text ?? 'cannot be read'}`]);
+}
+
+/** Loads, validates, checks the repos on disk and resolves a config; throws ConfigError. */
+export async function loadConfig(
+  configFile: string | undefined,
+  cwd: string,
+): Promise<ResolvedConfig> {
+  const { file, document } = await readConfigDocument(configFile, cwd);
+  if (document === undefined) {
+    throw new ConfigError([`${file}: the file is empty: see configs/minimal.json for a start`]);
+  }
+  const { config, errors } = validateConfig(document);
+  if (!config) throw new ConfigError(errors.map((line) => `${file}: ${line}`));
+  const resolved = resolveConfig(config, file, dirname(file));
+  const repoProblems = await checkRepos(resolved.repos);
+  if (repoProblems.length > 0)
+    throw new ConfigError(repoProblems.map((line) => `${file}: ${line}`));
+  return resolved;
+}
+
+function shortJsonMessage(message: string): string {
+  // V8 quotes the whole document in some messages; keep only what went wrong.
+  return message
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '');
+}
+
+/** V8 names a position for some JSON errors only; find the offset of the first bad character. */
+function jsonErrorOffset(text: string, message: string): number {
+  const named = /at position (\d+)/.exec(message);
+  if (named) return Number(named[1]);
+  if (/Unexpected end/.test(message)) return text.length;
+  // The smallest prefix that fails before its own end ends at the bad character.
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (failsBeforeEnd(text.slice(0, middle + 1))) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+function failsBeforeEnd(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return false;
+  } catch (error) {
+    const message = describeError(error);
+    const named = /at position (\d+)/.exec(message);
+    if (named) return Number(named[1]) < prefix.length;
+    return !/Unexpected end/.test(message);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}

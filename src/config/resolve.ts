@@ -1,0 +1,85 @@
+// Turns a valid config into what the runner uses: absolute paths, commands in one shape,
+// durations in milliseconds. Pure: relative paths are resolved against the config's folder.
+import { resolve } from 'node:path';
+import { parseDuration } from './duration.js';
+import type { Command } from './schema.generated.js';
+import type { ValidConfig } from './validate.js';
+
+export interface CommandSpec {
+  /** Prefix of the command's output lines in the log. */
+  name: string;
+  /** A shell line (run by /bin/sh -c) or an argv (run without a shell). */
+  run: { shell: string } | { argv: string[] };
+  timeoutMs?: number;
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface RepoSpec {
+  name: string;
+  path: string;
+  remote: string;
+  branch: string;
+}
+
+export interface ResolvedConfig {
+  /** The file the config came from, for messages. */
+  file: string;
+  mode: 'local' | 'remote';
+  schedule: string;
+  stateDir: string;
+  repos: RepoSpec[];
+  preUpdateHooks: CommandSpec[];
+  buildBeforeSwitch: boolean;
+  build?: CommandSpec;
+  validationChecks: CommandSpec[];
+  onValidationFailure: 'rollback' | 'notify' | 'ignore';
+  switch: CommandSpec;
+  rollbackSwitch?: CommandSpec;
+}
+
+export function resolveConfig(
+  config: ValidConfig,
+  file: string,
+  configDir: string,
+): ResolvedConfig {
+  const command = (value: Command, defaultName: string) => toSpec(value, defaultName, configDir);
+  const numbered = (list: Command[], label: string) =>
+    list.map((value, index) => command(value, list.length === 1 ? label : `${label} ${index + 1}`));
+  return {
+    file,
+    mode: config.mode,
+    schedule: config.schedule,
+    stateDir: resolve(configDir, config.stateDir),
+    repos: config.repos.map((repo) => ({ ...repo, path: resolve(configDir, repo.path) })),
+    preUpdateHooks: numbered(config.preUpdateHooks, 'hook'),
+    buildBeforeSwitch: config.buildBeforeSwitch,
+    ...(config.build === undefined ? {} : { build: command(config.build, 'build') }),
+    validationChecks: numbered(config.validationChecks, 'check'),
+    onValidationFailure: config.onValidationFailure,
+    switch: command(config.switch, 'switch'),
+    ...(config.rollbackSwitch === undefined
+      ? {}
+      : { rollbackSwitch: command(config.rollbackSwitch, 'rollback-switch') }),
+  };
+}
+
+function toSpec(value: Command, defaultName: string, configDir: string): CommandSpec {
+  const object = typeof value === 'string' || Array.isArray(value) ? { run: value } : value;
+  const run = typeof object.run === 'string' ? { shell: object.run } : { argv: [...object.run] };
+  return {
+    name: object.name ?? defaultName,
+    run,
+    ...(object.timeout === undefined ? {} : { timeoutMs: parseDuration(object.timeout) }),
+    env: object.env ?? {},
+    cwd: resolve(configDir, object.cwd ?? '.'),
+  };
+}
+
+/** The command as a user would type it, for logs and --dry-run. */
+export function commandText(spec: CommandSpec): string {
+  if ('shell' in spec.run) return spec.run.shell;
+  return spec.run.argv
+    .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
+}

@@ -1,0 +1,110 @@
+/* Generated from schemas/xs-upgrade.schema.json by `npm run gen:types`. Do not edit. */
+
+/**
+ * One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.
+ */
+export type XsUpgradeConfig = {
+  /**
+   * Path or URL of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks.
+   */
+  mode?: 'local' | 'remote';
+  /**
+   * When the systemd timer starts a run (systemd OnCalendar syntax).
+   */
+  schedule?: string;
+  /**
+   * Where saved commits and run state are kept. A relative path is resolved against the config file's folder.
+   */
+  stateDir?: string;
+  /**
+   * The git repos that hold this host's configuration, pulled in order.
+   *
+   * @minItems 1
+   */
+  repos?: [Repo, ...Repo[]];
+  /**
+   * Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.
+   */
+  preUpdateHooks?: Command[];
+  /**
+   * Run `build` after pulling and before validating and switching.
+   */
+  buildBeforeSwitch?: boolean;
+  /**
+   * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+   */
+  build?: string | Argv | CommandObject;
+  /**
+   * Commands run before the switch; each must exit 0.
+   */
+  validationChecks?: Command[];
+  /**
+   * What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway).
+   */
+  onValidationFailure?: 'rollback' | 'notify' | 'ignore';
+  /**
+   * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+   */
+  switch: string | Argv | CommandObject;
+  /**
+   * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+   */
+  rollbackSwitch?: string | Argv | CommandObject;
+};
+/**
+ * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+ */
+export type Command = string | Argv | CommandObject;
+/**
+ * Program and arguments, run without a shell.
+ *
+ * @minItems 1
+ */
+export type Argv = [string, ...string[]];
+
+export interface Repo {
+  /**
+   * Short name used in logs and saved state; unique per host.
+   */
+  name: string;
+  /**
+   * The repo's work tree. A relative path is resolved against the config file's folder.
+   */
+  path: string;
+  /**
+   * The git remote to fetch from.
+   */
+  remote?: string;
+  /**
+   * The branch that is checked out and fast-forwarded to remote/branch.
+   */
+  branch?: string;
+}
+export interface CommandObject {
+  /**
+   * Shown in logs as the output prefix.
+   */
+  name?: string;
+  /**
+   * A string (run by /bin/sh -c) or an argv array (run without a shell).
+   */
+  run: string | Argv;
+  /**
+   * Stop the command after this long (SIGTERM, then SIGKILL 10s later).
+   */
+  timeout?: string;
+  /**
+   * Extra environment variables.
+   */
+  env?: {
+    [k: string]: string;
+  };
+  /**
+   * Working directory; relative to the config file's folder.
+   */
+  cwd?: string;
+}

@@ -1,0 +1,154 @@
+// Pure validation of a parsed config document: schema first, then the checks a schema cannot
+// express. No file system access here (see checkRepos.ts), so it is cheap to test and fuzz.
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { readPackageJson } from '../packageFiles.js';
+import type { XsUpgradeConfig } from './schema.generated.js';
+
+const schema = readPackageJson('schemas/xs-upgrade.schema.json') as object;
+
+/** A config after validation: every default filled in. */
+export type ValidConfig = Omit<XsUpgradeConfig, 'repos' | 'preUpdateHooks' | 'validationChecks'> &
+  Required<
+    Pick<
+      XsUpgradeConfig,
+      'mode' | 'schedule' | 'stateDir' | 'buildBeforeSwitch' | 'onValidationFailure'
+    >
+  > & {
+    repos: Required<NonNullable<XsUpgradeConfig['repos']>[number]>[];
+    preUpdateHooks: NonNullable<XsUpgradeConfig['preUpdateHooks']>;
+    validationChecks: NonNullable<XsUpgradeConfig['validationChecks']>;
+  };
+
+export interface ValidationResult {
+  config?: ValidConfig;
+  /** One line per problem: "<JSON pointer>: <what was expected>". */
+  errors: string[];
+}
+
+let compiled: ReturnType<Ajv2020['compile']> | undefined;
+function schemaValidator() {
+  // Compiled on first use, so commands that never read a config (--version) do not pay for it.
+  compiled ??= new Ajv2020({
+    allErrors: true,
+    useDefaults: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+  }).compile(schema);
+  return compiled;
+}
+
+export function validateConfig(document: unknown): ValidationResult {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    return { errors: [`/: must be an object of options (got ${jsonType(document)})`] };
+  }
+  // useDefaults writes into the document: work on a copy so the caller's value is left as it was.
+  const candidate = structuredClone(document) as Record<string, unknown>;
+  const validate = schemaValidator();
+  if (!validate(candidate)) {
+    return { errors: dedupe(describeSchemaErrors(validate.errors ?? [])) };
+  }
+  const config = candidate as ValidConfig;
+  config.repos ??= [];
+  config.preUpdateHooks ??= [];
+  config.validationChecks ??= [];
+  const errors = [...duplicateRepoProblems(config)];
+  return errors.length > 0 ? { errors } : { config, errors };
+}
+
+function duplicateRepoProblems(config: ValidConfig): string[] {
+  const problems: string[] = [];
+  const firstIndex = new Map<string, number>();
+  config.repos.forEach((repo, index) => {
+    const earlier = firstIndex.get(repo.name);
+    if (earlier === undefined) firstIndex.set(repo.name, index);
+    else
+      problems.push(
+        `/repos/${index}/name: repo name "${repo.name}" is already used by /repos/${earlier}: give each repo its own name`,
+      );
+  });
+  return problems;
+}
+
+/**
+ * Ajv reports every branch of an anyOf; a user wants the one branch their value was aiming at.
+ * So for each anyOf we keep the errors of the branch whose JSON type matches the value, or, when
+ * none does, one line saying which types are allowed.
+ */
+function describeSchemaErrors(errors: ErrorObject[]): string[] {
+  let remaining = errors.filter((e) => e.keyword !== 'if');
+  for (const anyOf of errors.filter((e) => e.keyword === 'anyOf')) {
+    const branches = (anyOf.schema as { type?: string; $ref?: string }[]).map(branchType);
+    const chosen = branches.indexOf(jsonType(anyOf.data));
+    const prefix = `${anyOf.schemaPath}/`;
+    remaining = remaining.filter((e) => {
+      if (e === anyOf) return chosen < 0;
+      if (!e.schemaPath.startsWith(prefix)) return true;
+      return chosen >= 0 && e.schemaPath.startsWith(`${prefix}${chosen}/`);
+    });
+    if (chosen < 0) anyOf.message = `must be ${listOf(branches.map(article))}`;
+  }
+  return remaining.map(describeSchemaError);
+}
+
+function branchType(branch: { type?: string; $ref?: string }): string {
+  if (branch.type) return branch.type;
+  const defs = (schema as { $defs: Record<string, { type?: string }> }).$defs;
+  const name = branch.$ref?.replace('#/$defs/', '') ?? '';
+  return defs[name]?.type ?? 'unknown';
+}
+
+function describeSchemaError(error: ErrorObject): string {
+  const where = error.instancePath || '/';
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${where}: unknown option "${String(params.additionalProperty)}" (allowed: ${Object.keys(
+        (error.parentSchema as { properties?: object }).properties ?? {},
+      ).join(', ')})`;
+    case 'required':
+      return `${where}: missing required option "${String(params.missingProperty)}"`;
+    case 'enum':
+      return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(error.data)})`;
+    case 'not':
+      return `${where}: ${(error.parentSchema as { description?: string }).description ?? 'not allowed here'}`;
+    case 'type':
+      return `${where}: must be ${article(String(params.type))} (got ${jsonType(error.data)})`;
+    case 'pattern':
+      return `${where}: ${JSON.stringify(error.data)} is not valid: ${patternHint(error)}`;
+    default:
+      return `${where}: ${error.message ?? 'is not valid'}`;
+  }
+}
+
+function patternHint(error: ErrorObject): string {
+  const description = (error.parentSchema as { description?: string }).description;
+  return description ?? `must match ${String((error.params as { pattern: string }).pattern)}`;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    array: 'an array',
+    object: 'an object',
+    boolean: 'true or false',
+    integer: 'a whole number',
+    number: 'a number',
+  };
+  return names[type] ?? type;
+}
+
+function listOf(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}

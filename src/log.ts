@@ -1,0 +1,51 @@
+// The run's log: one line per state entered (time, and how long the previous state took), step
+// output prefixed by the step's name. Under systemd (JOURNAL_STREAM set) lines carry `<N>` syslog
+// priorities instead of timestamps and colour; colour only on a TTY and never with NO_COLOR.
+import { formatDuration } from './config/duration.js';
+
+export interface Log {
+  /** A state was entered; `previous` says which one it left and how long that took. */
+  state(name: string, previous?: { name: string; ms: number }): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** One line a step's command printed. */
+  output(step: string, line: string): void;
+}
+
+export interface LogOptions {
+  write: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  now?: () => Date;
+}
+
+// syslog priorities, as sd-daemon(3) reads them from the start of a line.
+const priority = { error: 3, warn: 4, info: 6 } as const;
+const colours = { state: 36, warn: 33, error: 31, dim: 2 } as const;
+
+export function createLog({ write, env, isTTY, now = () => new Date() }: LogOptions): Log {
+  const journal = Boolean(env.JOURNAL_STREAM);
+  const colour = isTTY && !journal && env.NO_COLOR === undefined;
+  const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const line = (level: keyof typeof priority, text: string) => {
+    if (journal) write(`<${priority[level]}>${text}\n`);
+    else write(`${paint(colours.dim, now().toISOString().slice(11, 23))} ${text}\n`);
+  };
+  return {
+    state(name, previous) {
+      const after = previous ? ` (${previous.name} took ${formatDuration(previous.ms)})` : '';
+      line('info', `${paint(colours.state, `state ${name}`)}${after}`);
+    },
+    info: (message) => line('info', message),
+    warn: (message) => line('warn', paint(colours.warn, `warning: ${message}`)),
+    error: (message) => line('error', paint(colours.error, `error: ${message}`)),
+    output: (step, text) => line('info', `[${step}] ${stripControl(text)}`),
+  };
+}
+
+/** Output from a command is data: keep escape sequences from rewriting the operator's terminal. */
+function stripControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}

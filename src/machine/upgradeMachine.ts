@@ -1,0 +1,253 @@
+// The upgrade as a state machine (DESIGN.md, "The flow"). Pure: guards read only context built
+// from the validated config; every side effect is an actor named here and supplied by the runner
+// with `upgradeMachine.provide({ actors })`. Nothing in this folder imports from src/actors.
+import { assign, fromPromise, setup } from 'xstate';
+import type {
+  Failure,
+  PulledRepo,
+  SavedCommit,
+  UpgradeOutput,
+  UpgradePolicy,
+  UpgradeResult,
+} from './types.js';
+
+export interface UpgradeContext {
+  policy: UpgradePolicy;
+  savedCommits: SavedCommit[];
+  pulled: PulledRepo[];
+  /** Set on entering `switching`: from then on a rollback must also revert the system. */
+  switchStarted: boolean;
+  result?: UpgradeResult;
+  failure?: Failure;
+  validationFailure?: Failure;
+  rollbackFailure?: Failure;
+}
+
+export interface UpgradeInput {
+  policy: UpgradePolicy;
+}
+
+/** Stands in for an actor the runner did not provide: failing loudly beats doing nothing. */
+function required<Output, Input = void>(name: string) {
+  return fromPromise<Output, Input>(() =>
+    Promise.reject(new Error(`actor "${name}" was not provided`)),
+  );
+}
+
+/** Makes an actor's error into failure data; keeps the output tail a command error carries. */
+export function toFailure(state: string, error: unknown): Failure {
+  const message = error instanceof Error ? error.message : String(error);
+  const tail = (error as { outputTail?: unknown } | undefined)?.outputTail;
+  return Array.isArray(tail) && tail.length > 0
+    ? { state, message, outputTail: tail.map(String) }
+    : { state, message };
+}
+
+/** The error an actor's error event carries. */
+const errorOf = (event: unknown) => (event as { error?: unknown }).error;
+
+export const upgradeMachine = setup({
+  types: {
+    context: {} as UpgradeContext,
+    input: {} as UpgradeInput,
+    output: {} as UpgradeOutput,
+  },
+  actors: {
+    runHooks: required<void>('runHooks'),
+    snapshotRepos: required<SavedCommit[]>('snapshotRepos'),
+    pullRepos: required<PulledRepo[], { savedCommits: SavedCommit[] }>('pullRepos'),
+    runBuild: required<void>('runBuild'),
+    runChecks: required<void>('runChecks'),
+    notifyValidationFailure: required<void, { failure: Failure | undefined }>(
+      'notifyValidationFailure',
+    ),
+    runSwitch: required<void>('runSwitch'),
+    resetRepos: required<void, { savedCommits: SavedCommit[] }>('resetRepos'),
+    rollbackSystem: required<void>('rollbackSystem'),
+  },
+  actions: {
+    // Named actions with the state as a parameter, so the graph (and Stately Studio) shows them.
+    recordFailure: assign({
+      failure: ({ event }, params: { state: string }) => toFailure(params.state, errorOf(event)),
+    }),
+    recordValidationFailure: assign({
+      validationFailure: ({ event }) => toFailure('validating', errorOf(event)),
+    }),
+    recordRollbackFailure: assign({
+      rollbackFailure: ({ event }) => toFailure('rollingBack', errorOf(event)),
+    }),
+  },
+  guards: {
+    // Reads the pull's output from the event: guards run before the transition's assign.
+    nothingNew: ({ context, event }) =>
+      context.policy.mode === 'local' &&
+      !context.policy.force &&
+      ((event as { output?: PulledRepo[] }).output ?? []).every((repo) => repo.from === repo.to),
+    buildBeforeSwitch: ({ context }) => context.policy.buildBeforeSwitch,
+    validationFailureRollsBack: ({ context }) => context.policy.onValidationFailure === 'rollback',
+    validationFailureNotifies: ({ context }) => context.policy.onValidationFailure === 'notify',
+    switchStarted: ({ context }) => context.switchStarted,
+  },
+}).createMachine({
+  id: 'upgrade',
+  context: ({ input }) => ({
+    policy: input.policy,
+    savedCommits: [],
+    pulled: [],
+    switchStarted: false,
+  }),
+  initial: 'hooksRunning',
+  states: {
+    hooksRunning: {
+      invoke: {
+        id: 'runHooks',
+        src: 'runHooks',
+        onDone: { target: 'snapshotting' },
+        onError: {
+          target: 'aborted',
+          actions: { type: 'recordFailure', params: { state: 'hooksRunning' } },
+        },
+      },
+    },
+    snapshotting: {
+      invoke: {
+        id: 'snapshotRepos',
+        src: 'snapshotRepos',
+        onDone: {
+          target: 'pulling',
+          actions: assign({ savedCommits: ({ event }) => event.output }),
+        },
+        onError: {
+          target: 'aborted',
+          actions: { type: 'recordFailure', params: { state: 'snapshotting' } },
+        },
+      },
+    },
+    pulling: {
+      invoke: {
+        id: 'pullRepos',
+        src: 'pullRepos',
+        input: ({ context }) => ({ savedCommits: context.savedCommits }),
+        onDone: [
+          {
+            guard: 'nothingNew',
+            target: 'done',
+            actions: assign({ pulled: ({ event }) => event.output, result: 'nothing-new' }),
+          },
+          {
+            guard: 'buildBeforeSwitch',
+            target: 'building',
+            actions: assign({ pulled: ({ event }) => event.output }),
+          },
+          { target: 'validating', actions: assign({ pulled: ({ event }) => event.output }) },
+        ],
+        // Some repos may have moved before the failure: roll all of them back.
+        onError: {
+          target: 'rollingBack',
+          actions: { type: 'recordFailure', params: { state: 'pulling' } },
+        },
+      },
+    },
+    building: {
+      invoke: {
+        id: 'runBuild',
+        src: 'runBuild',
+        onDone: { target: 'validating' },
+        onError: {
+          target: 'rollingBack',
+          actions: { type: 'recordFailure', params: { state: 'building' } },
+        },
+      },
+    },
+    validating: {
+      invoke: {
+        id: 'runChecks',
+        src: 'runChecks',
+        onDone: { target: 'switching' },
+        onError: [
+          {
+            guard: 'validationFailureRollsBack',
+            target: 'rollingBack',
+            actions: { type: 'recordFailure', params: { state: 'validating' } },
+          },
+          {
+            guard: 'validationFailureNotifies',
+            target: 'notifying',
+            actions: 'recordValidationFailure',
+          },
+          {
+            target: 'switching',
+            actions: 'recordValidationFailure',
+          },
+        ],
+      },
+    },
+    notifying: {
+      invoke: {
+        id: 'notifyValidationFailure',
+        src: 'notifyValidationFailure',
+        input: ({ context }) => ({ failure: context.validationFailure }),
+        // A notification never changes the run: sent or not, the switch goes ahead.
+        onDone: { target: 'switching' },
+        onError: { target: 'switching' },
+      },
+    },
+    switching: {
+      entry: assign({ switchStarted: true }),
+      invoke: {
+        id: 'runSwitch',
+        src: 'runSwitch',
+        onDone: { target: 'done', actions: assign({ result: 'upgraded' }) },
+        onError: {
+          target: 'rollingBack',
+          actions: { type: 'recordFailure', params: { state: 'switching' } },
+        },
+      },
+    },
+    rollingBack: {
+      initial: 'resettingRepos',
+      states: {
+        resettingRepos: {
+          invoke: {
+            id: 'resetRepos',
+            src: 'resetRepos',
+            input: ({ context }) => ({ savedCommits: context.savedCommits }),
+            onDone: [
+              { guard: 'switchStarted', target: 'revertingSystem' },
+              { target: '#upgrade.rolledBack' },
+            ],
+            onError: {
+              target: '#upgrade.rollbackFailed',
+              actions: 'recordRollbackFailure',
+            },
+          },
+        },
+        revertingSystem: {
+          invoke: {
+            id: 'rollbackSystem',
+            src: 'rollbackSystem',
+            onDone: { target: '#upgrade.rolledBack' },
+            onError: {
+              target: '#upgrade.rollbackFailed',
+              actions: 'recordRollbackFailure',
+            },
+          },
+        },
+      },
+    },
+    done: { type: 'final' },
+    aborted: { type: 'final', entry: assign({ result: 'aborted' }) },
+    rolledBack: { type: 'final', entry: assign({ result: 'rolled-back' }) },
+    rollbackFailed: { type: 'final', entry: assign({ result: 'rollback-failed' }) },
+  },
+  output: ({ context }) => ({
+    result: context.result ?? 'aborted',
+    savedCommits: context.savedCommits,
+    pulled: context.pulled,
+    ...(context.failure ? { failure: context.failure } : {}),
+    ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
+    ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),
+  }),
+});
+
+export type UpgradeMachine = typeof upgradeMachine;
