@@ -46,6 +46,5 @@ export function createLog({ write, env, isTTY, now = () => new Date() }: LogOpti
 
 /** Output from a command is data: keep escape sequences from rewriting the operator's terminal. */
 function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 }

@@ -68,8 +68,10 @@ export async function main(io: CliIo): Promise<number> {
       const report = await runUpgrade({ config, log, env: io.env, force: options.force ?? false });
       const summary = formatSummary(report, config);
       const failed = report.exitCode !== ExitCode.done;
-      for (const line of summary)
-        (failed && line.startsWith('result:') ? log.error : log.info)(line);
+      for (const line of summary) {
+        if (failed && line.startsWith('result:')) log.error(line);
+        else log.info(line);
+      }
       exitCode = report.exitCode;
     });
 

@@ -39,12 +39,13 @@ const loadJson: Loader = (_file, content) => {
 };
 
 const loadYaml: Loader = (_file, content) => {
-  const document = parseDocument(content, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(content, { prettyErrors: true, uniqueKeys: true });
   const [first] = document.errors;
   if (first) {
     const at = first.linePos?.[0];
     const where = at ? `line ${at.line}, column ${at.col}: ` : '';
-    throw new ParseProblem(`${where}invalid YAML: ${first.message.split('\n')[0] ?? ''}`);
+    const what = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ParseProblem(`${where}invalid YAML: ${what}`);
   }
   return document.toJS({ maxAliasCount: 100 }) as unknown;
 };
@@ -127,9 +128,8 @@ export async function loadConfig(
 
 function shortJsonMessage(message: string): string {
   // V8 quotes the whole document in some messages; keep only what went wrong.
-  return message
-    .replace(/, ".*" is not valid JSON$/s, '')
-    .replace(/ in JSON at position \d+.*$/s, '');
+  const what = message.split(/, (?:\.\.\.)?"/)[0] ?? message;
+  return what.replace(/ in JSON at position \d+.*$/s, '');
 }
 
 /** V8 names a position for some JSON errors only; find the offset of the first bad character. */

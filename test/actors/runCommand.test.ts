@@ -1,0 +1,138 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandFailedError, outputTailLines, runCommand } from '../../src/actors/runCommand.js';
+import type { CommandSpec } from '../../src/config/resolve.js';
+import { memoryLog } from '../support/memoryLog.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'xs-upgrade-cmd-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const spec = (run: CommandSpec['run'], extra: Partial<CommandSpec> = {}): CommandSpec => ({
+  name: 'step',
+  run,
+  env: {},
+  cwd: dir,
+  ...extra,
+});
+
+/** Running, as opposed to gone or a zombie waiting for its reaper (PID 1 here may be slow). */
+async function alive(pid: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (stat === '' || state === 'Z' || state === 'X') return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+async function failure(promise: Promise<void>): Promise<CommandFailedError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(CommandFailedError);
+  return error as CommandFailedError;
+}
+
+describe('runCommand', () => {
+  const deps = (log = memoryLog(), signal = new AbortController().signal) => ({
+    log,
+    env: process.env,
+    signal,
+    killGraceMs: 300,
+  });
+
+  it('streams stdout and stderr line by line under the step name', async () => {
+    const log = memoryLog();
+    await runCommand(spec({ shell: 'echo one; echo two >&2; echo three' }), deps(log));
+    expect(log.output_.map(([, line]) => line).sort()).toEqual(['one', 'three', 'two']);
+    expect(log.output_.every(([step]) => step === 'step')).toBe(true);
+  });
+
+  it('runs an argv without a shell', async () => {
+    const log = memoryLog();
+    await runCommand(spec({ argv: ['printf', '%s\\n', '$HOME; echo no'] }), deps(log));
+    expect(log.output_).toEqual([['step', '$HOME; echo no']]);
+  });
+
+  it('passes env and cwd', async () => {
+    const log = memoryLog();
+    await runCommand(
+      spec({ shell: 'echo "$GREETING from $(pwd)"' }, { env: { GREETING: 'hello' } }),
+      deps(log),
+    );
+    expect(log.output_).toEqual([['step', `hello from ${dir}`]]);
+  });
+
+  it('fails with the exit code and keeps only the last lines of output', async () => {
+    const error = await failure(
+      runCommand(spec({ shell: 'for i in $(seq 1 120); do echo "line $i"; done; exit 3' }), deps()),
+    );
+    expect(error.message).toBe(
+      'step failed with exit code 3: for i in $(seq 1 120); do echo "line $i"; done; exit 3',
+    );
+    expect(error.details.exitCode).toBe(3);
+    expect(error.outputTail).toHaveLength(outputTailLines);
+    expect(error.outputTail.at(-1)).toBe('line 120');
+  });
+
+  it('says when the program does not exist', async () => {
+    const error = await failure(runCommand(spec({ argv: ['/nonexistent/xs-build'] }), deps()));
+    expect(error.message).toMatch(
+      /could not start \/nonexistent\/xs-build \(not found\): check the command/,
+    );
+  });
+
+  it('stops a command that runs past its timeout, children included', async () => {
+    const log = memoryLog();
+    const error = await failure(
+      runCommand(
+        spec({ shell: 'sleep 30 & echo "child $!"; wait' }, { timeoutMs: 200 }),
+        deps(log),
+      ),
+    );
+    expect(error.details.timedOut).toBe(true);
+    expect(error.message).toMatch(/^step timed out after 200ms and was stopped/);
+    const child = Number(/child (\d+)/.exec(log.lines.join('\n'))?.[1]);
+    expect(child).toBeGreaterThan(0);
+    expect(await alive(child)).toBe(false);
+  });
+
+  it('kills with SIGKILL a command that ignores SIGTERM', async () => {
+    const error = await failure(
+      runCommand(
+        spec({ shell: 'trap "" TERM; while true; do sleep 0.05; done' }, { timeoutMs: 100 }),
+        deps(),
+      ),
+    );
+    expect(error.details.timedOut).toBe(true);
+  });
+
+  it('stops the command when the run is interrupted', async () => {
+    const controller = new AbortController();
+    const running = runCommand(
+      spec({ shell: 'echo started; sleep 30' }),
+      deps(memoryLog(), controller.signal),
+    );
+    setTimeout(() => controller.abort(), 100);
+    const error = await failure(running);
+    expect(error.details.isCanceled).toBe(true);
+    expect(error.message).toMatch(/was stopped because the run was interrupted/);
+  });
+
+  it('keeps memory flat on large output: lines are not buffered', async () => {
+    const log = memoryLog();
+    let count = 0;
+    log.output = () => {
+      count += 1;
+    };
+    await runCommand(spec({ shell: 'yes 0123456789 | head -n 500000' }), deps(log));
+    expect(count).toBe(500_000);
+  });
+});

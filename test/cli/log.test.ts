@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createLog } from '../../src/log.js';
+
+function capture(env: NodeJS.ProcessEnv, isTTY: boolean) {
+  let text = '';
+  const log = createLog({
+    write: (chunk) => (text += chunk),
+    env,
+    isTTY,
+    now: () => new Date('2026-01-02T03:04:05.678Z'),
+  });
+  return { log, text: () => text };
+}
+
+describe('log', () => {
+  it('timestamps each line and says how long the previous state took', () => {
+    const { log, text } = capture({}, false);
+    log.state('building', { name: 'pulling', ms: 1500 });
+    log.output('build', 'compiling');
+    expect(text()).toBe(
+      '03:04:05.678 state building (pulling took 1.5s)\n03:04:05.678 [build] compiling\n',
+    );
+  });
+
+  it('colours a terminal, unless NO_COLOR is set', () => {
+    const tty = capture({}, true);
+    tty.log.warn('careful');
+    expect(tty.text()).toContain('\u001b[33m');
+    const noColor = capture({ NO_COLOR: '' }, true);
+    noColor.log.warn('careful');
+    expect(noColor.text()).not.toContain('\u001b[');
+  });
+
+  it('uses syslog priorities under journald, without colour or timestamps', () => {
+    const { log, text } = capture({ JOURNAL_STREAM: '8:1' }, true);
+    log.error('broken');
+    log.warn('careful');
+    log.info('fine');
+    expect(text()).toBe('<3>error: broken\n<4>warning: careful\n<6>fine\n');
+  });
+
+  it('strips terminal escape sequences from command output', () => {
+    const { log, text } = capture({}, false);
+    log.output('build', '\u001b[31mred\u001b[0m and \u0007bell');
+    expect(text()).toContain('[build] red and bell');
+  });
+});

@@ -1,0 +1,120 @@
+// The command line itself: help, version, bad arguments, bad configs, log format.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
+import { readPackageJson } from '../../src/packageFiles.js';
+import { runCli } from '../support/cli.js';
+
+let dir: string;
+let sandbox: Sandbox;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'xs-upgrade-cli-'));
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await rm(sandbox.dir, { recursive: true, force: true });
+});
+
+describe('xs-upgrade', () => {
+  it('--version prints the package version', async () => {
+    const run = await runCli(['--version']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.trim()).toBe(
+      (readPackageJson('package.json') as { version: string }).version,
+    );
+  });
+
+  it('--help lists the commands and the exit codes', async () => {
+    const run = await runCli(['--help']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/run \[options\]/);
+    expect(run.stdout).toMatch(/validate \[options\]/);
+    expect(run.stdout).toContain('78 invalid config');
+  });
+
+  it.each([[['frobnicate']], [['run', '--no-such-flag']], [['run', '--config']]])(
+    'exits 64 on a bad command line: %j',
+    async (args) => {
+      const run = await runCli(args);
+      expect(run.exitCode).toBe(64);
+      expect(run.stderr).toMatch(/^error: /m);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+
+  it('validate: exits 0 on a good config', async () => {
+    const run = await runCli(['validate', '--config', sandbox.configFile]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('valid (local mode, 2 repos)');
+  });
+
+  const badConfigs: [string, string, RegExp][] = [
+    [
+      'wrong-type.json',
+      '{"switch": 1, "repos": [{"name": "a", "path": "."}], "build": "b"}',
+      /\/switch: must be a string, an array or an object/,
+    ],
+    [
+      'unknown.json',
+      '{"switch": "s", "build": "b", "repos": [{"name": "a", "path": "."}], "reboot": true}',
+      /\/: unknown option "reboot"/,
+    ],
+    [
+      'remote-hooks.yaml',
+      'mode: remote\npreUpdateHooks: [x]\nswitch: s\nbuildBeforeSwitch: false\n',
+      /\/preUpdateHooks: preUpdateHooks are only valid in local mode/,
+    ],
+    [
+      'missing-path.json',
+      '{"switch": "s", "build": "b", "repos": [{"name": "a", "path": "nowhere"}]}',
+      /\/repos\/0\/path: .*nowhere does not exist/,
+    ],
+    ['malformed.json', '{"switch": "s",,}', /malformed\.json: line 1, column 16: invalid JSON/],
+    [
+      'malformed.yaml',
+      'switch: "s\n',
+      /malformed\.yaml: line 2, column 1: invalid YAML: Missing closing "quote/,
+    ],
+  ];
+
+  it.each(badConfigs)(
+    'run and validate exit 78 on %s, naming the place',
+    async (file, content, expected) => {
+      await writeFile(join(dir, file), content);
+      for (const command of ['run', 'validate']) {
+        const run = await runCli([command, '--config', join(dir, file)]);
+        expect(run.exitCode).toBe(78);
+        expect(run.stderr).toMatch(expected);
+        expect(run.stderr).toContain(join(dir, file));
+        expect(run.stdout).not.toMatch(/state /);
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+      }
+    },
+  );
+
+  it('exits 78 naming the folder when no config is found', async () => {
+    const run = await runCli(['run'], { cwd: dir });
+    expect(run.exitCode).toBe(78);
+    expect(run.stderr).toContain(`xs-upgrade: ${dir}: no config found`);
+  });
+
+  it('writes syslog priorities and no timestamps under systemd (JOURNAL_STREAM)', async () => {
+    const run = await runCli(['run', '--config', sandbox.configFile], {
+      env: { JOURNAL_STREAM: '8:1234' },
+    });
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    for (const line of lines) expect(line).toMatch(/^<[36]>/);
+    expect(lines).toContain('<6>state hooksRunning');
+  });
+
+  it('writes no colour codes when stdout is not a terminal', async () => {
+    const run = await runCli(['run', '--config', sandbox.configFile], {
+      env: { NO_COLOR: undefined },
+    });
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+});

@@ -1,0 +1,127 @@
+// The pure machine with stub actors: the order of states and the result for each outcome.
+// (test/machine/paths.test.ts walks every edge of the graph; these read as examples.)
+import { describe, expect, it } from 'vitest';
+import { runStubbed } from '../support/stubMachine.js';
+
+const upTo = (...states: string[]) => ['hooksRunning', 'snapshotting', 'pulling', ...states];
+
+describe('upgradeMachine', () => {
+  it('upgrades: hooks, snapshot, pull, build, checks, switch', async () => {
+    const run = await runStubbed();
+    expect(run.states).toEqual(upTo('building', 'validating', 'switching', 'done'));
+    expect(run.output.result).toBe('upgraded');
+  });
+
+  it('stops at done with "nothing-new" when no repo moved', async () => {
+    const run = await runStubbed({ pulled: [{ repo: 'nix-config', from: 'a', to: 'a' }] });
+    expect(run.states).toEqual(upTo('done'));
+    expect(run.output.result).toBe('nothing-new');
+  });
+
+  it('builds anyway when nothing is new but force is set', async () => {
+    const run = await runStubbed({
+      pulled: [{ repo: 'nix-config', from: 'a', to: 'a' }],
+      policy: { force: true },
+    });
+    expect(run.output.result).toBe('upgraded');
+  });
+
+  it('always builds and switches in remote mode, where there are no repos', async () => {
+    const run = await runStubbed({ pulled: [], policy: { mode: 'remote' } });
+    expect(run.output.result).toBe('upgraded');
+  });
+
+  it('skips building when buildBeforeSwitch is false', async () => {
+    const run = await runStubbed({ policy: { buildBeforeSwitch: false } });
+    expect(run.states).toEqual(upTo('validating', 'switching', 'done'));
+    expect(run.invoked).not.toContain('runBuild');
+  });
+
+  it.each([
+    ['runHooks', ['hooksRunning', 'aborted']],
+    ['snapshotRepos', ['hooksRunning', 'snapshotting', 'aborted']],
+  ] as const)('aborts without touching anything when %s fails', async (actor, states) => {
+    const run = await runStubbed({ fail: [actor] });
+    expect(run.states).toEqual(states);
+    expect(run.output.result).toBe('aborted');
+    expect(run.invoked).not.toContain('resetRepos');
+  });
+
+  it.each([
+    ['pullRepos', 'pulling', upTo('rollingBack.resettingRepos', 'rolledBack')],
+    ['runBuild', 'building', upTo('building', 'rollingBack.resettingRepos', 'rolledBack')],
+    [
+      'runChecks',
+      'validating',
+      upTo('building', 'validating', 'rollingBack.resettingRepos', 'rolledBack'),
+    ],
+  ] as const)('rolls the repos back when %s fails', async (actor, state, states) => {
+    const run = await runStubbed({ fail: [actor] });
+    expect(run.states).toEqual(states);
+    expect(run.output).toMatchObject({
+      result: 'rolled-back',
+      failure: { state, message: `${actor} failed`, outputTail: ['last line'] },
+    });
+    expect(run.invoked).not.toContain('runSwitch');
+  });
+
+  it('also reverts the system when the switch fails', async () => {
+    const run = await runStubbed({ fail: ['runSwitch'] });
+    expect(run.states).toEqual(
+      upTo(
+        'building',
+        'validating',
+        'switching',
+        'rollingBack.resettingRepos',
+        'rollingBack.revertingSystem',
+        'rolledBack',
+      ),
+    );
+    expect(run.output.result).toBe('rolled-back');
+  });
+
+  it('ends in rollbackFailed when a reset fails', async () => {
+    const run = await runStubbed({ fail: ['runBuild', 'resetRepos'] });
+    expect(run.states.at(-1)).toBe('rollbackFailed');
+    expect(run.output).toMatchObject({
+      result: 'rollback-failed',
+      failure: { state: 'building' },
+      rollbackFailure: { message: 'resetRepos failed' },
+    });
+  });
+
+  it('ends in rollbackFailed when the system rollback fails', async () => {
+    const run = await runStubbed({ fail: ['runSwitch', 'rollbackSystem'] });
+    expect(run.output.result).toBe('rollback-failed');
+  });
+
+  it('notifies and switches when validation fails under "notify"', async () => {
+    const run = await runStubbed({
+      fail: ['runChecks'],
+      policy: { onValidationFailure: 'notify' },
+    });
+    expect(run.states).toEqual(upTo('building', 'validating', 'notifying', 'switching', 'done'));
+    expect(run.output).toMatchObject({
+      result: 'upgraded',
+      validationFailure: { state: 'validating' },
+    });
+  });
+
+  it('switches even when the notification fails', async () => {
+    const run = await runStubbed({
+      fail: ['runChecks', 'notifyValidationFailure'],
+      policy: { onValidationFailure: 'notify' },
+    });
+    expect(run.output.result).toBe('upgraded');
+  });
+
+  it('switches without notifying when validation fails under "ignore"', async () => {
+    const run = await runStubbed({
+      fail: ['runChecks'],
+      policy: { onValidationFailure: 'ignore' },
+    });
+    expect(run.states).toEqual(upTo('building', 'validating', 'switching', 'done'));
+    expect(run.invoked).not.toContain('notifyValidationFailure');
+    expect(run.output.validationFailure?.message).toBe('runChecks failed');
+  });
+});

@@ -1,0 +1,69 @@
+// Runs the pure machine with stub actors that succeed or fail as a test says. Only for tests of
+// the machine itself; everything else runs the real actors.
+import { createActor, fromPromise } from 'xstate';
+import { statePath } from '../../src/cli/runUpgrade.js';
+import type { PulledRepo, UpgradeOutput, UpgradePolicy } from '../../src/machine/types.js';
+import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
+
+export type ActorName = keyof NonNullable<Parameters<typeof upgradeMachine.provide>[0]['actors']>;
+// Object.keys() widens to string[]; the names are those the machine's setup declares.
+export const actorNames = Object.keys(upgradeMachine.implementations.actors) as ActorName[];
+
+export const defaultPolicy: UpgradePolicy = {
+  mode: 'local',
+  buildBeforeSwitch: true,
+  onValidationFailure: 'rollback',
+  force: false,
+};
+
+export const savedCommit = { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) };
+export const movedRepo: PulledRepo = {
+  repo: 'nix-config',
+  from: 'a'.repeat(40),
+  to: 'b'.repeat(40),
+};
+
+export interface StubbedRun {
+  states: string[];
+  output: UpgradeOutput;
+  invoked: ActorName[];
+}
+
+export async function runStubbed(
+  options: { policy?: Partial<UpgradePolicy>; fail?: ActorName[]; pulled?: PulledRepo[] } = {},
+): Promise<StubbedRun> {
+  const invoked: ActorName[] = [];
+  const outputs: Partial<Record<ActorName, unknown>> = {
+    snapshotRepos: [savedCommit],
+    pullRepos: options.pulled ?? [movedRepo],
+  };
+  const actors = Object.fromEntries(
+    actorNames.map((name) => [
+      name,
+      fromPromise(() => {
+        invoked.push(name);
+        return options.fail?.includes(name)
+          ? Promise.reject(
+              Object.assign(new Error(`${name} failed`), { outputTail: ['last line'] }),
+            )
+          : Promise.resolve(outputs[name]);
+      }),
+    ]),
+  );
+  const actor = createActor(upgradeMachine.provide({ actors }), {
+    input: { policy: { ...defaultPolicy, ...options.policy } },
+  });
+  const states: string[] = [];
+  const output = await new Promise<UpgradeOutput>((resolve, reject) => {
+    actor.subscribe({
+      next: (snapshot) => {
+        const state = statePath(snapshot);
+        if (states.at(-1) !== state) states.push(state);
+        if (snapshot.status === 'done') resolve(snapshot.output);
+      },
+      error: reject,
+    });
+    actor.start();
+  });
+  return { states, output, invoked };
+}
