@@ -1,0 +1,183 @@
+// Paths through the machine, generated from its graph with @xstate/graph: for every combination of
+// the config values the guards read, the shortest path through every transition, each completed to
+// a final state. The generated tests, the end-to-end scenarios and `graph --config` use them.
+import { getShortestPaths, joinPaths, serializeSnapshot, type StatePath } from '@xstate/graph';
+import type { AnyStateMachine, EventObject, SnapshotFrom } from 'xstate';
+import { allStateNodes, describeTransition, nodePath } from './transitions.js';
+import type { PulledRepo, SavedCommit, UpgradePolicy } from './types.js';
+import { upgradeMachine } from './upgradeMachine.js';
+
+type UpgradeSnapshot = SnapshotFrom<typeof upgradeMachine>;
+
+/** Every combination of the policy values the guards read. */
+export const policyCombinations: UpgradePolicy[] = (['local', 'remote'] as const).flatMap((mode) =>
+  [true, false].flatMap((buildBeforeSwitch) =>
+    (['rollback', 'notify', 'ignore'] as const).flatMap((onValidationFailure) =>
+      [false, true].map((force) => ({ mode, buildBeforeSwitch, onValidationFailure, force })),
+    ),
+  ),
+);
+
+const savedCommits: SavedCommit[] = [
+  { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) },
+];
+/** The two pull outcomes the `nothingNew` guard tells apart. */
+export const pullOutcomes = {
+  moved: [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'b'.repeat(40) }] as PulledRepo[],
+  unmoved: [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'a'.repeat(40) }] as PulledRepo[],
+};
+
+/** What an invoked actor does in one step of a path. */
+export type StepOutcome =
+  | { actor: string; outcome: 'done'; pulled?: 'moved' | 'unmoved' }
+  | { actor: string; outcome: 'error' };
+
+export interface GeneratedPath {
+  policy: UpgradePolicy;
+  /** States entered, in order, starting with the initial state. */
+  states: string[];
+  /** What each invoked actor did, in order. */
+  steps: StepOutcome[];
+  /** Keys of the transitions this path takes (see transitions.ts). */
+  transitions: string[];
+  result: string;
+}
+
+/** The done and error events of every actor the snapshot's active states invoke. */
+function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
+  const done = (id: string, output: unknown): EventObject =>
+    ({ type: `xstate.done.actor.${id}`, output }) as EventObject;
+  const active = allStateNodes(upgradeMachine).filter(
+    (node) => node.path.length > 0 && snapshot.matches(nodePath(node) as never),
+  );
+  return active.flatMap((node) =>
+    node.invoke.flatMap((invoke) => {
+      const id = invoke.id;
+      const error = {
+        type: `xstate.error.actor.${id}`,
+        error: new Error(`${id} failed`),
+      } as EventObject;
+      if (id === 'pullRepos')
+        return [done(id, pullOutcomes.moved), done(id, pullOutcomes.unmoved), error];
+      return [done(id, id === 'snapshotRepos' ? savedCommits : undefined), error];
+    }),
+  );
+}
+
+function statePathOf(snapshot: UpgradeSnapshot): string {
+  const walk = (value: unknown): string =>
+    typeof value === 'string'
+      ? value
+      : Object.entries(value as Record<string, unknown>)
+          .map(([key, child]) => `${key}.${walk(child)}`)
+          .join(',');
+  return walk(snapshot.value);
+}
+
+function toGeneratedPath(
+  policy: UpgradePolicy,
+  path: StatePath<UpgradeSnapshot, EventObject>,
+): GeneratedPath {
+  const machine = upgradeMachine as AnyStateMachine;
+  const states: string[] = [];
+  const steps: StepOutcome[] = [];
+  const transitions: string[] = [];
+  let previous: UpgradeSnapshot | undefined;
+  for (const step of path.steps) {
+    if (previous) {
+      for (const definition of machine.getTransitionData(previous as never, step.event)) {
+        transitions.push(describeTransition(definition).key);
+      }
+      const match = /^xstate\.(done|error)\.actor\.(.+)$/.exec(step.event.type);
+      if (match?.[1] === 'done') {
+        const output = (step.event as { output?: unknown }).output;
+        steps.push({
+          actor: match[2] ?? '',
+          outcome: 'done',
+          ...(match[2] === 'pullRepos'
+            ? { pulled: output === pullOutcomes.unmoved ? 'unmoved' : 'moved' }
+            : {}),
+        });
+      } else if (match) {
+        steps.push({ actor: match[2] ?? '', outcome: 'error' });
+      }
+    }
+    const state = statePathOf(step.state);
+    if (states.at(-1) !== state) states.push(state);
+    previous = step.state;
+  }
+  return { policy, states, steps, transitions, result: String(path.state.context.result) };
+}
+
+/** Shortest paths to every reachable state, each completed to a final state, for one policy. */
+export function generatePathsFor(policy: UpgradePolicy): GeneratedPath[] {
+  const options = {
+    input: { policy },
+    events: invocationEvents,
+    // A vertex is a state *and the event that led to it*: shortest paths then reach every edge,
+    // not only every state (two edges into one state would otherwise leave one of them unwalked).
+    serializeState: (snapshot: UpgradeSnapshot, event: EventObject | undefined) =>
+      `${serializeSnapshot(snapshot)} via ${event?.type ?? 'start'}`,
+  };
+  const isFinal = (snapshot: UpgradeSnapshot) => snapshot.status === 'done';
+  const complete = getShortestPaths(upgradeMachine, options).map((head) => {
+    if (isFinal(head.state)) return toGeneratedPath(policy, head);
+    const [tail] = getShortestPaths(upgradeMachine, {
+      ...options,
+      fromState: head.state,
+      toState: isFinal,
+    });
+    if (!tail) throw new Error(`no final state is reachable from ${statePathOf(head.state)}`);
+    return toGeneratedPath(policy, joinPaths(head, tail));
+  });
+  // Snapshots that differ only in context (an error's text) give the same path: keep one.
+  const seen = new Set<string>();
+  return complete.filter((path) => {
+    const signature = JSON.stringify(path.steps);
+    if (seen.has(signature)) return false;
+    seen.add(signature);
+    return true;
+  });
+}
+
+/** "local, build, rollback" / "remote, no build, notify, force": a policy in a test name. */
+export function describePolicy(policy: UpgradePolicy): string {
+  return [
+    policy.mode,
+    policy.buildBeforeSwitch ? 'build' : 'no build',
+    policy.onValidationFailure,
+    ...(policy.force ? ['force'] : []),
+  ].join(', ');
+}
+
+/** Paths for every policy combination. */
+export function generateAllPaths(): GeneratedPath[] {
+  return policyCombinations.flatMap(generatePathsFor);
+}
+
+/**
+ * A small set of paths that together take every transition: for each transition in turn, the
+ * first path (in generation order) that takes it and is `usable`.
+ */
+export function pathsCoveringEveryTransition(
+  paths: GeneratedPath[],
+  transitionKeys: string[],
+  usable: (path: GeneratedPath) => boolean = () => true,
+): { chosen: GeneratedPath[]; uncovered: string[] } {
+  const chosen: GeneratedPath[] = [];
+  const covered = new Set<string>();
+  const uncovered: string[] = [];
+  for (const key of transitionKeys) {
+    if (covered.has(key)) continue;
+    const path = paths.find(
+      (candidate) => usable(candidate) && candidate.transitions.includes(key),
+    );
+    if (!path) {
+      uncovered.push(key);
+      continue;
+    }
+    chosen.push(path);
+    path.transitions.forEach((taken) => covered.add(taken));
+  }
+  return { chosen, uncovered };
+}

@@ -1,0 +1,104 @@
+// Every transition of the machine, walked by tests generated from the machine's own graph
+// (@xstate/graph). Adding a state or an edge without a path that takes it turns this suite red.
+import { describe, expect, it } from 'vitest';
+import {
+  describePolicy,
+  generateAllPaths,
+  pathsCoveringEveryTransition,
+  pullOutcomes,
+  type GeneratedPath,
+} from '../../src/machine/paths.js';
+import { allStateNodes, listTransitions } from '../../src/machine/transitions.js';
+import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
+import { runStubbed, type ActorName } from '../support/stubMachine.js';
+
+const transitions = listTransitions(upgradeMachine);
+const paths = generateAllPaths();
+const finalStates = ['done', 'aborted', 'rolledBack', 'rollbackFailed'];
+
+describe('the generated paths', () => {
+  it('take every transition of the machine definition', () => {
+    const { uncovered } = pathsCoveringEveryTransition(
+      paths,
+      transitions.map((edge) => edge.key),
+    );
+    expect(uncovered).toEqual([]);
+    // Every invoked actor has an error edge, so every failure is among the transitions walked.
+    const failing = new Set(
+      transitions
+        .filter((edge) => edge.eventType.startsWith('xstate.error.actor.'))
+        .map((edge) => edge.eventType.replace('xstate.error.actor.', '')),
+    );
+    expect([...failing].sort()).toEqual(invokeIds().sort());
+  });
+
+  it('all end in a final state: from every reachable state a final state is reachable', () => {
+    for (const path of paths) expect(finalStates).toContain(path.states.at(-1));
+  });
+
+  it('never leave pulling without ending in done or passing through rollingBack', () => {
+    for (const path of paths.filter((candidate) => candidate.states.includes('pulling'))) {
+      const after = path.states.slice(path.states.indexOf('pulling') + 1);
+      const rolledBack = after.some((state) => state.startsWith('rollingBack'));
+      expect(path.states.at(-1) === 'done' || rolledBack, path.states.join(' > ')).toBe(true);
+    }
+  });
+
+  it('never reach switching after a failed build', () => {
+    for (const path of paths) {
+      const buildFailed = path.steps.some(
+        (step) => step.actor === 'runBuild' && step.outcome === 'error',
+      );
+      if (buildFailed) expect(path.states).not.toContain('switching');
+    }
+  });
+
+  it('never touch the repos after an abort, and abort only before pulling', () => {
+    for (const path of paths.filter((candidate) => candidate.result === 'aborted')) {
+      expect(path.states).not.toContain('pulling');
+      expect(path.steps.map((step) => step.actor)).not.toContain('resetRepos');
+    }
+  });
+
+  it('revert the system exactly when the switch had started', () => {
+    for (const path of paths) {
+      const reverted = path.states.includes('rollingBack.revertingSystem');
+      const switched = path.states.includes('switching');
+      const reset = path.steps.some(
+        (step) => step.actor === 'resetRepos' && step.outcome === 'done',
+      );
+      expect(reverted).toBe(switched && reset && path.result !== 'upgraded');
+    }
+  });
+});
+
+/** The ids of every invocation in the machine definition, read from its state nodes. */
+function invokeIds(): string[] {
+  return allStateNodes(upgradeMachine).flatMap((node) => node.invoke.map((invoke) => invoke.id));
+}
+
+function testName(path: GeneratedPath): string {
+  const outcomes = path.steps
+    .filter((step) => step.outcome === 'error' || step.pulled === 'unmoved')
+    .map((step) => (step.outcome === 'error' ? `${step.actor} fails` : 'nothing new'));
+  return `[${describePolicy(path.policy)}] ${outcomes.join(', ') || 'all succeed'}: ${path.states.join(' > ')}`;
+}
+
+describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (_name, path) => {
+  it('runs the real machine with stub actors through the same states to the same result', async () => {
+    const pulled = path.steps.find((step) => step.actor === 'pullRepos' && step.outcome === 'done');
+    const run = await runStubbed({
+      policy: path.policy,
+      fail: path.steps
+        .filter((step) => step.outcome === 'error')
+        .map((step) => step.actor as ActorName),
+      pulled:
+        pulled && 'pulled' in pulled && pulled.pulled === 'unmoved'
+          ? pullOutcomes.unmoved
+          : pullOutcomes.moved,
+    });
+    expect(run.states).toEqual(path.states);
+    expect(run.output.result).toBe(path.result);
+    expect(run.invoked).toEqual(path.steps.map((step) => step.actor));
+  });
+});
