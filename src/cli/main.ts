@@ -6,6 +6,7 @@ import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createLog } from '../log.js';
 import { readPackageJson } from '../packageFiles.js';
 import { dryRun } from './dryRun.js';
+import { graphFormats, renderGraph, type GraphFormat } from './graph.js';
 import { runUpgrade } from './runUpgrade.js';
 import { formatSummary } from './summary.js';
 
@@ -84,6 +85,23 @@ export async function main(io: CliIo): Promise<number> {
       io.stdout.write(
         `${config.file}: valid (${config.mode} mode, ${config.repos.length} repos)\n`,
       );
+    });
+
+  program
+    .command('graph')
+    .description('print the upgrade machine as Mermaid, Graphviz DOT, Stately JSON or Markdown')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(graphFormats).default('mermaid'),
+    )
+    .addOption(configOption().makeOptionMandatory(false))
+    .addHelpText(
+      'after',
+      "\nWith --config, Mermaid and DOT show only the transitions that config's policy can take.",
+    )
+    .action(async (options: { format: GraphFormat; config?: string }) => {
+      const policy =
+        options.config === undefined ? undefined : await loadConfig(options.config, io.cwd);
+      io.stdout.write(renderGraph(options.format, policy));
     });
 
   try {

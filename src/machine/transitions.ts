@@ -9,6 +9,8 @@ export interface TransitionEdge {
   source: string;
   eventType: string;
   guard?: string;
+  /** An unguarded branch after guarded ones: taken when no guard above it holds. */
+  otherwise: boolean;
   /** Target state paths (empty for a targetless transition). */
   targets: string[];
   definition: AnyTransitionDefinition;
@@ -41,8 +43,11 @@ export function describeTransition(definition: AnyTransitionDefinition): Transit
   const targets = (definition.target ?? []).map((target: AnyStateNode) => nodePath(target));
   const guard = guardName(definition.guard);
   const eventType = String(definition.eventType);
+  const siblings = (definition.source.transitions.get(eventType) ??
+    []) as AnyTransitionDefinition[];
+  const otherwise = !guard && siblings.indexOf(definition) > 0;
   const key = `${source}: ${eventType}${guard ? ` [${guard}]` : ''} -> ${targets.join(', ') || '(self)'}`;
-  return { key, source, eventType, ...(guard ? { guard } : {}), targets, definition };
+  return { key, source, eventType, ...(guard ? { guard } : {}), otherwise, targets, definition };
 }
 
 /** All transitions, in the order the definition declares them. */
