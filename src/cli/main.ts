@@ -18,6 +18,14 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
+interface RunCommandOptions {
+  config?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  inspect?: string | boolean;
+  inspectLog?: string;
+}
+
 export async function main(io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.done;
   const errorLine = (message: string) => io.stderr.write(`xs-upgrade: ${message}\n`);
@@ -50,7 +58,12 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .option('--force', 'build and switch even when no repo has a new commit')
     .option('--dry-run', 'print what each state would run; run nothing that writes')
-    .action(async (options: { config?: string; force?: boolean; dryRun?: boolean }) => {
+    .option(
+      '--inspect [ws-url]',
+      'stream the run to the Stately inspector (alone: start a local relay)',
+    )
+    .option('--inspect-log <file>', 'write every inspection event to a file as JSON lines')
+    .action(async (options: RunCommandOptions) => {
       const config = await loadConfig(options.config, io.cwd);
       if (options.dryRun) {
         exitCode = await dryRun(config, {
@@ -65,8 +78,26 @@ export async function main(io: CliIo): Promise<number> {
         env: io.env,
         isTTY: Boolean(io.stdout.isTTY),
       });
+      // Loaded only when asked for: most runs never pay for the inspector's modules.
+      const inspection =
+        options.inspect || options.inspectLog
+          ? await (
+              await import('./inspect.js')
+            ).startInspection({
+              ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+              ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
+              log,
+              print: (line) => log.info(line),
+            })
+          : undefined;
       log.info(`xs-upgrade ${version}: upgrading with ${config.file}`);
-      const report = await runUpgrade({ config, log, env: io.env, force: options.force ?? false });
+      const report = await runUpgrade({
+        config,
+        log,
+        env: io.env,
+        force: options.force ?? false,
+        ...(inspection ? { inspect: inspection.observer } : {}),
+      });
       const summary = formatSummary(report, config);
       const failed = report.exitCode !== ExitCode.done;
       for (const line of summary) {
@@ -74,6 +105,13 @@ export async function main(io: CliIo): Promise<number> {
         else log.info(line);
       }
       exitCode = report.exitCode;
+      if (inspection?.relayUrl && io.stdout.isTTY) {
+        log.info(
+          `the relay keeps this run for the inspector at ${inspection.relayUrl}; press Ctrl-C to stop it`,
+        );
+        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      }
+      await inspection?.close();
     });
 
   program

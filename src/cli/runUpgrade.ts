@@ -1,7 +1,7 @@
 // Runs one upgrade: the machine with the real actors, a log line per state, and a report the CLI
 // turns into the summary and exit code. Takes its environment as arguments, so tests drive it
 // in-process exactly as the CLI does.
-import { createActor, type SnapshotFrom } from 'xstate';
+import { createActor, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { createUpgradeActors } from '../actors/index.js';
 import { gitAt } from '../actors/git.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Build and switch even when no repo has a new commit. */
   force?: boolean;
   killGraceMs?: number;
+  /** Receives every inspection event of the run (--inspect, --inspect-log). */
+  inspect?: Observer<InspectionEvent>;
 }
 
 export interface StateVisit {
@@ -50,6 +52,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
     }),
   });
   const actor = createActor(machine, {
+    ...(options.inspect ? { inspect: options.inspect } : {}),
     input: {
       policy: {
         mode: config.mode,

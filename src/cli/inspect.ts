@@ -1,0 +1,228 @@
+// --inspect and --inspect-log: the run's inspection events, in @statelyai/inspect's format, to the
+// Stately inspector over a WebSocket and/or to a JSON-lines file. @statelyai/inspect's own
+// WebSocket adapter retries every 5 s forever with a timer `stop()` cannot cancel, which would keep
+// an unattended run alive; this sink queues while connecting, retries a few times on timers that
+// never hold the process, and on close flushes for at most a second.
+import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import safeStableStringify from 'safe-stable-stringify';
+import type { InspectionEvent, Observer } from 'xstate';
+import { WebSocket } from 'ws';
+import { UsageError } from '../errors.js';
+import type { Log } from '../log.js';
+
+const stringify = safeStableStringify.configure({ maximumDepth: 10 });
+const maxQueuedEvents = 1000;
+const connectAttempts = 3;
+const retryDelayMs = 500;
+const closeDeadlineMs = 1000;
+
+/** What createInspector needs of an adapter, plus a close that waits for the last events. */
+interface Sink {
+  start?(): void;
+  send(event: StatelyInspectionEvent): void;
+  close(): Promise<void>;
+}
+
+/** Sends events to a WebSocket (the Stately inspector or its relay); never holds up the run. */
+class InspectorSocket implements Sink {
+  private socket: WebSocket | undefined;
+  private queue: string[] = [];
+  private attempts = 0;
+  private closing = false;
+  private gaveUp = false;
+  private opened = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly log: Log,
+  ) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  private connect(): void {
+    const socket = new WebSocket(this.url, { handshakeTimeout: 2000 });
+    this.socket = socket;
+    socket.on('open', () => {
+      this.attempts = 0;
+      this.opened = true;
+      for (const message of this.queue.splice(0)) socket.send(message);
+    });
+    // A failed connection emits 'error' then 'close'; the retry decision lives in 'close'.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (this.closing || this.gaveUp) return;
+      this.attempts += 1;
+      if (this.attempts >= connectAttempts) this.giveUp();
+      else {
+        this.retryTimer = setTimeout(() => this.connect(), retryDelayMs * this.attempts);
+        this.retryTimer.unref();
+      }
+    });
+  }
+
+  private giveUp(): void {
+    if (this.gaveUp) return;
+    this.gaveUp = true;
+    this.queue = [];
+    this.log.warn(`inspector at ${this.url} is not reachable; the run goes on without it`);
+  }
+
+  send(event: StatelyInspectionEvent): void {
+    const message = stringify(event) ?? 'null';
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(message);
+    else if (!this.gaveUp) {
+      this.queue.push(message);
+      if (this.queue.length > maxQueuedEvents) this.queue.shift();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      socket?.terminate();
+      if (!this.opened) this.giveUp();
+      return;
+    }
+    const deadline = Date.now() + closeDeadlineMs;
+    while (socket.bufferedAmount > 0 && Date.now() < deadline) await delay(10);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(
+        () => {
+          socket.terminate();
+          resolve();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.close();
+    });
+  }
+}
+
+/** Writes one JSON line per event, for offline replay. */
+class InspectionLogFile implements Sink {
+  constructor(private readonly stream: WriteStream) {}
+  send(event: StatelyInspectionEvent): void {
+    this.stream.write(`${stringify(event) ?? 'null'}\n`);
+  }
+  close(): Promise<void> {
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface InspectOptions {
+  /** A ws:// URL, or true to start the local relay. */
+  inspect?: string | boolean;
+  /** Where to write JSON lines. */
+  inspectLog?: string;
+  log: Log;
+  /** Tells the user where to open the relay. */
+  print: (line: string) => void;
+}
+
+export interface Inspection {
+  observer: Observer<InspectionEvent>;
+  /** The relay's page, when one was started. */
+  relayUrl?: string;
+  close(): Promise<void>;
+}
+
+export async function startInspection(options: InspectOptions): Promise<Inspection | undefined> {
+  if (!options.inspect && !options.inspectLog) return undefined;
+  const sinks: Sink[] = [];
+  const stops: (() => void)[] = [];
+  let relayUrl: string | undefined;
+
+  if (options.inspectLog) {
+    const stream = await openLog(options.inspectLog);
+    sinks.push(new InspectionLogFile(stream));
+  }
+  if (options.inspect) {
+    let url: string;
+    if (typeof options.inspect === 'string') {
+      url = checkUrl(options.inspect);
+    } else {
+      const port = await freePort(8080);
+      const { createInspectorServer } = await import('@statelyai/inspect/server');
+      const relay = createInspectorServer({ port, autoOpen: false });
+      stops.push(() => relay.stop());
+      relayUrl = `http://localhost:${port}`;
+      url = `ws://localhost:${port}`;
+      options.print(
+        `inspector relay: open ${relayUrl} in a browser (it listens on port ${port} of every interface)`,
+      );
+    }
+    sinks.push(new InspectorSocket(url, options.log));
+  }
+
+  const inspectors = sinks.map((sink) => createInspector(sink));
+  // createInspector leaves starting the adapter (connecting) to its caller.
+  inspectors.forEach((inspector) => inspector.start());
+  return {
+    observer: {
+      next: (event) => inspectors.forEach((inspector) => inspector.inspect.next?.(event)),
+    },
+    ...(relayUrl ? { relayUrl } : {}),
+    async close() {
+      // @statelyai/inspect converts each event on a later turn of the event loop: let them arrive.
+      await delay(0);
+      await delay(0);
+      await Promise.all(sinks.map((sink) => sink.close()));
+      stops.forEach((stop) => stop());
+    },
+  };
+}
+
+function checkUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'ws:' || url.protocol === 'wss:') return text;
+  } catch {
+    // fall through to the usage error
+  }
+  throw new UsageError(
+    `--inspect ${text}: not a ws:// or wss:// URL (or give --inspect alone for a local relay)`,
+  );
+}
+
+function openLog(file: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(file, { flags: 'w', mode: 0o600 });
+    stream.once('open', () => resolve(stream));
+    stream.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new UsageError(
+          `--inspect-log ${file}: cannot write it (${error.code ?? error.message}): pick another path`,
+        ),
+      ),
+    );
+  });
+}
+
+/** The preferred port when free, else one the system picks. */
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(undefined));
+      probe.listen(port, () => {
+        const address = probe.address();
+        probe.close(() =>
+          resolve(typeof address === 'object' && address ? address.port : undefined),
+        );
+      });
+    });
+  return (await tryPort(preferred)) ?? (await tryPort(0)) ?? preferred;
+}
