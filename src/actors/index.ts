@@ -50,8 +50,12 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
     runChecks: step<void, void>(({ signal }) =>
       runCommandsInOrder(config.validationChecks, withSignal(signal)),
     ),
-    notifyValidationFailure: step<void, { failure: Failure | undefined }>(({ input }) =>
-      notifyValidationFailure(input.failure, deps),
+    notifyValidationFailure: step<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
+      ({ input, signal }) =>
+        notifyValidationFailure(input, config.notify, {
+          ...withSignal(signal),
+          configFile: config.file,
+        }),
     ),
     runSwitch: step<void, void>(({ signal }) => runCommand(config.switch, withSignal(signal))),
     resetRepos: step<void, { savedCommits: SavedCommit[] }>(({ input, signal }) =>

@@ -1,14 +1,16 @@
 // The command line: parses arguments, loads the config, runs, prints, and returns the exit code.
 // bin/xs-upgrade.js is the one place that hands it to the process.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createLog } from '../log.js';
 import { readPackageJson } from '../packageFiles.js';
 import { dryRun } from './dryRun.js';
 import { graphFormats, renderGraph, type GraphFormat } from './graph.js';
-import { runUpgrade } from './runUpgrade.js';
-import { formatSummary } from './summary.js';
+import { formatHistory, formatStatus } from './history.js';
+import { upgradeHost } from './upgradeHost.js';
+import { currentLockHolder } from '../state/lock.js';
+import { readRunRecords } from '../state/runRecords.js';
 
 export interface CliIo {
   argv: string[];
@@ -24,6 +26,13 @@ interface RunCommandOptions {
   dryRun?: boolean;
   inspect?: string | boolean;
   inspectLog?: string;
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError('a whole number of at least 1');
+  return value;
 }
 
 export async function main(io: CliIo): Promise<number> {
@@ -73,45 +82,55 @@ export async function main(io: CliIo): Promise<number> {
         });
         return;
       }
-      const log = createLog({
-        write: (text) => io.stdout.write(text),
-        env: io.env,
-        isTTY: Boolean(io.stdout.isTTY),
-      });
-      // Loaded only when asked for: most runs never pay for the inspector's modules.
-      const inspection =
-        options.inspect || options.inspectLog
-          ? await (
-              await import('./inspect.js')
-            ).startInspection({
-              ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
-              ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
-              log,
-              print: (line) => log.info(line),
-            })
-          : undefined;
-      log.info(`xs-upgrade ${version}: upgrading with ${config.file}`);
-      const report = await runUpgrade({
+      exitCode = await upgradeHost({
         config,
-        log,
+        log: createLog({
+          write: (text) => io.stdout.write(text),
+          env: io.env,
+          isTTY: Boolean(io.stdout.isTTY),
+        }),
         env: io.env,
+        version,
         force: options.force ?? false,
-        ...(inspection ? { inspect: inspection.observer } : {}),
+        isTTY: Boolean(io.stdout.isTTY),
+        ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+        ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
       });
-      const summary = formatSummary(report, config);
-      const failed = report.exitCode !== ExitCode.done;
-      for (const line of summary) {
-        if (failed && line.startsWith('result:')) log.error(line);
-        else log.info(line);
-      }
-      exitCode = report.exitCode;
-      if (inspection?.relayUrl && io.stdout.isTTY) {
-        log.info(
-          `the relay keeps this run for the inspector at ${inspection.relayUrl}; press Ctrl-C to stop it`,
-        );
-        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-      }
-      await inspection?.close();
+    });
+
+  program
+    .command('status')
+    .description('the last run, and whether a run is in progress')
+    .addOption(configOption())
+    .option('--json', 'print JSON')
+    .action(async (options: { config?: string; json?: boolean }) => {
+      const config = await loadConfig(options.config, io.cwd);
+      const [lastRun] = await readRunRecords(config.stateDir, 1);
+      const holder = await currentLockHolder(config.stateDir);
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify({ running: holder ?? null, lastRun: lastRun ?? null }, null, 2)}\n`
+          : `${formatStatus(lastRun, holder).join('\n')}\n`,
+      );
+    });
+
+  program
+    .command('history')
+    .description('a table of recent runs, newest first')
+    .addOption(configOption())
+    .option('--json', 'print JSON')
+    .addOption(
+      new Option('-n, --limit <count>', 'how many runs').default(20).argParser(positiveInteger),
+    )
+    .action(async (options: { config?: string; json?: boolean; limit: number }) => {
+      const config = await loadConfig(options.config, io.cwd);
+      const records = await readRunRecords(config.stateDir, options.limit);
+      const holder = await currentLockHolder(config.stateDir);
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify(records, null, 2)}\n`
+          : `${formatHistory(records, holder?.pid).join('\n')}\n`,
+      );
     });
 
   program

@@ -4,7 +4,7 @@
 import { createActor, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { createUpgradeActors } from '../actors/index.js';
 import { gitAt } from '../actors/git.js';
-import type { ResolvedConfig } from '../config/resolve.js';
+import type { RepoSpec, ResolvedConfig } from '../config/resolve.js';
 import { ExitCode } from '../errors.js';
 import type { Log } from '../log.js';
 import type { UpgradeOutput, UpgradeResult } from '../machine/types.js';
@@ -19,6 +19,10 @@ export interface RunOptions {
   killGraceMs?: number;
   /** Receives every inspection event of the run (--inspect, --inspect-log). */
   inspect?: Observer<InspectionEvent>;
+  /** Aborting it asks the run to stop: the step is stopped and what moved is rolled back. */
+  interrupt?: AbortSignal;
+  /** Hears about every state entered (the run record is written from it). */
+  onState?: (state: string, at: Date) => void;
 }
 
 export interface StateVisit {
@@ -29,8 +33,8 @@ export interface StateVisit {
 export interface RunReport {
   output: UpgradeOutput;
   states: StateVisit[];
-  /** Each repo's commit once the run ended. */
-  finalCommits: { repo: string; commit: string }[];
+  /** Each repo's commit once the run ended, and how many commits it is behind its remote branch. */
+  finalCommits: { repo: string; commit: string; behind?: number }[];
   exitCode: number;
 }
 
@@ -70,8 +74,10 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
     const previous = current ? { name: current.state, ms: now - current.since } : undefined;
     if (current && previous) states.push({ state: current.state, ms: previous.ms });
     log.state(state, previous);
+    options.onState?.(state, new Date());
     current = { state, since: now };
   };
+  const interrupt = () => actor.send({ type: 'INTERRUPT' });
 
   const output = await new Promise<UpgradeOutput>((resolve, reject) => {
     actor.subscribe({
@@ -83,20 +89,30 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
       error: reject,
     });
     actor.start();
+    if (options.interrupt?.aborted) interrupt();
+    options.interrupt?.addEventListener('abort', interrupt);
   });
+  options.interrupt?.removeEventListener('abort', interrupt);
   if (current) states.push({ state: current.state, ms: performance.now() - current.since });
 
   const finalCommits = await Promise.all(
-    config.repos.map(async (repo) => ({
-      repo: repo.name,
-      commit: (
-        await gitAt(repo.path, { env: options.env, signal: new AbortController().signal })
-          .raw(['rev-parse', 'HEAD'])
-          .catch(() => '')
-      ).trim(),
-    })),
+    config.repos.map((repo) => finalCommit(repo, options.env)),
   );
   return { output, states, finalCommits, exitCode: exitCodes[output.result] };
+}
+
+/** Where a repo ended up: read-only git, after the run. */
+async function finalCommit(
+  repo: RepoSpec,
+  env: NodeJS.ProcessEnv,
+): Promise<RunReport['finalCommits'][number]> {
+  const git = gitAt(repo.path, { env, signal: new AbortController().signal });
+  const commit = (await git.raw(['rev-parse', 'HEAD']).catch(() => '')).trim();
+  const tracking = `refs/remotes/${repo.remote}/${repo.branch}`;
+  const count = (
+    await git.raw(['rev-list', '--count', `HEAD..${tracking}`]).catch(() => '')
+  ).trim();
+  return { repo: repo.name, commit, ...(/^\d+$/.test(count) ? { behind: Number(count) } : {}) };
 }
 
 /** "building", or "rollingBack.resettingRepos" inside a compound state. */

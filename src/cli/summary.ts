@@ -25,14 +25,22 @@ export function formatSummary(report: RunReport, config: ResolvedConfig): string
         `result: aborted in ${failure?.state ?? '?'} before any change: the host is untouched`,
       );
       lines.push(`cause: ${failure?.message ?? 'unknown'}`);
-      lines.push('next: fix the cause above; the next run will try again');
+      lines.push(
+        output.interrupted
+          ? 'next: nothing to fix; the next run will try again'
+          : 'next: fix the cause above; the next run will try again',
+      );
       break;
     case 'rolled-back':
       lines.push(
         `result: failed in ${failure?.state ?? '?'} and rolled back: every repo is back at its saved commit`,
       );
       lines.push(`cause: ${failure?.message ?? 'unknown'}`);
-      lines.push('next: fix the cause upstream; the next run will try the new commits again');
+      lines.push(
+        output.interrupted
+          ? 'next: nothing to fix; the next run will try again'
+          : 'next: fix the cause upstream; the next run will try the new commits again',
+      );
       break;
     case 'rollback-failed':
       lines.push('result: ROLLBACK FAILED: manual recovery needed');

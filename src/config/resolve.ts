@@ -2,7 +2,7 @@
 // durations in milliseconds. Pure: relative paths are resolved against the config's folder.
 import { resolve } from 'node:path';
 import { parseDuration } from './duration.js';
-import type { Command } from './schema.generated.js';
+import type { Command, Notification } from './schema.generated.js';
 import type { ValidConfig } from './validate.js';
 
 export interface CommandSpec {
@@ -22,6 +22,21 @@ export interface RepoSpec {
   branch: string;
 }
 
+export type NotifyEvent = NonNullable<Notification['on']>[number];
+
+export interface WebhookSpec {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  retries: number;
+}
+
+export interface NotificationSpec {
+  name: string;
+  on: NotifyEvent[];
+  target: { webhook: WebhookSpec } | { command: CommandSpec };
+}
+
 export interface ResolvedConfig {
   /** The file the config came from, for messages. */
   file: string;
@@ -36,6 +51,9 @@ export interface ResolvedConfig {
   onValidationFailure: 'rollback' | 'notify' | 'ignore';
   switch: CommandSpec;
   rollbackSwitch?: CommandSpec;
+  notify: NotificationSpec[];
+  keepRuns: number;
+  metricsFile?: string;
 }
 
 export function resolveConfig(
@@ -61,7 +79,35 @@ export function resolveConfig(
     ...(config.rollbackSwitch === undefined
       ? {}
       : { rollbackSwitch: command(config.rollbackSwitch, 'rollback-switch') }),
+    notify: config.notify.map((notification, index) =>
+      toNotification(notification, index, configDir),
+    ),
+    keepRuns: config.keepRuns,
+    ...(config.metricsFile === undefined
+      ? {}
+      : { metricsFile: resolve(configDir, config.metricsFile) }),
   };
+}
+
+function toNotification(
+  notification: ValidConfig['notify'][number],
+  index: number,
+  configDir: string,
+): NotificationSpec {
+  const kind = notification.webhook ? 'webhook' : 'command';
+  const name = notification.name ?? `${kind} ${index + 1}`;
+  const { webhook, command } = notification;
+  const target = webhook
+    ? {
+        webhook: {
+          url: webhook.url,
+          headers: webhook.headers ?? {},
+          timeoutMs: parseDuration(webhook.timeout ?? '10s'),
+          retries: webhook.retries ?? 2,
+        },
+      }
+    : { command: toSpec(command ?? 'true', name, configDir) };
+  return { name, on: notification.on, target };
 }
 
 function toSpec(value: Command, defaultName: string, configDir: string): CommandSpec {

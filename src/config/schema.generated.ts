@@ -54,6 +54,18 @@ export type XsUpgradeConfig = {
    * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
    */
   rollbackSwitch?: string | Argv | CommandObject;
+  /**
+   * Who hears about runs: webhooks and commands, each for the events in its `on` list.
+   */
+  notify?: Notification[];
+  /**
+   * How many run records to keep in stateDir/runs.
+   */
+  keepRuns?: number;
+  /**
+   * A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder.
+   */
+  metricsFile?: string;
 };
 /**
  * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
@@ -65,6 +77,28 @@ export type Command = string | Argv | CommandObject;
  * @minItems 1
  */
 export type Argv = [string, ...string[]];
+export type Notification = {
+  /**
+   * Shown in logs; default "webhook 1", "command 2", ...
+   */
+  name?: string;
+  /**
+   * The events this notification is sent for.
+   *
+   * @minItems 1
+   */
+  on?: [NotifyEvent, ...NotifyEvent[]];
+  webhook?: Webhook;
+  /**
+   * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+   */
+  command?: string | Argv | CommandObject;
+};
+/**
+ * success: upgraded. nothing-new: nothing upstream. failure: aborted, rolled back or rollback failed. rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
+ */
+export type NotifyEvent =
+  'success' | 'nothing-new' | 'failure' | 'rolled-back' | 'rollback-failed' | 'validation-failed';
 
 export interface Repo {
   /**
@@ -107,4 +141,24 @@ export interface CommandObject {
    * Working directory; relative to the config file's folder.
    */
   cwd?: string;
+}
+export interface Webhook {
+  /**
+   * An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin.
+   */
+  url: string;
+  /**
+   * Extra request headers (e.g. Authorization); never written to logs or records.
+   */
+  headers?: {
+    [k: string]: string;
+  };
+  /**
+   * How long one attempt may take.
+   */
+  timeout?: string;
+  /**
+   * Further attempts after a network error or a 5xx answer, with growing pauses.
+   */
+  retries?: number;
 }

@@ -2,12 +2,15 @@
 // express. No file system access here (see checkRepos.ts), so it is cheap to test and fuzz.
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { readPackageJson } from '../packageFiles.js';
-import type { XsUpgradeConfig } from './schema.generated.js';
+import type { Notification, XsUpgradeConfig } from './schema.generated.js';
 
 const schema = readPackageJson('schemas/xs-upgrade.schema.json') as object;
 
 /** A config after validation: every default filled in. */
-export type ValidConfig = Omit<XsUpgradeConfig, 'repos' | 'preUpdateHooks' | 'validationChecks'> &
+export type ValidConfig = Omit<
+  XsUpgradeConfig,
+  'repos' | 'preUpdateHooks' | 'validationChecks' | 'notify'
+> &
   Required<
     Pick<
       XsUpgradeConfig,
@@ -17,6 +20,8 @@ export type ValidConfig = Omit<XsUpgradeConfig, 'repos' | 'preUpdateHooks' | 'va
     repos: Required<NonNullable<XsUpgradeConfig['repos']>[number]>[];
     preUpdateHooks: NonNullable<XsUpgradeConfig['preUpdateHooks']>;
     validationChecks: NonNullable<XsUpgradeConfig['validationChecks']>;
+    keepRuns: number;
+    notify: (Required<Pick<Notification, 'on'>> & Notification)[];
   };
 
 export interface ValidationResult {
@@ -52,6 +57,7 @@ export function validateConfig(document: unknown): ValidationResult {
   config.repos ??= [];
   config.preUpdateHooks ??= [];
   config.validationChecks ??= [];
+  config.notify ??= [];
   const errors = [...duplicateRepoProblems(config)];
   return errors.length > 0 ? { errors } : { config, errors };
 }

@@ -1,13 +1,16 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access -- @xstate/graph types paths over AnyStateMachine, whose events and context are any */
 // Paths through the machine, generated from its graph with @xstate/graph: for every combination of
 // the config values the guards read, the shortest path through every transition, each completed to
 // a final state. The generated tests, the end-to-end scenarios and `graph --config` use them.
 import { getShortestPaths, joinPaths, serializeSnapshot, type StatePath } from '@xstate/graph';
-import type { AnyStateMachine, EventObject, SnapshotFrom } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { allStateNodes, describeTransition, nodePath } from './transitions.js';
 import type { PulledRepo, SavedCommit, UpgradePolicy } from './types.js';
 import { upgradeMachine } from './upgradeMachine.js';
 
-type UpgradeSnapshot = SnapshotFrom<typeof upgradeMachine>;
+type UpgradeSnapshot = AnyMachineSnapshot;
+/** The traversal feeds the machine actor done/error events its own event type does not list. */
+const traversable = upgradeMachine as unknown as AnyStateMachine;
 
 /** Every combination of the policy values the guards read. */
 export const policyCombinations: UpgradePolicy[] = (['local', 'remote'] as const).flatMap((mode) =>
@@ -27,10 +30,10 @@ export const pullOutcomes = {
   unmoved: [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'a'.repeat(40) }] as PulledRepo[],
 };
 
-/** What an invoked actor does in one step of a path. */
+/** What an invoked actor does in one step of a path; "interrupted": a stop came while it ran. */
 export type StepOutcome =
   | { actor: string; outcome: 'done'; pulled?: 'moved' | 'unmoved' }
-  | { actor: string; outcome: 'error' };
+  | { actor: string; outcome: 'error' | 'interrupted' };
 
 export interface GeneratedPath {
   policy: UpgradePolicy;
@@ -43,25 +46,30 @@ export interface GeneratedPath {
   result: string;
 }
 
-/** The done and error events of every actor the snapshot's active states invoke. */
+/** The ids of the actors the snapshot's active states invoke. */
+function activeInvokeIds(snapshot: UpgradeSnapshot): string[] {
+  return allStateNodes(upgradeMachine)
+    .filter((node) => node.path.length > 0 && snapshot.matches(nodePath(node) as never))
+    .flatMap((node) => node.invoke.map((invoke) => invoke.id));
+}
+
+const interrupt: EventObject = { type: 'INTERRUPT' };
+
+/** The done and error events of every actor the active states invoke, and a stop where handled. */
 function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
   const done = (id: string, output: unknown): EventObject =>
     ({ type: `xstate.done.actor.${id}`, output }) as EventObject;
-  const active = allStateNodes(upgradeMachine).filter(
-    (node) => node.path.length > 0 && snapshot.matches(nodePath(node) as never),
-  );
-  return active.flatMap((node) =>
-    node.invoke.flatMap((invoke) => {
-      const id = invoke.id;
-      const error = {
-        type: `xstate.error.actor.${id}`,
-        error: new Error(`${id} failed`),
-      } as EventObject;
-      if (id === 'pullRepos')
-        return [done(id, pullOutcomes.moved), done(id, pullOutcomes.unmoved), error];
-      return [done(id, id === 'snapshotRepos' ? savedCommits : undefined), error];
-    }),
-  );
+  const stop = snapshot.status === 'active' && snapshot.can(interrupt) ? [interrupt] : [];
+  const outcomes = activeInvokeIds(snapshot).flatMap((id) => {
+    const error = {
+      type: `xstate.error.actor.${id}`,
+      error: new Error(`${id} failed`),
+    } as EventObject;
+    if (id === 'pullRepos')
+      return [done(id, pullOutcomes.moved), done(id, pullOutcomes.unmoved), error];
+    return [done(id, id === 'snapshotRepos' ? savedCommits : undefined), error];
+  });
+  return [...stop, ...outcomes];
 }
 
 function statePathOf(snapshot: UpgradeSnapshot): string {
@@ -76,20 +84,22 @@ function statePathOf(snapshot: UpgradeSnapshot): string {
 
 function toGeneratedPath(
   policy: UpgradePolicy,
-  path: StatePath<UpgradeSnapshot, EventObject>,
+  path: StatePath<AnyMachineSnapshot, EventObject>,
 ): GeneratedPath {
   const machine = upgradeMachine as AnyStateMachine;
   const states: string[] = [];
   const steps: StepOutcome[] = [];
   const transitions: string[] = [];
-  let previous: UpgradeSnapshot | undefined;
+  let previous: AnyMachineSnapshot | undefined;
   for (const step of path.steps) {
     if (previous) {
       for (const definition of machine.getTransitionData(previous as never, step.event)) {
         transitions.push(describeTransition(definition).key);
       }
       const match = /^xstate\.(done|error)\.actor\.(.+)$/.exec(step.event.type);
-      if (match?.[1] === 'done') {
+      if (step.event.type === 'INTERRUPT') {
+        steps.push({ actor: activeInvokeIds(previous)[0] ?? '', outcome: 'interrupted' });
+      } else if (match?.[1] === 'done') {
         const output = (step.event as { output?: unknown }).output;
         steps.push({
           actor: match[2] ?? '',
@@ -120,9 +130,9 @@ export function generatePathsFor(policy: UpgradePolicy): GeneratedPath[] {
       `${serializeSnapshot(snapshot)} via ${event?.type ?? 'start'}`,
   };
   const isFinal = (snapshot: UpgradeSnapshot) => snapshot.status === 'done';
-  const complete = getShortestPaths(upgradeMachine, options).map((head) => {
+  const complete = getShortestPaths(traversable, options).map((head) => {
     if (isFinal(head.state)) return toGeneratedPath(policy, head);
-    const [tail] = getShortestPaths(upgradeMachine, {
+    const [tail] = getShortestPaths(traversable, {
       ...options,
       fromState: head.state,
       toState: isFinal,

@@ -44,4 +44,6 @@ export interface UpgradeOutput {
   validationFailure?: Failure;
   /** Why the rollback itself failed, when it did. */
   rollbackFailure?: Failure;
+  /** The run was stopped by SIGTERM or SIGINT. */
+  interrupted: boolean;
 }

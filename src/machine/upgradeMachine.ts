@@ -1,6 +1,9 @@
 // The upgrade as a state machine (DESIGN.md, "The flow"). Pure: guards read only context built
 // from the validated config; every side effect is an actor named here and supplied by the runner
 // with `upgradeMachine.provide({ actors })`. Nothing in this folder imports from src/actors.
+// INTERRUPT (a stop asked for by SIGTERM or SIGINT) leaves the state, which stops its step, and
+// rolls back whatever may have moved; `rollingBack` ignores it, since a half-done rollback is the
+// one thing worse than a slow one.
 import { assign, fromPromise, setup } from 'xstate';
 import type {
   Failure,
@@ -17,6 +20,8 @@ export interface UpgradeContext {
   pulled: PulledRepo[];
   /** Set on entering `switching`: from then on a rollback must also revert the system. */
   switchStarted: boolean;
+  /** A stop was asked for (SIGTERM, SIGINT): the run stopped its step and rolled back. */
+  interrupted: boolean;
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -49,6 +54,7 @@ const errorOf = (event: unknown) => (event as { error?: unknown }).error;
 export const upgradeMachine = setup({
   types: {
     context: {} as UpgradeContext,
+    events: {} as { type: 'INTERRUPT' },
     input: {} as UpgradeInput,
     output: {} as UpgradeOutput,
   },
@@ -58,7 +64,7 @@ export const upgradeMachine = setup({
     pullRepos: required<PulledRepo[], { savedCommits: SavedCommit[] }>('pullRepos'),
     runBuild: required<void>('runBuild'),
     runChecks: required<void>('runChecks'),
-    notifyValidationFailure: required<void, { failure: Failure | undefined }>(
+    notifyValidationFailure: required<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
       'notifyValidationFailure',
     ),
     runSwitch: required<void>('runSwitch'),
@@ -69,6 +75,13 @@ export const upgradeMachine = setup({
     // Named actions with the state as a parameter, so the graph (and Stately Studio) shows them.
     recordFailure: assign({
       failure: ({ event }, params: { state: string }) => toFailure(params.state, errorOf(event)),
+    }),
+    recordInterruption: assign({
+      interrupted: true,
+      failure: (_, params: { state: string }) => ({
+        state: params.state,
+        message: 'interrupted (SIGTERM or SIGINT): the step was stopped',
+      }),
     }),
     recordValidationFailure: assign({
       validationFailure: ({ event }) => toFailure('validating', errorOf(event)),
@@ -95,10 +108,17 @@ export const upgradeMachine = setup({
     savedCommits: [],
     pulled: [],
     switchStarted: false,
+    interrupted: false,
   }),
   initial: 'hooksRunning',
   states: {
     hooksRunning: {
+      on: {
+        INTERRUPT: {
+          target: 'aborted',
+          actions: { type: 'recordInterruption', params: { state: 'hooksRunning' } },
+        },
+      },
       invoke: {
         id: 'runHooks',
         src: 'runHooks',
@@ -110,6 +130,12 @@ export const upgradeMachine = setup({
       },
     },
     snapshotting: {
+      on: {
+        INTERRUPT: {
+          target: 'aborted',
+          actions: { type: 'recordInterruption', params: { state: 'snapshotting' } },
+        },
+      },
       invoke: {
         id: 'snapshotRepos',
         src: 'snapshotRepos',
@@ -124,6 +150,12 @@ export const upgradeMachine = setup({
       },
     },
     pulling: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'pulling' } },
+        },
+      },
       invoke: {
         id: 'pullRepos',
         src: 'pullRepos',
@@ -149,6 +181,12 @@ export const upgradeMachine = setup({
       },
     },
     building: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'building' } },
+        },
+      },
       invoke: {
         id: 'runBuild',
         src: 'runBuild',
@@ -160,6 +198,12 @@ export const upgradeMachine = setup({
       },
     },
     validating: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'validating' } },
+        },
+      },
       invoke: {
         id: 'runChecks',
         src: 'runChecks',
@@ -183,16 +227,28 @@ export const upgradeMachine = setup({
       },
     },
     notifying: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'notifying' } },
+        },
+      },
       invoke: {
         id: 'notifyValidationFailure',
         src: 'notifyValidationFailure',
-        input: ({ context }) => ({ failure: context.validationFailure }),
+        input: ({ context }) => ({ failure: context.validationFailure, pulled: context.pulled }),
         // A notification never changes the run: sent or not, the switch goes ahead.
         onDone: { target: 'switching' },
         onError: { target: 'switching' },
       },
     },
     switching: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'switching' } },
+        },
+      },
       entry: assign({ switchStarted: true }),
       invoke: {
         id: 'runSwitch',
@@ -247,6 +303,7 @@ export const upgradeMachine = setup({
     ...(context.failure ? { failure: context.failure } : {}),
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),
+    interrupted: context.interrupted,
   }),
 });
 

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandFailedError, outputTailLines, runCommand } from '../../src/actors/runCommand.js';
 import type { CommandSpec } from '../../src/config/resolve.js';
 import { memoryLog } from '../support/memoryLog.js';
+import { processAlive } from '../support/processes.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -19,17 +20,6 @@ const spec = (run: CommandSpec['run'], extra: Partial<CommandSpec> = {}): Comman
   cwd: dir,
   ...extra,
 });
-
-/** Running, as opposed to gone or a zombie waiting for its reaper (PID 1 here may be slow). */
-async function alive(pid: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (stat === '' || state === 'Z' || state === 'X') return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return true;
-}
 
 async function failure(promise: Promise<void>): Promise<CommandFailedError> {
   const error = await promise.then(
@@ -101,7 +91,7 @@ describe('runCommand', () => {
     expect(error.message).toMatch(/^step timed out after 200ms and was stopped/);
     const child = Number(/child (\d+)/.exec(log.lines.join('\n'))?.[1]);
     expect(child).toBeGreaterThan(0);
-    expect(await alive(child)).toBe(false);
+    expect(await processAlive(child)).toBe(false);
   });
 
   it('kills with SIGKILL a command that ignores SIGTERM', async () => {

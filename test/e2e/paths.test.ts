@@ -13,7 +13,8 @@ import {
 } from '../../src/machine/paths.js';
 import { listTransitions } from '../../src/machine/transitions.js';
 import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliAndSignal } from '../support/cli.js';
+import { processAlive } from '../support/processes.js';
 
 const fails = (path: GeneratedPath, actor: string) =>
   path.steps.some((step) => step.actor === actor && step.outcome === 'error');
@@ -22,15 +23,17 @@ const nothingNew = (path: GeneratedPath) =>
     (step) => step.actor === 'pullRepos' && step.outcome === 'done' && step.pulled === 'unmoved',
   );
 
+const interruptedActor = (path: GeneratedPath) =>
+  path.steps.find((step) => step.outcome === 'interrupted')?.actor;
+
 /**
  * Whether a path can happen on a real host. Remote mode has no repos and no hooks, so hooks,
- * snapshot, pull and reset cannot fail there; the validation-failure notification only logs, so
- * it cannot fail yet.
+ * snapshot, pull and reset can neither fail nor be interrupted there.
  */
 function realizable(path: GeneratedPath): boolean {
-  if (fails(path, 'notifyValidationFailure')) return false;
   const localOnly = ['runHooks', 'snapshotRepos', 'pullRepos', 'resetRepos'];
-  return !(path.policy.mode === 'remote' && localOnly.some((actor) => fails(path, actor)));
+  const touched = path.steps.filter((step) => step.outcome !== 'done').map((step) => step.actor);
+  return !(path.policy.mode === 'remote' && touched.some((actor) => localOnly.includes(actor)));
 }
 
 const transitionKeys = listTransitions(upgradeMachine).map((edge) => edge.key);
@@ -57,25 +60,39 @@ const exitCodes: Record<string, number> = {
 
 /** Leaves a git lock file behind in nix-config, so that resetting it must fail. */
 const lockNixConfig = 'touch repos/nix-config/.git/index.lock';
+/** A step that runs until stopped; prints the pid of its child so the test can check it is gone. */
+const slowStep = 'sleep 30 & echo "started $!"; wait';
+/** A program git runs (as its upload-pack or fsmonitor) that hangs without holding git's stderr. */
+const slowGitHelper = '#!/bin/sh\nexec 2>/dev/null\nsleep 30\n';
+
+/** The output line after which the test stops the run, for a path interrupted during `actor`. */
+function interruptWhen(actor: string): RegExp {
+  if (actor === 'snapshotRepos') return /state snapshotting/;
+  if (actor === 'pullRepos') return /state pulling/;
+  return /\] started \d+/;
+}
 
 /** Writes the sandbox's config (and damage) so each actor fails exactly where the path says. */
 async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   const resetFails = fails(path, 'resetRepos');
+  const stopped = interruptedActor(path);
   // The step that fails just before the rollback leaves the lock that makes the reset fail.
   const failing = (before: string) => `${before}${resetFails ? `; ${lockNixConfig}` : ''}; exit 1`;
+  const step = (actor: string, fine: unknown, before = 'true') => {
+    if (stopped === actor) return resetFails ? `${lockNixConfig}; ${slowStep}` : slowStep;
+    return fails(path, actor) ? failing(before) : fine;
+  };
   const config: Record<string, unknown> = {
     buildBeforeSwitch: path.policy.buildBeforeSwitch,
-    build: path.policy.buildBeforeSwitch
-      ? fails(path, 'runBuild')
-        ? failing('echo building')
-        : ['sh', 'bin/build.sh']
-      : undefined,
-    validationChecks: [fails(path, 'runChecks') ? failing('echo checking') : 'true'],
+    build: path.policy.buildBeforeSwitch ? step('runBuild', ['sh', 'bin/build.sh']) : undefined,
+    validationChecks: [step('runChecks', 'true')],
     onValidationFailure: path.policy.onValidationFailure,
-    switch: fails(path, 'runSwitch') ? failing('sh bin/switch.sh') : ['sh', 'bin/switch.sh'],
+    switch: step('runSwitch', ['sh', 'bin/switch.sh'], 'sh bin/switch.sh'),
     rollbackSwitch: fails(path, 'rollbackSystem')
       ? 'echo no previous generation; exit 1'
       : ['sh', 'bin/switch.sh'],
+    // The validation-failure notification: a command that succeeds, fails, or hangs.
+    notify: [{ command: step('notifyValidationFailure', 'true'), on: ['validation-failed'] }],
   };
   if (path.policy.mode === 'remote') {
     // No repos: build and switch name their own source (here, the sandbox's scripts).
@@ -83,7 +100,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
     await sandbox.writeConfig(config);
     return;
   }
-  config.preUpdateHooks = [fails(path, 'runHooks') ? 'echo capturing; exit 1' : 'true'];
+  config.preUpdateHooks = [step('runHooks', 'true')];
   await sandbox.writeConfig(config);
   if (!nothingNew(path)) {
     await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new config');
@@ -92,11 +109,20 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   if (fails(path, 'snapshotRepos')) {
     await writeFile(join(sandbox.repoPath('nix-secrets'), 'secrets.yaml'), 'uncommitted edit\n');
   }
+  const nixConfig = sandbox.repoPath('nix-config');
+  if (stopped === 'snapshotRepos' || stopped === 'pullRepos') {
+    // git runs these helpers itself: fsmonitor during the snapshot's status, upload-pack during
+    // the pull's fetch; hanging there keeps the step running until the signal comes.
+    const helper = join(sandbox.dir, 'bin', 'slow-git-helper');
+    await writeFile(helper, slowGitHelper, { mode: 0o755 });
+    const key = stopped === 'snapshotRepos' ? 'core.fsmonitor' : 'remote.origin.uploadpack';
+    await sandbox.git(['config', key, helper], nixConfig);
+  }
   if (fails(path, 'pullRepos')) {
     await rm(sandbox.remotePath('nix-secrets'), { recursive: true });
     if (resetFails) {
       // nix-config fast-forwards, then its post-merge hook leaves a lock: the rollback cannot reset it.
-      const hook = join(sandbox.repoPath('nix-config'), '.git', 'hooks', 'post-merge');
+      const hook = join(nixConfig, '.git', 'hooks', 'post-merge');
       await writeFile(hook, '#!/bin/sh\ntouch "$(git rev-parse --git-dir)/index.lock"\n');
       await chmod(hook, 0o755);
     }
@@ -109,11 +135,8 @@ afterAll(async () => {
 });
 
 describe('generated end-to-end scenarios', () => {
-  it('cover every transition the real world can take', () => {
-    // Until notifications exist, sending one cannot fail; every other transition is walked.
-    expect(uncovered).toEqual([
-      'notifying: xstate.error.actor.notifyValidationFailure -> switching',
-    ]);
+  it('cover every transition of the machine', () => {
+    expect(uncovered).toEqual([]);
   });
 
   it.each(
@@ -128,12 +151,17 @@ describe('generated end-to-end scenarios', () => {
       secrets: await sandbox.head('nix-secrets'),
     };
     await stage(sandbox, path);
-    const run = await runCli([
-      'run',
-      '--config',
-      sandbox.configFile,
-      ...(path.policy.force ? ['--force'] : []),
-    ]);
+    const args = ['run', '--config', sandbox.configFile, ...(path.policy.force ? ['--force'] : [])];
+    const stopped = interruptedActor(path);
+    const run = stopped
+      ? await runCliAndSignal(args, { when: interruptWhen(stopped) })
+      : await runCli(args);
+    if (stopped) {
+      expect(run.stdout).toContain('SIGTERM received: stopping the running step');
+      // A step's own child process is stopped with it.
+      const child = /\] started (\d+)/.exec(run.stdout)?.[1];
+      if (child) expect(await processAlive(Number(child))).toBe(false);
+    }
 
     expect(run.states, run.stdout).toEqual(path.states);
     expect(run.exitCode).toBe(exitCodes[path.result]);

@@ -112,7 +112,7 @@ describe('xs-upgrade run', () => {
     );
     expect(run.stdout).toContain('cause: hook failed with exit code 7');
     expect(await h.heads()).toEqual(h.saved);
-    expect(await exists(join(h.sandbox.dir, 'state'))).toBe(false);
+    expect(await exists(join(h.sandbox.dir, 'state', 'saved-commits.json'))).toBe(false);
   });
 
   it('aborts with exit 3 on a dirty repo, lists the file and touches nothing', async () => {

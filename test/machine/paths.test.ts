@@ -53,6 +53,16 @@ describe('the generated paths', () => {
     }
   });
 
+  it('never end in done once interrupted, and roll back an interruption after the snapshot', () => {
+    for (const path of paths.filter((candidate) =>
+      candidate.steps.some((step) => step.outcome === 'interrupted'),
+    )) {
+      expect(path.states.at(-1)).not.toBe('done');
+      if (path.states.includes('pulling'))
+        expect(path.states.some((state) => state.startsWith('rollingBack'))).toBe(true);
+    }
+  });
+
   it('never touch the repos after an abort, and abort only before pulling', () => {
     for (const path of paths.filter((candidate) => candidate.result === 'aborted')) {
       expect(path.states).not.toContain('pulling');
@@ -78,17 +88,21 @@ function invokeIds(): string[] {
 }
 
 function testName(path: GeneratedPath): string {
-  const outcomes = path.steps
-    .filter((step) => step.outcome === 'error' || step.pulled === 'unmoved')
-    .map((step) => (step.outcome === 'error' ? `${step.actor} fails` : 'nothing new'));
+  const outcomes = path.steps.flatMap((step) => {
+    if (step.outcome === 'error') return [`${step.actor} fails`];
+    if (step.outcome === 'interrupted') return [`stopped during ${step.actor}`];
+    return 'pulled' in step && step.pulled === 'unmoved' ? ['nothing new'] : [];
+  });
   return `[${describePolicy(path.policy)}] ${outcomes.join(', ') || 'all succeed'}: ${path.states.join(' > ')}`;
 }
 
 describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (_name, path) => {
   it('runs the real machine with stub actors through the same states to the same result', async () => {
     const pulled = path.steps.find((step) => step.actor === 'pullRepos' && step.outcome === 'done');
+    const interrupted = path.steps.find((step) => step.outcome === 'interrupted');
     const run = await runStubbed({
       policy: path.policy,
+      ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
       fail: path.steps
         .filter((step) => step.outcome === 'error')
         .map((step) => step.actor as ActorName),
@@ -100,5 +114,8 @@ describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (
     expect(run.states).toEqual(path.states);
     expect(run.output.result).toBe(path.result);
     expect(run.invoked).toEqual(path.steps.map((step) => step.actor));
+    // An interruption stops the step that was running, and only that one.
+    expect(run.stopped).toEqual(interrupted ? [interrupted.actor] : []);
+    expect(run.output.interrupted).toBe(Boolean(interrupted));
   });
 });

@@ -26,3 +26,38 @@ export async function runCli(
   const states = [...result.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, states };
 }
+
+/**
+ * Runs the CLI and sends it `signal` as soon as a line of its output matches `when`: how systemd
+ * stops a unit, or an operator presses Ctrl-C, in the middle of a step.
+ */
+export async function runCliAndSignal(
+  args: string[],
+  options: { when: RegExp; signal?: NodeJS.Signals; env?: Record<string, string | undefined> },
+): Promise<CliRun & { signalled: boolean }> {
+  const child = execa('node', [cliPath, ...args], {
+    cwd: packageRoot,
+    env: { NO_COLOR: '1', JOURNAL_STREAM: undefined, ...options.env },
+    reject: false,
+    stdin: 'ignore',
+  });
+  let signalled = false;
+  let seen = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    if (!signalled && options.when.test(seen)) {
+      signalled = true;
+      child.kill(options.signal ?? 'SIGTERM');
+    }
+  });
+  const result = await child;
+  const stdout = String(result.stdout);
+  const states = [...stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout,
+    stderr: String(result.stderr),
+    states,
+    signalled,
+  };
+}

@@ -27,12 +27,22 @@ export interface StubbedRun {
   states: string[];
   output: UpgradeOutput;
   invoked: ActorName[];
+  /** Actors whose abort signal fired: the step was stopped. */
+  stopped: ActorName[];
 }
 
 export async function runStubbed(
-  options: { policy?: Partial<UpgradePolicy>; fail?: ActorName[]; pulled?: PulledRepo[] } = {},
+  options: {
+    policy?: Partial<UpgradePolicy>;
+    fail?: ActorName[];
+    pulled?: PulledRepo[];
+    /** This actor runs until stopped, and the run is interrupted while it does. */
+    interruptDuring?: ActorName;
+  } = {},
 ): Promise<StubbedRun> {
   const invoked: ActorName[] = [];
+  const stopped: ActorName[] = [];
+  let interrupt = () => undefined as void;
   const outputs: Partial<Record<ActorName, unknown>> = {
     snapshotRepos: [savedCommit],
     pullRepos: options.pulled ?? [movedRepo],
@@ -40,8 +50,13 @@ export async function runStubbed(
   const actors = Object.fromEntries(
     actorNames.map((name) => [
       name,
-      fromPromise(() => {
+      fromPromise(({ signal }) => {
         invoked.push(name);
+        signal.addEventListener('abort', () => stopped.push(name));
+        if (options.interruptDuring === name) {
+          setImmediate(interrupt);
+          return new Promise<unknown>(() => undefined);
+        }
         return options.fail?.includes(name)
           ? Promise.reject(
               Object.assign(new Error(`${name} failed`), { outputTail: ['last line'] }),
@@ -53,6 +68,7 @@ export async function runStubbed(
   const actor = createActor(upgradeMachine.provide({ actors }), {
     input: { policy: { ...defaultPolicy, ...options.policy } },
   });
+  interrupt = () => actor.send({ type: 'INTERRUPT' });
   const states: string[] = [];
   const output = await new Promise<UpgradeOutput>((resolve, reject) => {
     actor.subscribe({
@@ -65,5 +81,5 @@ export async function runStubbed(
     });
     actor.start();
   });
-  return { states, output, invoked };
+  return { states, output, invoked, stopped };
 }

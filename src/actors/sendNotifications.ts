@@ -1,0 +1,169 @@
+// Tells webhooks and commands about a run. A notification that fails is logged and reported to the
+// caller, and never takes longer than its own timeout and retries; it never changes the run's
+// result. URLs are logged by origin only and headers never, since both carry secrets.
+import { hostname } from 'node:os';
+import type { NotificationSpec, NotifyEvent, WebhookSpec } from '../config/resolve.js';
+import type { Failure, UpgradeResult } from '../machine/types.js';
+import type { Log } from '../log.js';
+import { runCommand, type CommandDeps } from './runCommand.js';
+
+/** What a notification says: enough to act on without opening the journal. */
+export interface NotificationPayload {
+  host: string;
+  event: NotifyEvent;
+  result?: UpgradeResult;
+  interrupted?: boolean;
+  error?: string;
+  failedState?: string;
+  states: string[];
+  commits: { repo: string; saved?: string; final?: string }[];
+  config: string;
+}
+
+/** The events a finished run fires (a notification is sent once if it listens to several). */
+export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
+  switch (result) {
+    case 'upgraded':
+      return ['success'];
+    case 'nothing-new':
+      return ['nothing-new'];
+    case 'aborted':
+      return ['failure'];
+    case 'rolled-back':
+      return ['failure', 'rolled-back'];
+    case 'rollback-failed':
+      return ['failure', 'rollback-failed'];
+  }
+}
+
+export function buildPayload(
+  event: NotifyEvent,
+  fields: Omit<NotificationPayload, 'host' | 'event' | 'error' | 'failedState'> & {
+    failure?: Failure;
+  },
+): NotificationPayload {
+  const { failure, ...rest } = fields;
+  return {
+    host: hostname(),
+    event,
+    ...rest,
+    ...(failure ? { error: failure.message, failedState: failure.state } : {}),
+  };
+}
+
+/** The origin of a URL: what may be logged of a webhook. */
+export function redactUrl(url: string): string {
+  try {
+    return `${new URL(url).origin}/…`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Sends to every notification that listens to one of `events`; resolves to the failures. */
+export async function sendNotifications(
+  notifications: NotificationSpec[],
+  events: NotifyEvent[],
+  payload: (event: NotifyEvent) => NotificationPayload,
+  deps: CommandDeps & { retryBaseMs?: number },
+): Promise<string[]> {
+  const chosen = notifications.flatMap((notification) => {
+    const event = events.find((candidate) => notification.on.includes(candidate));
+    return event ? [{ notification, event }] : [];
+  });
+  const failures = await Promise.all(
+    chosen.map(async ({ notification, event }) => {
+      try {
+        if ('webhook' in notification.target) {
+          await postWebhook(notification.name, notification.target.webhook, payload(event), deps);
+        } else {
+          await runCommand(
+            {
+              ...notification.target.command,
+              env: { ...notification.target.command.env, ...commandEnv(payload(event)) },
+            },
+            deps,
+          );
+        }
+        deps.log.info(`notification ${notification.name}: sent (${event})`);
+        return undefined;
+      } catch (error) {
+        const message = `notification ${notification.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+        deps.log.warn(message);
+        return message;
+      }
+    }),
+  );
+  return failures.filter((failure): failure is string => failure !== undefined);
+}
+
+async function postWebhook(
+  name: string,
+  webhook: WebhookSpec,
+  payload: NotificationPayload,
+  deps: { log: Log; signal: AbortSignal; retryBaseMs?: number },
+): Promise<void> {
+  const where = redactUrl(webhook.url);
+  const body = JSON.stringify(payload);
+  let lastProblem = '';
+  for (let attempt = 0; attempt <= webhook.retries; attempt += 1) {
+    if (attempt > 0) await pause((deps.retryBaseMs ?? 1000) * 2 ** (attempt - 1), deps.signal);
+    try {
+      const response = await fetch(webhook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'xs-upgrade',
+          ...webhook.headers,
+        },
+        body,
+        signal: AbortSignal.any([AbortSignal.timeout(webhook.timeoutMs), deps.signal]),
+        redirect: 'error',
+      });
+      await response.body?.cancel();
+      if (response.ok) return;
+      lastProblem = `HTTP ${response.status} from ${where}`;
+      // A 4xx will not get better by asking again.
+      if (response.status < 500) break;
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      lastProblem = timedOut
+        ? `no answer from ${where} within ${webhook.timeoutMs}ms`
+        : `cannot reach ${where} (${describeFetchError(error)})`;
+      if (deps.signal.aborted) break;
+    }
+    if (attempt < webhook.retries)
+      deps.log.warn(`notification ${name}: ${lastProblem}; trying again`);
+  }
+  throw new Error(lastProblem);
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** The payload as environment variables for a notification command. */
+function commandEnv(payload: NotificationPayload): Record<string, string> {
+  const commits = (key: 'saved' | 'final') =>
+    payload.commits.map((repo) => `${repo.repo}=${repo[key] ?? ''}`).join(' ');
+  return {
+    XS_UPGRADE_EVENT: payload.event,
+    XS_UPGRADE_RESULT: payload.result ?? '',
+    XS_UPGRADE_ERROR: payload.error ?? '',
+    XS_UPGRADE_HOST: payload.host,
+    XS_UPGRADE_STATES: payload.states.join(' '),
+    XS_UPGRADE_SAVED_COMMITS: commits('saved'),
+    XS_UPGRADE_FINAL_COMMITS: commits('final'),
+  };
+}

@@ -1,0 +1,50 @@
+// `xs-upgrade status` and `xs-upgrade history`: what the last runs did, from the run records.
+// Plain text that fits an 80-column terminal, or JSON for scripts.
+import { formatDuration } from '../config/duration.js';
+import type { RunRecord } from '../state/runRecords.js';
+
+const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : '-');
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+const took = (record: RunRecord) =>
+  record.endedAt ? formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt)) : '-';
+
+/** "rolled-back" / "interrupted, rolled-back" / "running" / "crashed". */
+export function outcome(record: RunRecord, holderPid?: number): string {
+  if (record.running) return record.pid === holderPid ? 'running' : 'crashed';
+  const result = record.result ?? '?';
+  return record.interrupted ? `interrupted, ${result}` : result;
+}
+
+export function formatStatus(
+  lastRun: RunRecord | undefined,
+  holder: { pid: number; since: string } | undefined,
+): string[] {
+  const lines = [
+    holder ? `running now: pid ${holder.pid}, since ${holder.since}` : 'running now: no',
+  ];
+  if (!lastRun) return [...lines, 'last run: none recorded'];
+  lines.push(
+    `last run: ${when(lastRun.startedAt)} UTC, took ${took(lastRun)}: ${outcome(lastRun, holder?.pid)}${lastRun.exitCode === undefined ? '' : ` (exit ${lastRun.exitCode})`}`,
+  );
+  if (lastRun.failure)
+    lines.push(`  failed in ${lastRun.failure.state}: ${lastRun.failure.message}`);
+  if (lastRun.rollbackFailure) lines.push(`  rollback: ${lastRun.rollbackFailure.message}`);
+  if (lastRun.validationFailure)
+    lines.push(`  validation failed (went on): ${lastRun.validationFailure.message}`);
+  for (const repo of lastRun.repos) {
+    lines.push(`  ${repo.repo.padEnd(16)} saved ${short(repo.saved)} -> now ${short(repo.final)}`);
+  }
+  lines.push(`  states: ${lastRun.states.map((visit) => visit.state).join(' > ')}`);
+  return lines;
+}
+
+export function formatHistory(records: RunRecord[], holderPid?: number): string[] {
+  if (records.length === 0) return ['no runs recorded'];
+  const header = `${'started (UTC)'.padEnd(16)}  ${'took'.padStart(7)}  ${'result'.padEnd(24)}  exit  failed in`;
+  const rows = records.map((record) => {
+    const exit = record.exitCode === undefined ? '-' : String(record.exitCode);
+    const failedIn = record.failure?.state ?? '';
+    return `${when(record.startedAt)}  ${took(record).padStart(7)}  ${outcome(record, holderPid).padEnd(24)}  ${exit.padStart(4)}  ${failedIn}`.trimEnd();
+  });
+  return [header, ...rows];
+}

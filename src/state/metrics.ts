@@ -1,0 +1,64 @@
+// The Prometheus text file node_exporter's textfile collector reads: last run time, result,
+// duration per state, commits behind. Written atomically, since the collector may read it any time.
+import { writeFileAtomic } from '../actors/stateFile.js';
+import type { UpgradeResult } from '../machine/types.js';
+import type { RunRecord } from './runRecords.js';
+
+const results: UpgradeResult[] = [
+  'upgraded',
+  'nothing-new',
+  'aborted',
+  'rolled-back',
+  'rollback-failed',
+];
+
+const escapeLabel = (value: string) =>
+  value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+export function renderMetrics(
+  record: RunRecord,
+  behind: { repo: string; behind?: number }[],
+): string {
+  const lines: string[] = [];
+  const metric = (name: string, help: string, samples: [string, number][]) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+  };
+  const ended = Date.parse(record.endedAt ?? record.startedAt);
+  metric('xs_upgrade_last_run_timestamp_seconds', 'When the last run ended (Unix time).', [
+    ['', ended / 1000],
+  ]);
+  metric(
+    'xs_upgrade_last_run_success',
+    '1 if the last run upgraded or found nothing new, else 0.',
+    [['', record.result === 'upgraded' || record.result === 'nothing-new' ? 1 : 0]],
+  );
+  metric(
+    'xs_upgrade_last_run_result',
+    'The result of the last run: 1 for the one it had, 0 for the others.',
+    results.map((result) => [`{result="${result}"}`, record.result === result ? 1 : 0]),
+  );
+  metric('xs_upgrade_last_run_interrupted', '1 if the last run was stopped by a signal.', [
+    ['', record.interrupted ? 1 : 0],
+  ]);
+  metric('xs_upgrade_last_run_duration_seconds', 'How long the last run took.', [
+    ['', (ended - Date.parse(record.startedAt)) / 1000],
+  ]);
+  metric(
+    'xs_upgrade_state_duration_seconds',
+    'How long the last run spent in each state.',
+    record.states.map((visit) => [`{state="${escapeLabel(visit.state)}"}`, (visit.ms ?? 0) / 1000]),
+  );
+  metric(
+    'xs_upgrade_commits_behind',
+    "Commits on the remote branch that the repo's checked-out commit does not have.",
+    behind.flatMap((repo) =>
+      repo.behind === undefined ? [] : [[`{repo="${escapeLabel(repo.repo)}"}`, repo.behind]],
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export async function writeMetrics(file: string, text: string): Promise<void> {
+  await writeFileAtomic(file, text);
+}

@@ -1,0 +1,125 @@
+// The record of every run, in stateDir/runs/: when it started and ended, every state with its
+// duration, each repo's saved and final commit, the result and the error with the failed step's
+// last output lines. Rewritten atomically (mode 0600) at every state, so even a killed run leaves
+// a record of how far it got. The newest `keepRuns` records are kept.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../actors/stateFile.js';
+import type { Failure, UpgradeResult } from '../machine/types.js';
+
+export const runsFolder = 'runs';
+
+export interface RunRecord {
+  version: 1;
+  id: string;
+  host: string;
+  config: string;
+  xsUpgradeVersion: string;
+  pid: number;
+  startedAt: string;
+  endedAt?: string;
+  /** True until the run ends; a record left "running" by a dead pid is a crashed run. */
+  running: boolean;
+  forced: boolean;
+  states: { state: string; enteredAt: string; ms?: number }[];
+  repos: { repo: string; saved?: string; final?: string }[];
+  result?: UpgradeResult;
+  interrupted: boolean;
+  exitCode?: number;
+  failure?: Failure;
+  validationFailure?: Failure;
+  rollbackFailure?: Failure;
+}
+
+export function newRunRecord(fields: {
+  config: string;
+  xsUpgradeVersion: string;
+  forced: boolean;
+  startedAt?: Date;
+}): RunRecord {
+  const startedAt = (fields.startedAt ?? new Date()).toISOString();
+  return {
+    version: 1,
+    id: `${startedAt.replace(/[:.]/g, '-')}-${process.pid}`,
+    host: hostname(),
+    config: fields.config,
+    xsUpgradeVersion: fields.xsUpgradeVersion,
+    pid: process.pid,
+    startedAt,
+    running: true,
+    forced: fields.forced,
+    states: [],
+    repos: [],
+    interrupted: false,
+  };
+}
+
+/** Saves a record; saves are queued so that a slow disk never reorders them. */
+export class RunRecorder {
+  private pending: Promise<void> = Promise.resolve();
+  private failed = false;
+
+  constructor(
+    private readonly stateDir: string,
+    readonly record: RunRecord,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  stateEntered(state: string, at: Date): void {
+    const previous = this.record.states.at(-1);
+    if (previous) previous.ms = at.getTime() - Date.parse(previous.enteredAt);
+    this.record.states.push({ state, enteredAt: at.toISOString() });
+    // Not awaited: the run goes on while the record is written; save() never rejects.
+    void this.save();
+  }
+
+  save(): Promise<void> {
+    const text = `${JSON.stringify(this.record, null, 2)}\n`;
+    const file = join(this.stateDir, runsFolder, `${this.record.id}.json`);
+    this.pending = this.pending.then(() =>
+      writeFileAtomic(file, text).catch((error: unknown) => {
+        // A full or read-only disk must not stop an upgrade (or its rollback): say so once.
+        if (!this.failed) this.warn(`cannot write the run record ${file}: ${String(error)}`);
+        this.failed = true;
+      }),
+    );
+    return this.pending;
+  }
+}
+
+/** The newest records first; unreadable files are skipped. */
+export async function readRunRecords(
+  stateDir: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<RunRecord[]> {
+  const folder = join(stateDir, runsFolder);
+  const names = (await readdir(folder).catch(() => [] as string[]))
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .reverse()
+    .slice(0, limit);
+  const records = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return JSON.parse(await readFile(join(folder, name), 'utf8')) as RunRecord;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return records.filter((record): record is RunRecord => record !== undefined);
+}
+
+/** Deletes all but the newest `keep` records. */
+export async function pruneRunRecords(stateDir: string, keep: number): Promise<void> {
+  const folder = join(stateDir, runsFolder);
+  const names = (await readdir(folder).catch(() => [] as string[]))
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+  await Promise.all(
+    names
+      .slice(0, Math.max(0, names.length - keep))
+      .map((name) => rm(join(folder, name), { force: true })),
+  );
+}
