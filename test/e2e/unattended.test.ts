@@ -140,8 +140,14 @@ describe('stopping a run', () => {
     let sent = 0;
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (sent === 0 && /\] started \d+/.test(output)) (child.kill('SIGTERM'), (sent = 1));
-      if (sent === 1 && /rolling back the system/.test(output)) (child.kill('SIGTERM'), (sent = 2));
+      if (sent === 0 && /\] started \d+/.test(output)) {
+        child.kill('SIGTERM');
+        sent = 1;
+      }
+      if (sent === 1 && /rolling back the system/.test(output)) {
+        child.kill('SIGTERM');
+        sent = 2;
+      }
     });
     const result = await child;
     expect(sent).toBe(2);
