@@ -7,11 +7,11 @@ export async function ensureStateDir(stateDir: string): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
 }
 
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, mode = 0o600): Promise<void> {
   await ensureStateDir(dirname(file));
   const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
   try {
-    const handle = await open(temp, 'w', 0o600);
+    const handle = await open(temp, 'w', mode);
     try {
       await handle.writeFile(content);
       await handle.sync();

@@ -4,7 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { loadConfig } from '../config/load.js';
 import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createLog } from '../log.js';
-import { readPackageJson } from '../packageFiles.js';
+import { join, resolve } from 'node:path';
+import { packageRoot, readPackageJson } from '../packageFiles.js';
 import { dryRun } from './dryRun.js';
 import { graphFormats, renderGraph, type GraphFormat } from './graph.js';
 import { formatHistory, formatStatus } from './history.js';
@@ -141,6 +142,28 @@ export async function main(io: CliIo): Promise<number> {
       const config = await loadConfig(options.config, io.cwd);
       io.stdout.write(
         `${config.file}: valid (${config.mode} mode, ${config.repos.length} repos)\n`,
+      );
+    });
+
+  program
+    .command('systemd')
+    .description('write xs-upgrade.service and xs-upgrade.timer for this config')
+    .addOption(configOption())
+    .option('-o, --out <dir>', 'where to write the units', '.')
+    .action(async (options: { config?: string; out: string }) => {
+      const config = await loadConfig(options.config, io.cwd);
+      const { checkSchedule, renderUnits, writeUnits } = await import('./systemdUnits.js');
+      await checkSchedule(config);
+      const files = await writeUnits(
+        resolve(io.cwd, options.out),
+        renderUnits(config, {
+          node: process.execPath,
+          script: join(packageRoot, 'bin', 'xs-upgrade.js'),
+        }),
+      );
+      io.stdout.write(
+        `${files.map((file) => `wrote ${file}`).join('\n')}\n` +
+          `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer\n`,
       );
     });
 

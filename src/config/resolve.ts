@@ -42,6 +42,9 @@ export interface ResolvedConfig {
   file: string;
   mode: 'local' | 'remote';
   schedule: string;
+  randomizedDelayMs: number;
+  fixedRandomDelay: boolean;
+  persistent: boolean;
   stateDir: string;
   repos: RepoSpec[];
   preUpdateHooks: CommandSpec[];
@@ -68,6 +71,9 @@ export function resolveConfig(
     file,
     mode: config.mode,
     schedule: config.schedule,
+    randomizedDelayMs: parseDuration(config.randomizedDelaySec),
+    fixedRandomDelay: config.fixedRandomDelay,
+    persistent: config.persistent,
     stateDir: resolve(configDir, config.stateDir),
     repos: config.repos.map((repo) => ({ ...repo, path: resolve(configDir, repo.path) })),
     preUpdateHooks: numbered(config.preUpdateHooks, 'hook'),

@@ -17,6 +17,18 @@ export type XsUpgradeConfig = {
    */
   schedule?: string;
   /**
+   * The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once.
+   */
+  randomizedDelaySec?: string;
+  /**
+   * Keep the same random delay from run to run on this host (FixedRandomDelay).
+   */
+  fixedRandomDelay?: boolean;
+  /**
+   * Run at boot when the host was off at the scheduled time (Persistent).
+   */
+  persistent?: boolean;
+  /**
    * Where saved commits and run state are kept. A relative path is resolved against the config file's folder.
    */
   stateDir?: string;

@@ -14,7 +14,14 @@ export type ValidConfig = Omit<
   Required<
     Pick<
       XsUpgradeConfig,
-      'mode' | 'schedule' | 'stateDir' | 'buildBeforeSwitch' | 'onValidationFailure'
+      | 'mode'
+      | 'schedule'
+      | 'randomizedDelaySec'
+      | 'fixedRandomDelay'
+      | 'persistent'
+      | 'stateDir'
+      | 'buildBeforeSwitch'
+      | 'onValidationFailure'
     >
   > & {
     repos: Required<NonNullable<XsUpgradeConfig['repos']>[number]>[];

@@ -1,0 +1,78 @@
+// `xs-upgrade systemd`: the generated units, checked by the real systemd-analyze.
+import { execa } from 'execa';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
+import { runCli } from '../support/cli.js';
+
+let sandbox: Sandbox;
+let out: string;
+beforeAll(async () => {
+  sandbox = await createSandbox();
+  out = await mkdtemp(join(tmpdir(), 'xs-upgrade-units-'));
+});
+afterAll(async () => {
+  await rm(sandbox.dir, { recursive: true, force: true });
+  await rm(out, { recursive: true, force: true });
+});
+
+const verify = (...files: string[]) =>
+  execa('systemd-analyze', ['verify', ...files], { reject: false });
+
+describe('xs-upgrade systemd', () => {
+  it('writes a oneshot service and a timer that systemd-analyze verify accepts', async () => {
+    await sandbox.writeConfig({
+      schedule: 'Sun *-*-* 03:30:00',
+      randomizedDelaySec: '45m',
+      fixedRandomDelay: true,
+      rollbackSwitch: { run: ['sh', 'bin/switch.sh'], timeout: '20m' },
+    });
+    const run = await runCli(['systemd', '--config', sandbox.configFile, '--out', out]);
+    expect(run.exitCode).toBe(0);
+    const service = join(out, 'xs-upgrade.service');
+    const timer = join(out, 'xs-upgrade.timer');
+    const checked = await verify(service, timer);
+    expect(checked.stderr).toBe('');
+    expect(checked.exitCode).toBe(0);
+
+    const serviceText = await readFile(service, 'utf8');
+    expect(serviceText).toContain('Type=oneshot');
+    expect(serviceText).toMatch(
+      new RegExp(
+        `^ExecStart=/\\S+/node /\\S+/bin/xs-upgrade\\.js run --config ${sandbox.configFile}$`,
+        'm',
+      ),
+    );
+    expect(serviceText).toContain('Wants=network-online.target\nAfter=network-online.target');
+    expect(serviceText).toContain('X-RestartIfChanged=false');
+    expect(serviceText).toContain('KillMode=mixed');
+    // Room for the 20-minute rollback switch and five minutes more.
+    expect(serviceText).toContain(`TimeoutStopSec=${25 * 60}`);
+    expect(serviceText).not.toMatch(/^Restart=/m);
+
+    const timerText = await readFile(timer, 'utf8');
+    expect(timerText).toContain('OnCalendar=Sun *-*-* 03:30:00');
+    expect(timerText).toContain('RandomizedDelaySec=2700');
+    expect(timerText).toContain('FixedRandomDelay=true');
+    expect(timerText).toContain('Persistent=true');
+    expect(timerText).toContain('WantedBy=timers.target');
+    expect((await stat(service)).mode & 0o777).toBe(0o644);
+  });
+
+  it('the check is real: systemd-analyze complains about a broken unit', async () => {
+    const broken = join(out, 'broken.service');
+    await writeFile(broken, '[Service]\nType=oneshoot\nExecStart=/bin/true\n');
+    expect((await verify(broken)).stderr).toMatch(/Failed to parse service type/);
+  });
+
+  it('refuses a schedule systemd cannot read, with exit 78 naming /schedule', async () => {
+    await sandbox.writeConfig({ schedule: 'every night please' });
+    const run = await runCli(['systemd', '--config', sandbox.configFile, '--out', out]);
+    expect(run.exitCode).toBe(78);
+    expect(run.stderr).toContain(
+      '/schedule: "every night please" is not a systemd calendar expression',
+    );
+  });
+});
