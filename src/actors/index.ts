@@ -14,6 +14,12 @@ export interface ActorDeps {
   log: Log;
   env: NodeJS.ProcessEnv;
   killGraceMs?: number;
+  /** --force: also pull a commit set an earlier run rolled back. */
+  force?: boolean;
+  /** --skip-validation: say so loudly and run no check. */
+  skipValidation?: boolean;
+  /** Awaited before each step starts: the run's state is persisted by then. */
+  beforeStep?: () => Promise<void>;
 }
 
 /**
@@ -29,6 +35,10 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
   ) =>
     fromPromise<Output, Input>(async (args) => {
       await afterStateIsLogged();
+      // The state is on disk before its step changes anything, so a crash recovers from it.
+      await deps.beforeStep?.();
+      // Stopped while waiting its turn (an interrupted or restored run): do nothing at all.
+      if (args.signal.aborted) throw new Error('stopped before it started');
       return run(args);
     });
   return {
@@ -47,9 +57,13 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
     runBuild: step<void, void>(({ signal }) =>
       config.build ? runCommand(config.build, withSignal(signal)) : Promise.resolve(),
     ),
-    runChecks: step<void, void>(({ signal }) =>
-      runCommandsInOrder(config.validationChecks, withSignal(signal)),
-    ),
+    runChecks: step<void, void>(({ signal }) => {
+      if (deps.skipValidation) {
+        deps.log.warn('VALIDATION SKIPPED (--skip-validation): no check was run before the switch');
+        return Promise.resolve();
+      }
+      return runCommandsInOrder(config.validationChecks, withSignal(signal));
+    }),
     notifyValidationFailure: step<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
       ({ input, signal }) =>
         notifyValidationFailure(input, config.notify, {

@@ -9,7 +9,7 @@ import { packageRoot, readPackageJson } from '../packageFiles.js';
 import { dryRun } from './dryRun.js';
 import { graphFormats, renderGraph, type GraphFormat } from './graph.js';
 import { formatHistory, formatStatus } from './history.js';
-import { upgradeHost } from './upgradeHost.js';
+import { recoverHost, upgradeHost } from './upgradeHost.js';
 import { currentLockHolder } from '../state/lock.js';
 import { readRunRecords } from '../state/runRecords.js';
 
@@ -24,6 +24,7 @@ export interface CliIo {
 interface RunCommandOptions {
   config?: string;
   force?: boolean;
+  skipValidation?: boolean;
   dryRun?: boolean;
   inspect?: string | boolean;
   inspectLog?: string;
@@ -66,7 +67,14 @@ export async function main(io: CliIo): Promise<number> {
     .command('run')
     .description('upgrade this host now')
     .addOption(configOption())
-    .option('--force', 'build and switch even when no repo has a new commit')
+    .option(
+      '--force',
+      'build and switch even when nothing is new, or upstream is at commits that failed before',
+    )
+    .option(
+      '--skip-validation',
+      'switch without running validationChecks (logged loudly, kept in the run record)',
+    )
     .option('--dry-run', 'print what each state would run; run nothing that writes')
     .option(
       '--inspect [ws-url]',
@@ -93,9 +101,30 @@ export async function main(io: CliIo): Promise<number> {
         env: io.env,
         version,
         force: options.force ?? false,
+        skipValidation: options.skipValidation ?? false,
         isTTY: Boolean(io.stdout.isTTY),
         ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
         ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
+      });
+    });
+
+  program
+    .command('recover')
+    .description('finish the recovery of a run that was killed: put back what it had moved')
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      const config = await loadConfig(options.config, io.cwd);
+      exitCode = await recoverHost({
+        config,
+        log: createLog({
+          write: (text) => io.stdout.write(text),
+          env: io.env,
+          isTTY: Boolean(io.stdout.isTTY),
+        }),
+        env: io.env,
+        version,
+        force: false,
+        isTTY: Boolean(io.stdout.isTTY),
       });
     });
 

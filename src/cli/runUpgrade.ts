@@ -1,7 +1,13 @@
 // Runs one upgrade: the machine with the real actors, a log line per state, and a report the CLI
 // turns into the summary and exit code. Takes its environment as arguments, so tests drive it
 // in-process exactly as the CLI does.
-import { createActor, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
+import {
+  createActor,
+  type InspectionEvent,
+  type Observer,
+  type Snapshot,
+  type SnapshotFrom,
+} from 'xstate';
 import { createUpgradeActors } from '../actors/index.js';
 import { gitAt } from '../actors/git.js';
 import type { RepoSpec, ResolvedConfig } from '../config/resolve.js';
@@ -14,15 +20,21 @@ export interface RunOptions {
   config: ResolvedConfig;
   log: Log;
   env: NodeJS.ProcessEnv;
-  /** Build and switch even when no repo has a new commit. */
+  /** Build and switch even when no repo has a new commit (and retry a rejected commit set). */
   force?: boolean;
+  /** Do not run the validation checks (--skip-validation). */
+  skipValidation?: boolean;
   killGraceMs?: number;
   /** Receives every inspection event of the run (--inspect, --inspect-log). */
   inspect?: Observer<InspectionEvent>;
   /** Aborting it asks the run to stop: the step is stopped and what moved is rolled back. */
   interrupt?: AbortSignal;
-  /** Hears about every state entered (the run record is written from it). */
-  onState?: (state: string, at: Date) => void;
+  /** Hears about every state entered, with the machine's persisted snapshot (crash recovery). */
+  onState?: (state: string, at: Date, persisted: unknown) => void;
+  /** A persisted snapshot of an unfinished run to resume; it is interrupted at once, so it rolls back. */
+  restore?: unknown;
+  /** Awaited before each step starts (the state is written to disk by then). */
+  beforeStep?: () => Promise<void>;
 }
 
 export interface StateVisit {
@@ -52,11 +64,15 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
     actors: createUpgradeActors(config, {
       log,
       env: options.env,
+      force: options.force ?? false,
+      skipValidation: options.skipValidation ?? false,
+      ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     }),
   });
   const actor = createActor(machine, {
     ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(options.restore === undefined ? {} : { snapshot: options.restore as Snapshot<unknown> }),
     input: {
       policy: {
         mode: config.mode,
@@ -74,7 +90,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
     const previous = current ? { name: current.state, ms: now - current.since } : undefined;
     if (current && previous) states.push({ state: current.state, ms: previous.ms });
     log.state(state, previous);
-    options.onState?.(state, new Date());
+    options.onState?.(state, new Date(), actor.getPersistedSnapshot());
     current = { state, since: now };
   };
   const interrupt = () => actor.send({ type: 'INTERRUPT' });
@@ -89,7 +105,10 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
       error: reject,
     });
     actor.start();
-    if (options.interrupt?.aborted) interrupt();
+    const started = actor.getSnapshot();
+    if (started.status === 'done') resolve(started.output);
+    // A restored run is resumed only to be stopped: it rolls back whatever it had moved.
+    if (options.interrupt?.aborted || options.restore !== undefined) interrupt();
     options.interrupt?.addEventListener('abort', interrupt);
   });
   options.interrupt?.removeEventListener('abort', interrupt);

@@ -9,6 +9,15 @@ import { writeFileAtomic } from '../actors/stateFile.js';
 import type { Failure, UpgradeResult } from '../machine/types.js';
 
 export const runsFolder = 'runs';
+/** The machine snapshot of the run in progress; left behind only by a run that did not finish. */
+export const currentRunFile = 'current-run.json';
+
+export interface CurrentRun {
+  recordId: string;
+  pid: number;
+  state: string;
+  snapshot: unknown;
+}
 
 export interface RunRecord {
   version: 1;
@@ -26,6 +35,10 @@ export interface RunRecord {
   repos: { repo: string; saved?: string; final?: string }[];
   result?: UpgradeResult;
   interrupted: boolean;
+  /** Finished by a later run's crash recovery, not by the run itself. */
+  recovered?: boolean;
+  /** Run with --skip-validation: the checks were not run. */
+  skippedValidation?: boolean;
   exitCode?: number;
   failure?: Failure;
   validationFailure?: Failure;
@@ -66,26 +79,65 @@ export class RunRecorder {
     private readonly warn: (message: string) => void,
   ) {}
 
-  stateEntered(state: string, at: Date): void {
+  /** Records a state, and the machine snapshot a crash recovery resumes from. */
+  stateEntered(state: string, at: Date, snapshot: unknown): void {
     const previous = this.record.states.at(-1);
     if (previous) previous.ms = at.getTime() - Date.parse(previous.enteredAt);
     this.record.states.push({ state, enteredAt: at.toISOString() });
-    // Not awaited: the run goes on while the record is written; save() never rejects.
+    const current: CurrentRun = { recordId: this.record.id, pid: process.pid, state, snapshot };
+    // Not awaited: the run goes on while these are written; writes never reject.
+    void this.write(currentRunFile, `${JSON.stringify(current)}\n`);
     void this.save();
   }
 
   save(): Promise<void> {
-    const text = `${JSON.stringify(this.record, null, 2)}\n`;
-    const file = join(this.stateDir, runsFolder, `${this.record.id}.json`);
+    return this.write(
+      join(runsFolder, `${this.record.id}.json`),
+      `${JSON.stringify(this.record, null, 2)}\n`,
+    );
+  }
+
+  /** Resolves once everything recorded so far is on disk. */
+  flushed(): Promise<void> {
+    return this.pending;
+  }
+
+  /** The run is over: its record is final and there is nothing left to recover. */
+  async finish(): Promise<void> {
+    await this.save();
+    this.pending = this.pending.then(() =>
+      rm(join(this.stateDir, currentRunFile), { force: true }),
+    );
+    await this.pending;
+  }
+
+  private write(relative: string, text: string): Promise<void> {
+    const file = join(this.stateDir, relative);
     this.pending = this.pending.then(() =>
       writeFileAtomic(file, text).catch((error: unknown) => {
         // A full or read-only disk must not stop an upgrade (or its rollback): say so once.
-        if (!this.failed) this.warn(`cannot write the run record ${file}: ${String(error)}`);
+        if (!this.failed) this.warn(`cannot write ${file}: ${String(error)}`);
         this.failed = true;
       }),
     );
     return this.pending;
   }
+}
+
+/** The run a crash left unfinished, with its record, if any. */
+export async function readUnfinishedRun(
+  stateDir: string,
+): Promise<{ current: CurrentRun; record: RunRecord | undefined } | undefined> {
+  let current: CurrentRun;
+  try {
+    current = JSON.parse(await readFile(join(stateDir, currentRunFile), 'utf8')) as CurrentRun;
+  } catch {
+    return undefined;
+  }
+  const record = await readFile(join(stateDir, runsFolder, `${current.recordId}.json`), 'utf8')
+    .then((text) => JSON.parse(text) as RunRecord)
+    .catch(() => undefined);
+  return { current, record };
 }
 
 /** The newest records first; unreadable files are skipped. */

@@ -1,0 +1,177 @@
+// Fault injection: the real CLI is killed with SIGKILL in every state (and in the middle of
+// rollingBack), then run again. Every repo must be back at its saved commit and the system at the
+// saved build, never a mix, and no uncommitted local file may be lost.
+import { execa } from 'execa';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
+import type { RunRecord } from '../../src/state/runRecords.js';
+import { cliPath, runCli } from '../support/cli.js';
+
+const sandboxes: Sandbox[] = [];
+afterEach(async () => {
+  await Promise.all(
+    sandboxes.splice(0).map((sandbox) => rm(sandbox.dir, { recursive: true, force: true })),
+  );
+});
+
+/** Shell that hangs the first time it runs (writing its pid), and does nothing the next times. */
+const hangOnce = (dir: string) =>
+  `if [ -e ${dir}/.hang-once ]; then rm ${dir}/.hang-once; echo $$ > ${dir}/hang.pid; exec sleep 30; fi`;
+
+interface Crash {
+  /** The state the run is killed in. */
+  state: string;
+  config: (dir: string) => Record<string, unknown>;
+  /** A program git runs itself (fsmonitor, upload-pack), set on nix-config before the run. */
+  gitHelper?: 'core.fsmonitor' | 'remote.origin.uploadpack';
+  exitCode: number;
+}
+
+const crashes: Crash[] = [
+  { state: 'hooksRunning', config: (dir) => ({ preUpdateHooks: [hangOnce(dir)] }), exitCode: 3 },
+  { state: 'snapshotting', config: () => ({}), gitHelper: 'core.fsmonitor', exitCode: 3 },
+  { state: 'pulling', config: () => ({}), gitHelper: 'remote.origin.uploadpack', exitCode: 4 },
+  {
+    state: 'building',
+    config: (dir) => ({ build: `${hangOnce(dir)}; sh bin/build.sh` }),
+    exitCode: 4,
+  },
+  { state: 'validating', config: (dir) => ({ validationChecks: [hangOnce(dir)] }), exitCode: 4 },
+  {
+    state: 'notifying',
+    config: (dir) => ({
+      onValidationFailure: 'notify',
+      validationChecks: ['exit 1'],
+      notify: [{ command: hangOnce(dir), on: ['validation-failed'] }],
+    }),
+    exitCode: 4,
+  },
+  // Killed after the new system is active: recovery must put the old one back.
+  {
+    state: 'switching',
+    config: (dir) => ({ switch: `sh bin/switch.sh && ${hangOnce(dir)}` }),
+    exitCode: 4,
+  },
+  {
+    // The build fails and leaves a hanging fsmonitor: the rollback's `git status` hangs in it.
+    state: 'rollingBack.resettingRepos',
+    config: (dir) => ({
+      build: `git -C repos/nix-config config core.fsmonitor ${dir}/bin/hang-once-helper; exit 1`,
+    }),
+    exitCode: 4,
+  },
+  {
+    state: 'rollingBack.revertingSystem',
+    config: (dir) => ({
+      switch: 'sh bin/switch.sh; exit 1',
+      rollbackSwitch: `${hangOnce(dir)}; sh bin/switch.sh`,
+    }),
+    exitCode: 4,
+  },
+];
+
+async function killedHost(crash: Crash) {
+  const sandbox = await createSandbox();
+  sandboxes.push(sandbox);
+  const { dir } = sandbox;
+  // The host runs its saved commits' build before the night's run.
+  expect((await runCli(['run', '--config', sandbox.configFile, '--force'])).exitCode).toBe(0);
+  const savedSystem = await sandbox.currentSystem();
+  const saved = {
+    config: await sandbox.head('nix-config'),
+    secrets: await sandbox.head('nix-secrets'),
+  };
+  // A local file git ignores: nothing may ever remove it.
+  await writeFile(join(sandbox.repoPath('nix-config'), '.git', 'info', 'exclude'), 'local.nix\n');
+  await writeFile(join(sandbox.repoPath('nix-config'), 'local.nix'), '# my local edits\n');
+
+  await sandbox.writeConfig(crash.config(dir));
+  await writeFile(
+    join(dir, 'bin', 'hang-once-helper'),
+    `#!/bin/sh\nexec 2>/dev/null\n${hangOnce(dir)}\nexit 1\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  if (crash.gitHelper)
+    await sandbox.git(
+      ['config', crash.gitHelper, join(dir, 'bin', 'hang-once-helper')],
+      sandbox.repoPath('nix-config'),
+    );
+  await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new config');
+  await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: secret\n', 'new secret');
+  await writeFile(join(dir, '.hang-once'), '');
+
+  const child = execa('node', [cliPath, 'run', '--config', sandbox.configFile], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Wait until the step hangs (it wrote its pid), in the state under test.
+  let hangPid = 0;
+  for (let attempt = 0; attempt < 300 && !hangPid; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    hangPid = Number((await readFile(join(dir, 'hang.pid'), 'utf8').catch(() => '')).trim());
+  }
+  expect(hangPid, output).toBeGreaterThan(0);
+  expect([...output.matchAll(/\bstate (\S+)/g)].map((match) => match[1]).at(-1)).toBe(crash.state);
+  child.kill('SIGKILL');
+  await child;
+  // systemd would kill the whole cgroup; here the hanging step is left over: end it too.
+  process.kill(hangPid, 'SIGKILL');
+  return { sandbox, saved, savedSystem };
+}
+
+describe('killed with SIGKILL, then recovered', () => {
+  it.each(crashes.map((crash) => [crash.state, crash] as const))('in %s', async (_state, crash) => {
+    const { sandbox, saved, savedSystem } = await killedHost(crash);
+
+    const recover = await runCli(['recover', '--config', sandbox.configFile]);
+    expect(recover.stdout).toMatch(
+      new RegExp(
+        `found a run that did not finish \\(pid \\d+, last in ${crash.state.replace('.', '\\.')}\\)`,
+      ),
+    );
+    expect(recover.exitCode, recover.stdout).toBe(crash.exitCode);
+    // Never a mix: every repo and the system are back where they were.
+    expect({
+      config: await sandbox.head('nix-config'),
+      secrets: await sandbox.head('nix-secrets'),
+    }).toEqual(saved);
+    expect(await sandbox.currentSystem()).toBe(savedSystem);
+    expect(await readFile(join(sandbox.repoPath('nix-config'), 'local.nix'), 'utf8')).toBe(
+      '# my local edits\n',
+    );
+
+    const history = JSON.parse(
+      (await runCli(['history', '--config', sandbox.configFile, '--json'])).stdout,
+    ) as RunRecord[];
+    // A run killed mid-rollback had failed already; any other was stopped by the crash.
+    const interrupted = !crash.state.startsWith('rollingBack');
+    expect(history[0]).toMatchObject({
+      recovered: true,
+      interrupted,
+      running: false,
+      exitCode: crash.exitCode,
+    });
+    // Nothing is left to recover.
+    expect((await runCli(['recover', '--config', sandbox.configFile])).stdout).toContain(
+      'nothing to recover',
+    );
+  });
+
+  it('a normal run recovers first, then carries on and upgrades', async () => {
+    const { sandbox } = await killedHost(
+      crashes.find((crash) => crash.state === 'building') as Crash,
+    );
+    const run = await runCli(['run', '--config', sandbox.configFile]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('found a run that did not finish');
+    expect(run.stdout).toContain('recovered: carrying on with a new run');
+    expect(run.stdout).toContain('result: upgraded');
+    expect(await sandbox.head('nix-config')).toBe(await sandbox.remoteHead('nix-config'));
+  });
+});
