@@ -8,6 +8,7 @@ import { notifyValidationFailure } from './notifyValidationFailure.js';
 import { pullRepos } from './pullRepos.js';
 import { resetRepos } from './resetRepos.js';
 import { runCommand, runCommandsInOrder } from './runCommand.js';
+import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
 
 export interface ActorDeps {
@@ -72,6 +73,9 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         }),
     ),
     runSwitch: step<void, void>(({ signal }) => runCommand(config.switch, withSignal(signal))),
+    runHealthChecks: step<void, void>(({ signal }) =>
+      runHealthChecks(config.healthChecks, withSignal(signal)),
+    ),
     resetRepos: step<void, { savedCommits: SavedCommit[] }>(({ input, signal }) =>
       resetRepos(config.repos, input.savedCommits, withSignal(signal)),
     ),

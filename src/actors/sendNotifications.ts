@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { NotificationSpec, NotifyEvent, WebhookSpec } from '../config/resolve.js';
 import type { Failure, UpgradeResult } from '../machine/types.js';
 import type { Log } from '../log.js';
+import { pause } from './pause.js';
 import { runCommand, type CommandDeps } from './runCommand.js';
 
 /** What a notification says: enough to act on without opening the journal. */
@@ -141,16 +142,6 @@ async function postWebhook(
 function describeFetchError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 /** The payload as environment variables for a notification command. */

@@ -25,7 +25,10 @@ export function edgeLabel(edge: TransitionEdge): string {
 }
 
 /** The transitions a config's policy can take (with and without --force); all of them without one. */
-export function transitionsFor(policy?: Omit<UpgradePolicy, 'force'>): TransitionEdge[] {
+/** The policy values a config fixes (--force is a flag, so both of its values are drawn). */
+export type ConfigPolicy = Omit<UpgradePolicy, 'force'>;
+
+export function transitionsFor(policy?: ConfigPolicy): TransitionEdge[] {
   const all = listTransitions(upgradeMachine);
   if (!policy) return all;
   const taken = new Set(
@@ -107,6 +110,7 @@ const stateDescriptions: Record<string, string> = {
   validating: 'runs `validationChecks`; each must exit 0',
   notifying: 'tells that validation failed, then switches anyway (`onValidationFailure: notify`)',
   switching: 'runs `switch`',
+  healthChecking: 'runs `healthChecks` on the new system (only when configured)',
   rollingBack: 'puts everything back where it was',
   'rollingBack.resettingRepos': 'resets every repo to its saved commit',
   'rollingBack.revertingSystem':
@@ -151,7 +155,8 @@ export function toMarkdown(): string {
     '## Transitions',
     '',
     '"X succeeded" and "X failed" are the done and error events of the actor the state invokes.',
-    'Guards read only the config: `buildBeforeSwitch`, `onValidationFailure`, `mode`, and `--force`.',
+    'Guards read only the config: `buildBeforeSwitch`, `onValidationFailure`, `mode`, whether',
+    '`healthChecks` are set, and `--force`.',
     '',
     '| from | when | guard | to |',
     '| --- | --- | --- | --- |',
@@ -167,7 +172,7 @@ export function toMarkdown(): string {
   ].join('\n');
 }
 
-export function renderGraph(format: GraphFormat, policy?: Omit<UpgradePolicy, 'force'>): string {
+export function renderGraph(format: GraphFormat, policy?: ConfigPolicy): string {
   switch (format) {
     case 'mermaid':
       return toMermaid(transitionsFor(policy));

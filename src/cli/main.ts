@@ -208,8 +208,14 @@ export async function main(io: CliIo): Promise<number> {
       "\nWith --config, Mermaid and DOT show only the transitions that config's policy can take.",
     )
     .action(async (options: { format: GraphFormat; config?: string }) => {
-      const policy =
+      const config =
         options.config === undefined ? undefined : await loadConfig(options.config, io.cwd);
+      const policy = config && {
+        mode: config.mode,
+        buildBeforeSwitch: config.buildBeforeSwitch,
+        onValidationFailure: config.onValidationFailure,
+        healthChecks: config.healthChecks.length > 0,
+      };
       io.stdout.write(renderGraph(options.format, policy));
     });
 

@@ -79,6 +79,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
         buildBeforeSwitch: config.buildBeforeSwitch,
         onValidationFailure: config.onValidationFailure,
         force: options.force ?? false,
+        healthChecks: config.healthChecks.length > 0,
       },
     },
   });

@@ -37,6 +37,14 @@ export interface NotificationSpec {
   target: { webhook: WebhookSpec } | { command: CommandSpec };
 }
 
+export interface HealthCheckSpec {
+  name: string;
+  target:
+    { command: CommandSpec } | { http: { url: string; expectStatus: number; timeoutMs: number } };
+  retries: number;
+  intervalMs: number;
+}
+
 export interface ResolvedConfig {
   /** The file the config came from, for messages. */
   file: string;
@@ -54,6 +62,7 @@ export interface ResolvedConfig {
   onValidationFailure: 'rollback' | 'notify' | 'ignore';
   switch: CommandSpec;
   rollbackSwitch?: CommandSpec;
+  healthChecks: HealthCheckSpec[];
   notify: NotificationSpec[];
   keepRuns: number;
   metricsFile?: string;
@@ -85,6 +94,7 @@ export function resolveConfig(
     ...(config.rollbackSwitch === undefined
       ? {}
       : { rollbackSwitch: command(config.rollbackSwitch, 'rollback-switch') }),
+    healthChecks: config.healthChecks.map((check, index) => toHealthCheck(check, index, configDir)),
     notify: config.notify.map((notification, index) =>
       toNotification(notification, index, configDir),
     ),
@@ -92,6 +102,29 @@ export function resolveConfig(
     ...(config.metricsFile === undefined
       ? {}
       : { metricsFile: resolve(configDir, config.metricsFile) }),
+  };
+}
+
+function toHealthCheck(
+  check: ValidConfig['healthChecks'][number],
+  index: number,
+  configDir: string,
+): HealthCheckSpec {
+  const name = check.name ?? `health ${index + 1}`;
+  const target = check.http
+    ? {
+        http: {
+          url: check.http.url,
+          expectStatus: check.http.expectStatus ?? 200,
+          timeoutMs: parseDuration(check.http.timeout ?? '10s'),
+        },
+      }
+    : { command: toSpec(check.command ?? 'true', name, configDir) };
+  return {
+    name,
+    target,
+    retries: check.retries ?? 3,
+    intervalMs: parseDuration(check.interval ?? '5s'),
   };
 }
 

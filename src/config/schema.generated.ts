@@ -63,6 +63,10 @@ export type XsUpgradeConfig = {
    */
   switch: string | Argv | CommandObject;
   /**
+   * Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.
+   */
+  healthChecks?: HealthCheck[];
+  /**
    * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
    */
   rollbackSwitch?: string | Argv | CommandObject;
@@ -89,6 +93,25 @@ export type Command = string | Argv | CommandObject;
  * @minItems 1
  */
 export type Argv = [string, ...string[]];
+export type HealthCheck = {
+  /**
+   * Shown in logs; default "health 1", ...
+   */
+  name?: string;
+  /**
+   * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+   */
+  command?: string | Argv | CommandObject;
+  http?: HttpCheck;
+  /**
+   * Further attempts after a failed one.
+   */
+  retries?: number;
+  /**
+   * Pause between attempts.
+   */
+  interval?: string;
+};
 export type Notification = {
   /**
    * Shown in logs; default "webhook 1", "command 2", ...
@@ -153,6 +176,20 @@ export interface CommandObject {
    * Working directory; relative to the config file's folder.
    */
   cwd?: string;
+}
+export interface HttpCheck {
+  /**
+   * Fetched with GET.
+   */
+  url: string;
+  /**
+   * The status the answer must have.
+   */
+  expectStatus?: number;
+  /**
+   * How long one attempt may take.
+   */
+  timeout?: string;
 }
 export interface Webhook {
   /**

@@ -9,7 +9,7 @@ const schema = readPackageJson('schemas/xs-upgrade.schema.json') as object;
 /** A config after validation: every default filled in. */
 export type ValidConfig = Omit<
   XsUpgradeConfig,
-  'repos' | 'preUpdateHooks' | 'validationChecks' | 'notify'
+  'repos' | 'preUpdateHooks' | 'validationChecks' | 'notify' | 'healthChecks'
 > &
   Required<
     Pick<
@@ -29,6 +29,7 @@ export type ValidConfig = Omit<
     validationChecks: NonNullable<XsUpgradeConfig['validationChecks']>;
     keepRuns: number;
     notify: (Required<Pick<Notification, 'on'>> & Notification)[];
+    healthChecks: NonNullable<XsUpgradeConfig['healthChecks']>;
   };
 
 export interface ValidationResult {
@@ -65,6 +66,7 @@ export function validateConfig(document: unknown): ValidationResult {
   config.preUpdateHooks ??= [];
   config.validationChecks ??= [];
   config.notify ??= [];
+  config.healthChecks ??= [];
   const errors = [...duplicateRepoProblems(config)];
   return errors.length > 0 ? { errors } : { config, errors };
 }

@@ -16,7 +16,15 @@ const traversable = upgradeMachine as unknown as AnyStateMachine;
 export const policyCombinations: UpgradePolicy[] = (['local', 'remote'] as const).flatMap((mode) =>
   [true, false].flatMap((buildBeforeSwitch) =>
     (['rollback', 'notify', 'ignore'] as const).flatMap((onValidationFailure) =>
-      [false, true].map((force) => ({ mode, buildBeforeSwitch, onValidationFailure, force })),
+      [false, true].flatMap((force) =>
+        [false, true].map((healthChecks) => ({
+          mode,
+          buildBeforeSwitch,
+          onValidationFailure,
+          force,
+          healthChecks,
+        })),
+      ),
     ),
   ),
 );
@@ -157,6 +165,7 @@ export function describePolicy(policy: UpgradePolicy): string {
     policy.buildBeforeSwitch ? 'build' : 'no build',
     policy.onValidationFailure,
     ...(policy.force ? ['force'] : []),
+    ...(policy.healthChecks ? ['health checks'] : []),
   ].join(', ');
 }
 

@@ -30,6 +30,8 @@ export interface UpgradePolicy {
   onValidationFailure: 'rollback' | 'notify' | 'ignore';
   /** Build and switch even when no repo has a new commit. */
   force: boolean;
+  /** Health checks are configured: run them after the switch. */
+  healthChecks: boolean;
 }
 
 export type UpgradeResult =

@@ -68,6 +68,7 @@ export const upgradeMachine = setup({
       'notifyValidationFailure',
     ),
     runSwitch: required<void>('runSwitch'),
+    runHealthChecks: required<void>('runHealthChecks'),
     resetRepos: required<void, { savedCommits: SavedCommit[] }>('resetRepos'),
     rollbackSystem: required<void>('rollbackSystem'),
   },
@@ -100,6 +101,7 @@ export const upgradeMachine = setup({
     validationFailureRollsBack: ({ context }) => context.policy.onValidationFailure === 'rollback',
     validationFailureNotifies: ({ context }) => context.policy.onValidationFailure === 'notify',
     switchStarted: ({ context }) => context.switchStarted,
+    hasHealthChecks: ({ context }) => context.policy.healthChecks,
   },
 }).createMachine({
   id: 'upgrade',
@@ -253,10 +255,31 @@ export const upgradeMachine = setup({
       invoke: {
         id: 'runSwitch',
         src: 'runSwitch',
-        onDone: { target: 'done', actions: assign({ result: 'upgraded' }) },
+        onDone: [
+          { guard: 'hasHealthChecks', target: 'healthChecking' },
+          { target: 'done', actions: assign({ result: 'upgraded' }) },
+        ],
         onError: {
           target: 'rollingBack',
           actions: { type: 'recordFailure', params: { state: 'switching' } },
+        },
+      },
+    },
+    healthChecking: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'healthChecking' } },
+        },
+      },
+      invoke: {
+        id: 'runHealthChecks',
+        src: 'runHealthChecks',
+        onDone: { target: 'done', actions: assign({ result: 'upgraded' }) },
+        // The new system is active but unhealthy: put back the repos and the old system.
+        onError: {
+          target: 'rollingBack',
+          actions: { type: 'recordFailure', params: { state: 'healthChecking' } },
         },
       },
     },

@@ -55,6 +55,7 @@ describe('graph', () => {
       mode: 'remote',
       buildBeforeSwitch: false,
       onValidationFailure: 'ignore',
+      healthChecks: false,
     });
     const keys = remote.map((edge) => edge.key);
     expect(keys).not.toContain('pulling: xstate.done.actor.pullRepos [nothingNew] -> done');

@@ -93,6 +93,9 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
       : ['sh', 'bin/switch.sh'],
     // The validation-failure notification: a command that succeeds, fails, or hangs.
     notify: [{ command: step('notifyValidationFailure', 'true'), on: ['validation-failed'] }],
+    healthChecks: path.policy.healthChecks
+      ? [{ command: step('runHealthChecks', 'true'), retries: 0 }]
+      : undefined,
   };
   if (path.policy.mode === 'remote') {
     // No repos: build and switch name their own source (here, the sandbox's scripts).

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
 import { runCli } from '../support/cli.js';
+import { startHttpServer } from '../support/httpServer.js';
 
 const sandboxes: Sandbox[] = [];
 afterEach(async () => {
@@ -319,5 +320,72 @@ describe('xs-upgrade run', () => {
     const run = await h.run('--dry-run');
     expect(run.exitCode).toBe(3);
     expect(run.stdout).toMatch(/repo nix-config: would abort: .*uncommitted changes/);
+  });
+});
+
+describe('health checks after the switch', () => {
+  it('retries an HTTP check until it answers as expected, then ends upgraded', async () => {
+    let calls = 0;
+    const server = await startHttpServer((_request, response) => {
+      calls += 1;
+      response.statusCode = calls < 3 ? 503 : 204;
+      response.end();
+    });
+    try {
+      const h = await host({
+        healthChecks: [
+          {
+            name: 'web',
+            http: { url: `${server.url}/health`, expectStatus: 204 },
+            retries: 3,
+            interval: '100ms',
+          },
+        ],
+      });
+      const run = await h.run();
+      expect(run.exitCode).toBe(0);
+      expect(run.states).toEqual(
+        upTo('building', 'validating', 'switching', 'healthChecking', 'done'),
+      );
+      expect(run.stdout).toContain(
+        `warning: web: ${server.url}/… answered 503, expected 204; trying again in 100ms`,
+      );
+      expect(calls).toBe(3);
+      expect(await h.heads()).toEqual(h.upstream);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rolls back the repos and the system when a check keeps failing: exit 4', async () => {
+    const h = await host({}, []);
+    expect((await h.run('--force')).exitCode).toBe(0);
+    const before = await h.sandbox.currentSystem();
+    const saved = await h.heads();
+    await h.sandbox.pushUpstream('nix-config', 'configuration.nix', '# next\n', 'next');
+    await h.sandbox.writeConfig({
+      rollbackSwitch: ['sh', 'bin/switch.sh'],
+      healthChecks: [
+        { name: 'sshd answers', command: 'echo refused; exit 1', retries: 1, interval: '10ms' },
+      ],
+    });
+    const run = await h.run();
+    expect(run.exitCode).toBe(4);
+    expect(run.states).toEqual(
+      upTo(
+        'building',
+        'validating',
+        'switching',
+        'healthChecking',
+        'rollingBack.resettingRepos',
+        'rollingBack.revertingSystem',
+        'rolledBack',
+      ),
+    );
+    expect(run.stdout).toContain(
+      'cause: health check sshd answers failed after 2 attempts: sshd answers failed with exit code 1',
+    );
+    expect(await h.heads()).toEqual(saved);
+    expect(await h.sandbox.currentSystem()).toBe(before);
   });
 });

@@ -14,6 +14,7 @@ export const defaultPolicy: UpgradePolicy = {
   buildBeforeSwitch: true,
   onValidationFailure: 'rollback',
   force: false,
+  healthChecks: false,
 };
 
 export const savedCommit = { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) };

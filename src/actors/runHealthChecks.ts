@@ -1,0 +1,63 @@
+// `healthChecking`: after the switch, is the new system healthy? Commands must exit 0 and HTTP
+// checks answer the expected status, each retried with a pause, as morph's health checks do.
+import type { HealthCheckSpec } from '../config/resolve.js';
+import { formatDuration } from '../config/duration.js';
+import { redactUrl } from './sendNotifications.js';
+import { pause } from './pause.js';
+import { runCommand, type CommandDeps } from './runCommand.js';
+
+export async function runHealthChecks(checks: HealthCheckSpec[], deps: CommandDeps): Promise<void> {
+  for (const check of checks) await runHealthCheck(check, deps);
+}
+
+async function runHealthCheck(check: HealthCheckSpec, deps: CommandDeps): Promise<void> {
+  let problem = '';
+  for (let attempt = 0; attempt <= check.retries; attempt += 1) {
+    if (attempt > 0) {
+      deps.log.warn(
+        `${check.name}: ${problem}; trying again in ${formatDuration(check.intervalMs)}`,
+      );
+      await pause(check.intervalMs, deps.signal);
+    }
+    if (deps.signal.aborted)
+      throw new Error(`${check.name} was stopped because the run was interrupted`);
+    try {
+      if ('command' in check.target) {
+        await runCommand(check.target.command, deps);
+      } else {
+        await checkHttp(check.name, check.target.http, deps);
+      }
+      return;
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+  }
+  throw new Error(
+    `health check ${check.name} failed after ${check.retries + 1} attempts: ${problem}`,
+  );
+}
+
+async function checkHttp(
+  name: string,
+  http: { url: string; expectStatus: number; timeoutMs: number },
+  deps: CommandDeps,
+): Promise<void> {
+  const where = redactUrl(http.url);
+  deps.log.info(`${name}: GET ${where}`);
+  let status: number;
+  try {
+    const response = await fetch(http.url, {
+      signal: AbortSignal.any([AbortSignal.timeout(http.timeoutMs), deps.signal]),
+      redirect: 'manual',
+    });
+    await response.body?.cancel();
+    status = response.status;
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError')
+      throw new Error(`no answer from ${where} within ${formatDuration(http.timeoutMs)}`);
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new Error(`cannot reach ${where}${cause ? ` (${cause})` : ''}`);
+  }
+  if (status !== http.expectStatus)
+    throw new Error(`${where} answered ${status}, expected ${http.expectStatus}`);
+}
