@@ -4,6 +4,7 @@ import { fromPromise } from 'xstate';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Failure, PulledRepo, SavedCommit } from '../machine/types.js';
 import type { Log } from '../log.js';
+import type { RejectedCommitSet } from '../state/rejectedCommits.js';
 import { notifyValidationFailure } from './notifyValidationFailure.js';
 import { pullRepos } from './pullRepos.js';
 import { resetRepos } from './resetRepos.js';
@@ -21,6 +22,8 @@ export interface ActorDeps {
   skipValidation?: boolean;
   /** Awaited before each step starts: the run's state is persisted by then. */
   beforeStep?: () => Promise<void>;
+  /** Commit sets that failed before: the pull skips them unless `force`. */
+  rejected?: RejectedCommitSet[];
 }
 
 /**

@@ -1,27 +1,52 @@
-// `pulling`: fetches each repo's remote branch and fast-forwards to it. Never merges, never forces:
-// a remote that diverged (force-pushed, or local commits) is an error that names the repo.
+// `pulling`: fetches each repo's remote branch, then fast-forwards to it. Never merges, never
+// forces: a remote that diverged (force-pushed, or local commits) is an error that names the repo.
+// Upstream at exactly a commit set that failed before is not pulled again (unless --force).
 import type { RepoSpec } from '../config/resolve.js';
 import type { PulledRepo, SavedCommit } from '../machine/types.js';
-import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
 import type { Log } from '../log.js';
+import { findRejected, type RejectedCommitSet } from '../state/rejectedCommits.js';
+import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
+
+export interface PullDeps extends GitDeps {
+  log: Log;
+  /** Commit sets that failed before; skipped unless `force`. */
+  rejected?: RejectedCommitSet[];
+  force?: boolean;
+}
+
+interface Fetched {
+  repo: RepoSpec;
+  saved: string;
+  upstream: string;
+}
 
 export async function pullRepos(
   repos: RepoSpec[],
   savedCommits: SavedCommit[],
-  deps: GitDeps & { log: Log },
+  deps: PullDeps,
 ): Promise<PulledRepo[]> {
-  return forEachRepo(repos, (repo) => {
+  const fetched = await forEachRepo(repos, (repo) => {
     const saved = savedCommits.find((entry) => entry.repo === repo.name);
     if (!saved) throw new Error('has no saved commit: the snapshot is missing it');
-    return pullRepo(repo, saved.commit, deps);
+    return fetchRepo(repo, saved.commit, deps);
   });
+  const upstream = Object.fromEntries(fetched.map((entry) => [entry.repo.name, entry.upstream]));
+  const rejected = findRejected(deps.rejected ?? [], upstream);
+  const anythingNew = fetched.some((entry) => entry.upstream !== entry.saved);
+  if (rejected && anythingNew && !deps.force) {
+    deps.log.warn(
+      `upstream is at the commits that failed on ${rejected.at} (${rejected.reason}): not trying them again until upstream moves on (--force to try anyway)`,
+    );
+    return fetched.map((entry) => ({ repo: entry.repo.name, from: entry.saved, to: entry.saved }));
+  }
+  return forEachRepo(fetched, (entry) => fastForward(entry, deps));
 }
 
-async function pullRepo(
+async function fetchRepo(
   repo: RepoSpec,
   saved: string,
-  deps: GitDeps & { log: Log },
-): Promise<PulledRepo> {
+  deps: PullDeps,
+): Promise<Fetched & { name: string }> {
   const git = gitAt(repo.path, deps);
   const tracking = `refs/remotes/${repo.remote}/${repo.branch}`;
   // Two arguments on purpose: simple-git's fetch('name') alone silently drops the remote.
@@ -43,7 +68,15 @@ async function pullRepo(
       `${repo.remote}/${repo.branch} was fetched but cannot be read: check the remote branch`,
     );
   }
+  return { name: repo.name, repo, saved, upstream };
+}
+
+async function fastForward(
+  { repo, saved, upstream }: Fetched,
+  deps: PullDeps,
+): Promise<PulledRepo> {
   if (upstream === saved) return { repo: repo.name, from: saved, to: saved };
+  const git = gitAt(repo.path, deps);
   // `merge-base --is-ancestor` answers by exit code alone, which simple-git can hide; compare the
   // merge base itself instead.
   const base = (await git.raw(['merge-base', saved, upstream])).trim();

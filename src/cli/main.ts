@@ -129,6 +129,29 @@ export async function main(io: CliIo): Promise<number> {
     });
 
   program
+    .command('rollback')
+    .description(
+      'undo the last upgrade: repos back to their commits before it, then the system rollback',
+    )
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      const config = await loadConfig(options.config, io.cwd);
+      const { rollbackLastUpgrade } = await import('./manualRollback.js');
+      exitCode = await rollbackLastUpgrade({
+        config,
+        log: createLog({
+          write: (text) => io.stdout.write(text),
+          env: io.env,
+          isTTY: Boolean(io.stdout.isTTY),
+        }),
+        env: io.env,
+        version,
+        force: false,
+        isTTY: Boolean(io.stdout.isTTY),
+      });
+    });
+
+  program
     .command('status')
     .description('the last run, and whether a run is in progress')
     .addOption(configOption())

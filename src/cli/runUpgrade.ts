@@ -13,6 +13,7 @@ import { gitAt } from '../actors/git.js';
 import type { RepoSpec, ResolvedConfig } from '../config/resolve.js';
 import { ExitCode } from '../errors.js';
 import type { Log } from '../log.js';
+import type { RejectedCommitSet } from '../state/rejectedCommits.js';
 import type { UpgradeOutput, UpgradeResult } from '../machine/types.js';
 import { upgradeMachine } from '../machine/upgradeMachine.js';
 
@@ -35,6 +36,8 @@ export interface RunOptions {
   restore?: unknown;
   /** Awaited before each step starts (the state is written to disk by then). */
   beforeStep?: () => Promise<void>;
+  /** Commit sets that failed before: not pulled again unless `force`. */
+  rejected?: RejectedCommitSet[];
 }
 
 export interface StateVisit {
@@ -67,6 +70,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
       force: options.force ?? false,
       skipValidation: options.skipValidation ?? false,
       ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
+      ...(options.rejected ? { rejected: options.rejected } : {}),
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     }),
   });

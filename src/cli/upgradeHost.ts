@@ -5,6 +5,12 @@ import { ExitCode } from '../errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { buildPayload, eventsForResult, sendNotifications } from '../actors/sendNotifications.js';
 import type { Log } from '../log.js';
+import type { UpgradeOutput } from '../machine/types.js';
+import {
+  readRejectedCommitSets,
+  rejectCommitSet,
+  type RejectedCommitSet,
+} from '../state/rejectedCommits.js';
 import { acquireLock } from '../state/lock.js';
 import { renderMetrics, writeMetrics } from '../state/metrics.js';
 import {
@@ -67,7 +73,7 @@ export async function recoverHost(options: UpgradeHostOptions): Promise<number> 
 }
 
 /** The lock, and SIGTERM/SIGINT turned into a stop request, around `body`. */
-async function withRunLock(
+export async function withRunLock(
   options: UpgradeHostOptions,
   body: (stop: AbortSignal) => Promise<number>,
 ): Promise<number> {
@@ -118,6 +124,22 @@ async function recoverUnfinishedRun(
   return executeRun({ ...options, inspect: false }, record, stop, current.snapshot);
 }
 
+/** States whose failure says the new commits themselves are bad (not the network, not a signal). */
+const contentFailures = new Set(['building', 'validating', 'switching', 'healthChecking']);
+
+/** The commit set to skip from now on, when this run proved it bad. */
+function rejectedSet(output: UpgradeOutput): RejectedCommitSet | undefined {
+  const { failure } = output;
+  if (output.interrupted || !failure || !contentFailures.has(failure.state)) return undefined;
+  if (output.result !== 'rolled-back' && output.result !== 'rollback-failed') return undefined;
+  if (output.pulled.every((repo) => repo.from === repo.to)) return undefined;
+  return {
+    commits: Object.fromEntries(output.pulled.map((repo) => [repo.repo, repo.to])),
+    at: new Date().toISOString(),
+    reason: `${failure.state}: ${failure.message}`.slice(0, 300),
+  };
+}
+
 /** Runs the machine (fresh, or resumed from `restore`) and does everything that follows a run. */
 async function executeRun(
   options: UpgradeHostOptions,
@@ -150,6 +172,7 @@ async function executeRun(
     interrupt: stop,
     onState: (state, at, persisted) => recorder.stateEntered(state, at, persisted),
     beforeStep: () => recorder.flushed(),
+    rejected: await readRejectedCommitSets(config.stateDir),
     ...(restore === undefined ? {} : { restore }),
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     ...(inspection ? { inspect: inspection.observer } : {}),
@@ -172,6 +195,12 @@ async function executeRun(
   if (output.validationFailure) record.validationFailure = output.validationFailure;
   if (output.rollbackFailure) record.rollbackFailure = output.rollbackFailure;
   await recorder.finish();
+  const rejected = rejectedSet(output);
+  if (rejected) {
+    await rejectCommitSet(config.stateDir, rejected).catch((error: unknown) =>
+      log.warn(`cannot record the failed commits: ${String(error)}`),
+    );
+  }
   await pruneRunRecords(config.stateDir, config.keepRuns).catch(() => undefined);
 
   if (config.metricsFile) {

@@ -84,9 +84,11 @@ export class RunRecorder {
     const previous = this.record.states.at(-1);
     if (previous) previous.ms = at.getTime() - Date.parse(previous.enteredAt);
     this.record.states.push({ state, enteredAt: at.toISOString() });
-    const current: CurrentRun = { recordId: this.record.id, pid: process.pid, state, snapshot };
     // Not awaited: the run goes on while these are written; writes never reject.
-    void this.write(currentRunFile, `${JSON.stringify(current)}\n`);
+    if (snapshot !== undefined) {
+      const current: CurrentRun = { recordId: this.record.id, pid: process.pid, state, snapshot };
+      void this.write(currentRunFile, `${JSON.stringify(current)}\n`);
+    }
     void this.save();
   }
 

@@ -389,3 +389,90 @@ describe('health checks after the switch', () => {
     expect(await h.sandbox.currentSystem()).toBe(before);
   });
 });
+
+describe('a commit set that failed', () => {
+  it('is not tried again until upstream moves on, unless --force', async () => {
+    const h = await host({ build: 'echo "error: broken module" >&2; exit 1' }, ['nix-config']);
+    expect((await h.run()).exitCode).toBe(4);
+
+    const again = await h.run();
+    expect(again.exitCode).toBe(0);
+    expect(again.states).toEqual(upTo('done'));
+    expect(again.stdout).toMatch(
+      /warning: upstream is at the commits that failed on \S+ \(building: build failed with exit code 1: .*\): not trying them again until upstream moves on \(--force to try anyway\)/,
+    );
+    expect(await h.heads()).toEqual(h.saved);
+
+    const forced = await h.run('--force');
+    expect(forced.exitCode).toBe(4);
+    expect(forced.states).toContain('building');
+
+    // Upstream moves on (the fix), and the build works again: the next run upgrades.
+    const fixed = await h.sandbox.pushUpstream(
+      'nix-config',
+      'configuration.nix',
+      '# fixed\n',
+      'fix',
+    );
+    await h.sandbox.writeConfig({});
+    const upgraded = await h.run();
+    expect(upgraded.exitCode).toBe(0);
+    expect(await h.sandbox.head('nix-config')).toBe(fixed);
+  });
+
+  it('is not remembered when only the network failed', async () => {
+    const h = await host();
+    await rm(h.sandbox.remotePath('nix-secrets'), { recursive: true });
+    expect((await h.run()).exitCode).toBe(4);
+    expect(await exists(join(h.sandbox.dir, 'state', 'rejected-commits.json'))).toBe(false);
+  });
+});
+
+describe('--skip-validation', () => {
+  it('switches without running the checks, says so loudly and records it', async () => {
+    const h = await host({ validationChecks: ['echo checked > check-ran; exit 1'] });
+    const run = await h.run('--skip-validation');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      'VALIDATION SKIPPED (--skip-validation): no check was run before the switch',
+    );
+    expect(await exists(join(h.sandbox.dir, 'check-ran'))).toBe(false);
+    expect(await h.heads()).toEqual(h.upstream);
+    const history = await runCli(['history', '--config', h.sandbox.configFile, '--json']);
+    expect(
+      (JSON.parse(history.stdout) as { skippedValidation?: boolean }[])[0]?.skippedValidation,
+    ).toBe(true);
+  });
+});
+
+describe('xs-upgrade rollback', () => {
+  it('undoes the last upgrade, system included, and the next run does not pull it again', async () => {
+    const h = await host({ rollbackSwitch: ['sh', 'bin/switch.sh'] }, []);
+    expect((await h.run('--force')).exitCode).toBe(0);
+    const before = { heads: await h.heads(), system: await h.sandbox.currentSystem() };
+    await h.sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new');
+    expect((await h.run()).exitCode).toBe(0);
+    expect(await h.heads()).not.toEqual(before.heads);
+
+    const rollback = await runCli(['rollback', '--config', h.sandbox.configFile]);
+    expect(rollback.exitCode).toBe(0);
+    expect(rollback.stdout).toContain(
+      'result: rolled back: every repo is at the commits it had before that upgrade',
+    );
+    expect(await h.heads()).toEqual(before.heads);
+    expect(await h.sandbox.currentSystem()).toBe(before.system);
+
+    const next = await h.run();
+    expect(next.states).toEqual(upTo('done'));
+    expect(next.stdout).toContain('rolled back by hand (xs-upgrade rollback)');
+    expect(await h.heads()).toEqual(before.heads);
+  });
+
+  it('exits 3 and changes nothing when no upgrade is on record', async () => {
+    const h = await host();
+    const rollback = await runCli(['rollback', '--config', h.sandbox.configFile]);
+    expect(rollback.exitCode).toBe(3);
+    expect(rollback.stdout).toContain('no upgrade on record');
+    expect(await h.heads()).toEqual(h.saved);
+  });
+});

@@ -165,7 +165,8 @@ describe('what happened, afterwards', () => {
       keepRuns: 2,
       build: 'echo compiling; echo "error: boom" >&2; exit 1',
     });
-    for (let index = 0; index < 3; index += 1) await run(sandbox);
+    // --force: a rolled-back commit set is otherwise not tried again (see run.test.ts).
+    for (let index = 0; index < 3; index += 1) await run(sandbox, '--force');
     const kept = await records(sandbox);
     expect(kept).toHaveLength(2);
     const [record] = kept;

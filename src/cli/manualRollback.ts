@@ -1,0 +1,88 @@
+// `xs-upgrade rollback`: undo the last upgrade by hand. Every repo goes back to the commits it had
+// before that upgrade, the system rollback runs, and the upgraded commit set is remembered as bad
+// so the next run does not pull it again. The same actors as a run's rollingBack.
+import { resetRepos } from '../actors/resetRepos.js';
+import { runCommand } from '../actors/runCommand.js';
+import { snapshotRepo } from '../actors/snapshotRepos.js';
+import { ExitCode } from '../errors.js';
+import { rejectCommitSet } from '../state/rejectedCommits.js';
+import { newRunRecord, readRunRecords, RunRecorder } from '../state/runRecords.js';
+import { withRunLock, type UpgradeHostOptions } from './upgradeHost.js';
+
+export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<number> {
+  const { config, log } = options;
+  return withRunLock(options, async (stop) => {
+    const upgrade = (await readRunRecords(config.stateDir)).find(
+      (record) => record.result === 'upgraded',
+    );
+    const targets = config.repos.map((repo) => ({
+      repo,
+      before: upgrade?.repos.find((entry) => entry.repo === repo.name)?.saved,
+      after: upgrade?.repos.find((entry) => entry.repo === repo.name)?.final,
+    }));
+    if (!upgrade || targets.some((target) => !target.before)) {
+      log.error(`no upgrade on record in ${config.stateDir} to roll back: nothing was changed`);
+      return ExitCode.aborted;
+    }
+    log.info(`rolling back the upgrade of ${upgrade.startedAt}`);
+    const deps = { log, env: options.env, signal: stop };
+    // Refuse, as a run would, a repo with local changes: they are not ours to reset.
+    try {
+      await Promise.all(config.repos.map((repo) => snapshotRepo(repo, deps)));
+    } catch (error) {
+      log.error(`${error instanceof Error ? error.message : String(error)}: nothing was changed`);
+      return ExitCode.aborted;
+    }
+
+    const record = newRunRecord({
+      config: config.file,
+      xsUpgradeVersion: options.version,
+      forced: false,
+    });
+    const recorder = new RunRecorder(config.stateDir, record, (message) => log.warn(message));
+    record.failure = {
+      state: 'rollback',
+      message: `rolled back by hand: the upgrade of ${upgrade.startedAt}`,
+    };
+    const savedCommits = targets.map(({ repo, before }) => ({
+      repo: repo.name,
+      branch: repo.branch,
+      commit: before ?? '',
+    }));
+    let exitCode: number = ExitCode.done;
+    try {
+      log.state('rollingBack.resettingRepos');
+      recorder.stateEntered('rollingBack.resettingRepos', new Date(), undefined);
+      await resetRepos(config.repos, savedCommits, deps);
+      log.state('rollingBack.revertingSystem');
+      recorder.stateEntered('rollingBack.revertingSystem', new Date(), undefined);
+      await runCommand(
+        config.rollbackSwitch ?? { ...config.switch, name: 'rollback-switch' },
+        deps,
+      );
+      recorder.stateEntered('rolledBack', new Date(), undefined);
+      record.result = 'rolled-back';
+      log.info('result: rolled back: every repo is at the commits it had before that upgrade');
+    } catch (error) {
+      recorder.stateEntered('rollbackFailed', new Date(), undefined);
+      record.result = 'rollback-failed';
+      record.rollbackFailure = {
+        state: 'rollingBack',
+        message: error instanceof Error ? error.message : String(error),
+      };
+      log.error(`result: ROLLBACK FAILED: ${record.rollbackFailure.message}; see docs/recovery.md`);
+      exitCode = ExitCode.rollbackFailed;
+    }
+    record.running = false;
+    record.endedAt = new Date().toISOString();
+    record.exitCode = exitCode;
+    record.repos = targets.map(({ repo, before }) => ({ repo: repo.name, saved: before ?? '' }));
+    await recorder.finish();
+    await rejectCommitSet(config.stateDir, {
+      commits: Object.fromEntries(targets.map(({ repo, after }) => [repo.name, after ?? ''])),
+      at: new Date().toISOString(),
+      reason: 'rolled back by hand (xs-upgrade rollback)',
+    });
+    return exitCode;
+  });
+}
