@@ -46,6 +46,10 @@ export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   }
   // Nobody is at the terminal at 4 a.m.: a remote asking for a password must fail, not wait.
   kept.GIT_TERMINAL_PROMPT = '0';
+  // Likewise ssh: no password or host-key prompt, unless the operator chose their own ssh command.
+  if (kept.GIT_SSH_COMMAND === undefined && kept.GIT_SSH === undefined) {
+    kept.GIT_SSH_COMMAND = 'ssh -o BatchMode=yes';
+  }
   return kept;
 }
 

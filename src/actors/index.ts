@@ -56,7 +56,11 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
       }),
     ),
     pullRepos: step<PulledRepo[], { savedCommits: SavedCommit[] }>(({ input, signal }) =>
-      pullRepos(config.repos, input.savedCommits, withSignal(signal)),
+      pullRepos(config.repos, input.savedCommits, {
+        ...withSignal(signal),
+        fetchTimeoutMs: config.fetchTimeoutMs,
+        fetchRetries: config.fetchRetries,
+      }),
     ),
     runBuild: step<void, void>(({ signal }) =>
       config.build ? runCommand(config.build, withSignal(signal)) : Promise.resolve(),

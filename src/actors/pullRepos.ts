@@ -5,10 +5,18 @@ import type { RepoSpec } from '../config/resolve.js';
 import type { PulledRepo, SavedCommit } from '../machine/types.js';
 import type { Log } from '../log.js';
 import { findRejected, type RejectedCommitSet } from '../state/rejectedCommits.js';
+import { formatDuration } from '../config/duration.js';
 import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
+import { pause } from './pause.js';
 
 export interface PullDeps extends GitDeps {
   log: Log;
+  /** One fetch may take this long (default 2 minutes). */
+  fetchTimeoutMs?: number;
+  /** Further attempts after a transient network error (default 2). */
+  fetchRetries?: number;
+  /** First pause between fetch attempts; doubles each time (default 2 s). */
+  fetchRetryBaseMs?: number;
   /** Commit sets that failed before; skipped unless `force`. */
   rejected?: RejectedCommitSet[];
   force?: boolean;
@@ -47,19 +55,9 @@ async function fetchRepo(
   saved: string,
   deps: PullDeps,
 ): Promise<Fetched & { name: string }> {
-  const git = gitAt(repo.path, deps);
   const tracking = `refs/remotes/${repo.remote}/${repo.branch}`;
-  // Two arguments on purpose: simple-git's fetch('name') alone silently drops the remote.
-  await git
-    .fetch(repo.remote, `+refs/heads/${repo.branch}:${tracking}`, {
-      '--no-tags': null,
-      '--quiet': null,
-    })
-    .catch((error: unknown) => {
-      throw new Error(
-        `cannot fetch ${repo.remote}/${repo.branch}: ${gitMessage(error)}: check that the remote is reachable and the branch exists`,
-      );
-    });
+  await fetchWithRetries(repo, tracking, deps);
+  const git = gitAt(repo.path, deps);
   const upstream = (
     await git.raw(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`])
   ).trim();
@@ -69,6 +67,47 @@ async function fetchRepo(
     );
   }
   return { name: repo.name, repo, saved, upstream };
+}
+
+/** Errors worth another try: the network, not the remote's answer (auth, missing repo or branch). */
+const transientError =
+  /timed out|no answer from|could not resolve host|connection (refused|reset|timed out)|early EOF|hung up unexpectedly|returned error: 5\d\d|temporary failure/i;
+const permanentError =
+  /terminal prompts disabled|authentication failed|could not read (username|password)|permission denied|returned error: 4\d\d/i;
+
+async function fetchWithRetries(repo: RepoSpec, tracking: string, deps: PullDeps): Promise<void> {
+  const timeoutMs = deps.fetchTimeoutMs ?? 120_000;
+  const retries = deps.fetchRetries ?? 2;
+  let problem = '';
+  for (let attempt = 0; attempt <= retries; attempt += 1) {
+    if (attempt > 0) {
+      const waitMs = (deps.fetchRetryBaseMs ?? 2000) * 2 ** (attempt - 1);
+      deps.log.warn(`repo "${repo.name}": ${problem}; fetching again in ${formatDuration(waitMs)}`);
+      await pause(waitMs, deps.signal);
+    }
+    if (deps.signal.aborted) throw new Error('fetch stopped: the run was interrupted');
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      // Two arguments on purpose: simple-git's fetch('name') alone silently drops the remote.
+      await gitAt(repo.path, { ...deps, signal: AbortSignal.any([deps.signal, timeout]) }).fetch(
+        repo.remote,
+        `+refs/heads/${repo.branch}:${tracking}`,
+        { '--no-tags': null, '--quiet': null },
+      );
+      return;
+    } catch (error) {
+      if (deps.signal.aborted) throw new Error('fetch stopped: the run was interrupted');
+      problem = timeout.aborted
+        ? `no answer from ${repo.remote} within ${formatDuration(timeoutMs)}`
+        : gitMessage(error);
+      if (permanentError.test(problem) || !transientError.test(problem)) break;
+    }
+  }
+  const tries = retries > 0 && transientError.test(problem) ? ` (tried ${retries + 1} times)` : '';
+  const hint = permanentError.test(problem)
+    ? 'the remote asks for credentials: give this host a key or token it can use without a prompt'
+    : 'check that the remote is reachable and the branch exists';
+  throw new Error(`cannot fetch ${repo.remote}/${repo.branch}: ${problem}${tries}: ${hint}`);
 }
 
 async function fastForward(

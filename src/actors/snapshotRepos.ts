@@ -1,7 +1,8 @@
 // `snapshotting`: records the commit every repo is on, refusing a repo that is dirty, detached or
 // on another branch, and persists the saved commits before anything moves, so a rollback (or a
 // person, after a crash) always knows where every repo was.
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { RepoSpec } from '../config/resolve.js';
 import type { SavedCommit } from '../machine/types.js';
 import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
@@ -50,6 +51,28 @@ export async function snapshotRepo(repo: RepoSpec, deps: GitDeps): Promise<Saved
   if (branch !== repo.branch) {
     throw new Error(
       `${repo.path} is on branch "${branch}", the config says "${repo.branch}": run \`git -C ${repo.path} switch ${repo.branch}\` or set "branch"`,
+    );
+  }
+  // A leftover lock means a git command crashed (or runs now): resetting this repo would fail.
+  const lockPath = (
+    await git.raw(['rev-parse', '--git-path', 'index.lock']).catch(() => '')
+  ).trim();
+  const lock = resolve(repo.path, lockPath);
+  if (
+    lockPath &&
+    (await stat(lock).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new Error(
+      `a git lock file is left at ${lock} (a git command crashed, or one is running): if no git command runs there, delete it`,
+    );
+  }
+  // Fast-forward checks need the history: a shallow clone could look diverged when it is not.
+  if ((await git.raw(['rev-parse', '--is-shallow-repository']).catch(() => '')).trim() === 'true') {
+    throw new Error(
+      `${repo.path} is a shallow clone: run \`git -C ${repo.path} fetch --unshallow\``,
     );
   }
   const status = await git

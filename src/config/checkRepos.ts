@@ -1,6 +1,7 @@
 // Checks the schema cannot make: each repo path exists and is a git work tree. Only `stat`s,
 // so a config check stays cheap; git itself is asked later, when the run snapshots the repos.
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoSpec } from './resolve.js';
 
@@ -20,6 +21,12 @@ async function checkRepo(repo: RepoSpec, pointer: string): Promise<string | unde
   }
   if (!folder.isDirectory())
     return `${pointer}: ${repo.path} is not a folder: point it at the repo's work tree`;
+  const readable = await access(repo.path, constants.R_OK | constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!readable)
+    return `${pointer}: ${repo.path} cannot be read by this user (EACCES): fix its permissions or run as its owner`;
   // `.git` is a folder in a clone and a file in a linked worktree or submodule; both are fine.
   const dotGit = await stat(join(repo.path, '.git')).catch(() => undefined);
   if (!dotGit) {

@@ -55,6 +55,8 @@ export interface ResolvedConfig {
   persistent: boolean;
   stateDir: string;
   repos: RepoSpec[];
+  fetchTimeoutMs: number;
+  fetchRetries: number;
   preUpdateHooks: CommandSpec[];
   buildBeforeSwitch: boolean;
   build?: CommandSpec;
@@ -85,6 +87,8 @@ export function resolveConfig(
     persistent: config.persistent,
     stateDir: resolve(configDir, config.stateDir),
     repos: config.repos.map((repo) => ({ ...repo, path: resolve(configDir, repo.path) })),
+    fetchTimeoutMs: parseDuration(config.fetchTimeout),
+    fetchRetries: config.fetchRetries,
     preUpdateHooks: numbered(config.preUpdateHooks, 'hook'),
     buildBeforeSwitch: config.buildBeforeSwitch,
     ...(config.build === undefined ? {} : { build: command(config.build, 'build') }),

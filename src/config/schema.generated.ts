@@ -39,6 +39,14 @@ export type XsUpgradeConfig = {
    */
   repos?: [Repo, ...Repo[]];
   /**
+   * How long one fetch of a repo may take before it is stopped.
+   */
+  fetchTimeout?: string;
+  /**
+   * Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses.
+   */
+  fetchRetries?: number;
+  /**
    * Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.
    */
   preUpdateHooks?: Command[];

@@ -22,6 +22,8 @@ export type ValidConfig = Omit<
       | 'stateDir'
       | 'buildBeforeSwitch'
       | 'onValidationFailure'
+      | 'fetchTimeout'
+      | 'fetchRetries'
     >
   > & {
     repos: Required<NonNullable<XsUpgradeConfig['repos']>[number]>[];
