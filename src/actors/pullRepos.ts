@@ -66,7 +66,39 @@ async function fetchRepo(
       `${repo.remote}/${repo.branch} was fetched but cannot be read: check the remote branch`,
     );
   }
+  if (repo.allowedSignersFile && upstream !== saved) await verifySignature(repo, upstream, deps);
   return { name: repo.name, repo, saved, upstream };
+}
+
+/** requireSignedCommits: the new tip must carry an SSH signature by an allowed key, or nothing moves. */
+async function verifySignature(repo: RepoSpec, upstream: string, deps: PullDeps): Promise<void> {
+  const signers = repo.allowedSignersFile ?? '';
+  // `verify-commit` answers an unsigned commit with exit 1 and no output, which simple-git reports
+  // as success; `%G?` prints the verdict itself: G is a good signature by an allowed key.
+  const verdict = await gitAt(repo.path, deps)
+    .raw([
+      '-c',
+      'gpg.format=ssh',
+      '-c',
+      `gpg.ssh.allowedSignersFile=${signers}`,
+      'log',
+      '-1',
+      '--format=%G?',
+      upstream,
+    ])
+    .then((output) => output.trim())
+    .catch((error: unknown) => `error (${gitMessage(error)})`);
+  if (verdict !== 'G') {
+    const meaning: Record<string, string> = {
+      N: 'not signed',
+      U: 'signed by a key that is not in the file',
+      B: 'signed, but the signature is bad',
+      E: 'signed, but the signature cannot be checked',
+    };
+    throw new Error(
+      `commit ${upstream.slice(0, 12)} on ${repo.remote}/${repo.branch} is ${meaning[verdict] ?? verdict} (allowed signers: ${signers}): nothing was pulled; sign it with an allowed key, or add the key to the file`,
+    );
+  }
 }
 
 /** Errors worth another try: the network, not the remote's answer (auth, missing repo or branch). */

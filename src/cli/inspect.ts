@@ -38,6 +38,7 @@ class InspectorSocket implements Sink {
   constructor(
     private readonly url: string,
     private readonly log: Log,
+    private readonly redact: (text: string) => string,
   ) {}
 
   start(): void {
@@ -73,7 +74,7 @@ class InspectorSocket implements Sink {
   }
 
   send(event: StatelyInspectionEvent): void {
-    const message = stringify(event) ?? 'null';
+    const message = this.redact(stringify(event) ?? 'null');
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(message);
     else if (!this.gaveUp) {
       this.queue.push(message);
@@ -111,9 +112,12 @@ class InspectorSocket implements Sink {
 
 /** Writes one JSON line per event, for offline replay. */
 class InspectionLogFile implements Sink {
-  constructor(private readonly stream: WriteStream) {}
+  constructor(
+    private readonly stream: WriteStream,
+    private readonly redact: (text: string) => string,
+  ) {}
   send(event: StatelyInspectionEvent): void {
-    this.stream.write(`${stringify(event) ?? 'null'}\n`);
+    this.stream.write(`${this.redact(stringify(event) ?? 'null')}\n`);
   }
   close(): Promise<void> {
     return new Promise((resolve) => this.stream.end(resolve));
@@ -130,6 +134,8 @@ export interface InspectOptions {
   log: Log;
   /** Tells the user where to open the relay. */
   print: (line: string) => void;
+  /** Applied to every event sent or written: no marked secret leaves the process. */
+  redact?: (text: string) => string;
 }
 
 export interface Inspection {
@@ -142,12 +148,13 @@ export interface Inspection {
 export async function startInspection(options: InspectOptions): Promise<Inspection | undefined> {
   if (!options.inspect && !options.inspectLog) return undefined;
   const sinks: Sink[] = [];
+  const redact = options.redact ?? ((text: string) => text);
   const stops: (() => void)[] = [];
   let relayUrl: string | undefined;
 
   if (options.inspectLog) {
     const stream = await openLog(options.inspectLog);
-    sinks.push(new InspectionLogFile(stream));
+    sinks.push(new InspectionLogFile(stream, redact));
   }
   if (options.inspect) {
     let url: string;
@@ -164,7 +171,7 @@ export async function startInspection(options: InspectOptions): Promise<Inspecti
         `inspector relay: open ${relayUrl} in a browser (it listens on port ${port} of every interface)`,
       );
     }
-    sinks.push(new InspectorSocket(url, options.log));
+    sinks.push(new InspectorSocket(url, options.log, redact));
   }
 
   const inspectors = sinks.map((sink) => createInspector(sink));

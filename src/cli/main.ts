@@ -4,6 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { loadConfig } from '../config/load.js';
 import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createLog } from '../log.js';
+import { createRedactor } from '../redact.js';
+import type { ResolvedConfig } from '../config/resolve.js';
 import { join, resolve } from 'node:path';
 import { packageRoot, readPackageJson } from '../packageFiles.js';
 import { dryRun } from './dryRun.js';
@@ -47,6 +49,16 @@ export async function main(io: CliIo): Promise<number> {
       'the host config (JSON or YAML); default: searched in the current folder',
     );
 
+  // Every line a run writes passes the redactor: secrets the config marks never reach the log.
+  const runLog = (config: ResolvedConfig) => {
+    const redact = createRedactor(config.secrets);
+    return createLog({
+      write: (text) => io.stdout.write(redact(text)),
+      env: io.env,
+      isTTY: Boolean(io.stdout.isTTY),
+    });
+  };
+
   const program = new Command('xs-upgrade')
     .description(
       'Upgrade a git-managed host safely: pull, build, check, switch, or roll everything back.',
@@ -87,17 +99,13 @@ export async function main(io: CliIo): Promise<number> {
         exitCode = await dryRun(config, {
           env: io.env,
           force: options.force ?? false,
-          print: (line) => io.stdout.write(`${line}\n`),
+          print: (line) => io.stdout.write(`${createRedactor(config.secrets)(line)}\n`),
         });
         return;
       }
       exitCode = await upgradeHost({
         config,
-        log: createLog({
-          write: (text) => io.stdout.write(text),
-          env: io.env,
-          isTTY: Boolean(io.stdout.isTTY),
-        }),
+        log: runLog(config),
         env: io.env,
         version,
         force: options.force ?? false,
@@ -116,11 +124,7 @@ export async function main(io: CliIo): Promise<number> {
       const config = await loadConfig(options.config, io.cwd);
       exitCode = await recoverHost({
         config,
-        log: createLog({
-          write: (text) => io.stdout.write(text),
-          env: io.env,
-          isTTY: Boolean(io.stdout.isTTY),
-        }),
+        log: runLog(config),
         env: io.env,
         version,
         force: false,
@@ -139,11 +143,7 @@ export async function main(io: CliIo): Promise<number> {
       const { rollbackLastUpgrade } = await import('./manualRollback.js');
       exitCode = await rollbackLastUpgrade({
         config,
-        log: createLog({
-          write: (text) => io.stdout.write(text),
-          env: io.env,
-          isTTY: Boolean(io.stdout.isTTY),
-        }),
+        log: runLog(config),
         env: io.env,
         version,
         force: false,

@@ -5,6 +5,7 @@ import { resetRepos } from '../actors/resetRepos.js';
 import { runCommand } from '../actors/runCommand.js';
 import { snapshotRepo } from '../actors/snapshotRepos.js';
 import { ExitCode } from '../errors.js';
+import { createRedactor } from '../redact.js';
 import { rejectCommitSet } from '../state/rejectedCommits.js';
 import { newRunRecord, readRunRecords, RunRecorder } from '../state/runRecords.js';
 import { withRunLock, type UpgradeHostOptions } from './upgradeHost.js';
@@ -39,7 +40,12 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
       xsUpgradeVersion: options.version,
       forced: false,
     });
-    const recorder = new RunRecorder(config.stateDir, record, (message) => log.warn(message));
+    const recorder = new RunRecorder(
+      config.stateDir,
+      record,
+      (message) => log.warn(message),
+      createRedactor(config.secrets),
+    );
     record.failure = {
       state: 'rollback',
       message: `rolled back by hand: the upgrade of ${upgrade.startedAt}`,

@@ -2,6 +2,7 @@
 // around the machine: the lock, crash recovery, the run record, SIGTERM/SIGINT, the inspector,
 // notifications, metrics and the summary.
 import { ExitCode } from '../errors.js';
+import { createRedactor } from '../redact.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { buildPayload, eventsForResult, sendNotifications } from '../actors/sendNotifications.js';
 import type { Log } from '../log.js';
@@ -148,7 +149,12 @@ async function executeRun(
   restore?: unknown,
 ): Promise<number> {
   const { config, log } = options;
-  const recorder = new RunRecorder(config.stateDir, record, (message) => log.warn(message));
+  const recorder = new RunRecorder(
+    config.stateDir,
+    record,
+    (message) => log.warn(message),
+    createRedactor(config.secrets),
+  );
   // Loaded only when asked for: most runs never pay for the inspector's modules.
   const inspection =
     options.inspect || options.inspectLog
@@ -159,6 +165,7 @@ async function executeRun(
           ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
           log,
           print: (line) => log.info(line),
+          redact: createRedactor(config.secrets),
         })
       : undefined;
   if (restore === undefined)

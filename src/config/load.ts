@@ -4,6 +4,7 @@ import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError, describeError } from '../errors.js';
+import { checkOwnership } from './checkOwnership.js';
 import { checkRepos } from './checkRepos.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
 import { validateConfig } from './validate.js';
@@ -123,6 +124,12 @@ export async function loadConfig(
   const repoProblems = await checkRepos(resolved.repos);
   if (repoProblems.length > 0)
     throw new ConfigError(repoProblems.map((line) => `${file}: ${line}`));
+  if (process.getuid?.() === 0) {
+    const ownershipProblems = await checkOwnership(resolved);
+    if (ownershipProblems.length > 0) {
+      throw new ConfigError(ownershipProblems.map((line) => `${file}: ${line}`));
+    }
+  }
   return resolved;
 }
 

@@ -1,6 +1,7 @@
 // Turns a valid config into what the runner uses: absolute paths, commands in one shape,
 // durations in milliseconds. Pure: relative paths are resolved against the config's folder.
 import { resolve } from 'node:path';
+import { urlSecrets } from '../redact.js';
 import { parseDuration } from './duration.js';
 import type { Command, Notification } from './schema.generated.js';
 import type { ValidConfig } from './validate.js';
@@ -20,6 +21,8 @@ export interface RepoSpec {
   path: string;
   remote: string;
   branch: string;
+  /** Set when new commits must be signed by a key in this allowed_signers file. */
+  allowedSignersFile?: string;
 }
 
 export type NotifyEvent = NonNullable<Notification['on']>[number];
@@ -68,6 +71,8 @@ export interface ResolvedConfig {
   notify: NotificationSpec[];
   keepRuns: number;
   metricsFile?: string;
+  /** Values never written anywhere: secretEnv values, webhook headers and URL credentials. */
+  secrets: string[];
 }
 
 export function resolveConfig(
@@ -86,7 +91,13 @@ export function resolveConfig(
     fixedRandomDelay: config.fixedRandomDelay,
     persistent: config.persistent,
     stateDir: resolve(configDir, config.stateDir),
-    repos: config.repos.map((repo) => ({ ...repo, path: resolve(configDir, repo.path) })),
+    repos: config.repos.map(({ requireSignedCommits, allowedSignersFile, ...repo }) => ({
+      ...repo,
+      path: resolve(configDir, repo.path),
+      ...(requireSignedCommits && allowedSignersFile
+        ? { allowedSignersFile: resolve(configDir, allowedSignersFile) }
+        : {}),
+    })),
     fetchTimeoutMs: parseDuration(config.fetchTimeout),
     fetchRetries: config.fetchRetries,
     preUpdateHooks: numbered(config.preUpdateHooks, 'hook'),
@@ -103,6 +114,7 @@ export function resolveConfig(
       toNotification(notification, index, configDir),
     ),
     keepRuns: config.keepRuns,
+    secrets: collectSecrets(config),
     ...(config.metricsFile === undefined
       ? {}
       : { metricsFile: resolve(configDir, config.metricsFile) }),
@@ -153,6 +165,35 @@ function toNotification(
   return { name, on: notification.on, target };
 }
 
+function collectSecrets(config: ValidConfig): string[] {
+  const commands: Command[] = [
+    ...config.preUpdateHooks,
+    ...(config.build === undefined ? [] : [config.build]),
+    ...config.validationChecks,
+    config.switch,
+    ...(config.rollbackSwitch === undefined ? [] : [config.rollbackSwitch]),
+    ...config.healthChecks.flatMap((check) => (check.command === undefined ? [] : [check.command])),
+    ...config.notify.flatMap((notification) =>
+      notification.command === undefined ? [] : [notification.command],
+    ),
+  ];
+  return [
+    ...commands.flatMap((command) =>
+      typeof command === 'object' && !Array.isArray(command)
+        ? Object.values(command.secretEnv ?? {})
+        : [],
+    ),
+    ...config.notify.flatMap((notification) =>
+      notification.webhook
+        ? [
+            ...Object.values(notification.webhook.headers ?? {}),
+            ...urlSecrets(notification.webhook.url),
+          ]
+        : [],
+    ),
+  ];
+}
+
 function toSpec(value: Command, defaultName: string, configDir: string): CommandSpec {
   const object = typeof value === 'string' || Array.isArray(value) ? { run: value } : value;
   const run = typeof object.run === 'string' ? { shell: object.run } : { argv: [...object.run] };
@@ -160,7 +201,7 @@ function toSpec(value: Command, defaultName: string, configDir: string): Command
     name: object.name ?? defaultName,
     run,
     ...(object.timeout === undefined ? {} : { timeoutMs: parseDuration(object.timeout) }),
-    env: object.env ?? {},
+    env: { ...object.env, ...('secretEnv' in object ? object.secretEnv : {}) },
     cwd: resolve(configDir, object.cwd ?? '.'),
   };
 }

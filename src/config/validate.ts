@@ -2,7 +2,7 @@
 // express. No file system access here (see checkRepos.ts), so it is cheap to test and fuzz.
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { readPackageJson } from '../packageFiles.js';
-import type { Notification, XsUpgradeConfig } from './schema.generated.js';
+import type { Notification, Repo, XsUpgradeConfig } from './schema.generated.js';
 
 const schema = readPackageJson('schemas/xs-upgrade.schema.json') as object;
 
@@ -26,7 +26,7 @@ export type ValidConfig = Omit<
       | 'fetchRetries'
     >
   > & {
-    repos: Required<NonNullable<XsUpgradeConfig['repos']>[number]>[];
+    repos: (Required<Pick<Repo, 'name' | 'path' | 'remote' | 'branch'>> & Repo)[];
     preUpdateHooks: NonNullable<XsUpgradeConfig['preUpdateHooks']>;
     validationChecks: NonNullable<XsUpgradeConfig['validationChecks']>;
     keepRuns: number;

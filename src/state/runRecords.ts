@@ -77,6 +77,8 @@ export class RunRecorder {
     private readonly stateDir: string,
     readonly record: RunRecord,
     private readonly warn: (message: string) => void,
+    /** Applied to everything written: no secret the config marks reaches the disk. */
+    private readonly redact: (text: string) => string = (text) => text,
   ) {}
 
   /** Records a state, and the machine snapshot a crash recovery resumes from. */
@@ -116,7 +118,7 @@ export class RunRecorder {
   private write(relative: string, text: string): Promise<void> {
     const file = join(this.stateDir, relative);
     this.pending = this.pending.then(() =>
-      writeFileAtomic(file, text).catch((error: unknown) => {
+      writeFileAtomic(file, this.redact(text)).catch((error: unknown) => {
         // A full or read-only disk must not stop an upgrade (or its rollback): say so once.
         if (!this.failed) this.warn(`cannot write ${file}: ${String(error)}`);
         this.failed = true;

@@ -1,0 +1,104 @@
+// Running as root, the config decides what runs as root: refuse one that another user could
+// change, or that points at a command, script or repo (its git config and hooks run as root too)
+// another user could change. A file is safe when it and every folder above it belong to root and
+// are writable by no one else (a sticky folder such as /tmp only protects what root owns in it).
+import type { Stats } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { CommandSpec, ResolvedConfig } from './resolve.js';
+
+/** Programs whose first argument is the script that really runs. */
+const interpreters = new Set([
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'node',
+  'python3',
+  'python',
+  'perl',
+  'ruby',
+]);
+
+export async function checkOwnership(config: ResolvedConfig): Promise<string[]> {
+  const targets: { where: string; path: string }[] = [
+    { where: 'the config file', path: config.file },
+  ];
+  for (const [index, repo] of config.repos.entries()) {
+    const where = `/repos/${index}/path`;
+    const gitDir = join(repo.path, '.git');
+    targets.push(
+      { where, path: repo.path },
+      { where, path: gitDir },
+      { where, path: join(gitDir, 'config') },
+    );
+    const hooks = join(gitDir, 'hooks');
+    targets.push({ where, path: hooks });
+    for (const hook of await readdir(hooks).catch(() => [] as string[])) {
+      targets.push({ where, path: join(hooks, hook) });
+    }
+  }
+  for (const { where, spec } of commands(config)) {
+    for (const path of programFiles(spec)) targets.push({ where, path });
+  }
+  const problems = await Promise.all(targets.map(({ where, path }) => problemWith(where, path)));
+  return [...new Set(problems.filter((problem): problem is string => problem !== undefined))];
+}
+
+function commands(config: ResolvedConfig): { where: string; spec: CommandSpec }[] {
+  const list = (specs: CommandSpec[], key: string) =>
+    specs.map((spec, index) => ({ where: `/${key}/${index}`, spec }));
+  return [
+    ...list(config.preUpdateHooks, 'preUpdateHooks'),
+    ...(config.build ? [{ where: '/build', spec: config.build }] : []),
+    ...list(config.validationChecks, 'validationChecks'),
+    { where: '/switch', spec: config.switch },
+    ...(config.rollbackSwitch ? [{ where: '/rollbackSwitch', spec: config.rollbackSwitch }] : []),
+    ...config.healthChecks.flatMap((check, index) =>
+      'command' in check.target
+        ? [{ where: `/healthChecks/${index}`, spec: check.target.command }]
+        : [],
+    ),
+    ...config.notify.flatMap((notification, index) =>
+      'command' in notification.target
+        ? [{ where: `/notify/${index}`, spec: notification.target.command }]
+        : [],
+    ),
+  ];
+}
+
+/** The files a command runs that could be named by path: the program, or an interpreter's script. */
+function programFiles(spec: CommandSpec): string[] {
+  const words = 'shell' in spec.run ? spec.run.shell.trim().split(/\s+/) : spec.run.argv;
+  const [program, firstArgument] = words;
+  const files: string[] = [];
+  if (program?.includes('/')) files.push(program);
+  else if (program && interpreters.has(program) && firstArgument && !firstArgument.startsWith('-'))
+    files.push(firstArgument);
+  return files.map((file) => (isAbsolute(file) ? file : resolve(spec.cwd, file)));
+}
+
+async function problemWith(where: string, path: string): Promise<string | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return undefined; // missing files are reported elsewhere, or are not files at all
+  for (let current = path; ; current = dirname(current)) {
+    const entry = current === path ? info : await stat(current).catch(() => undefined);
+    const reason = entry && writableByOthers(entry, current !== path);
+    // Name the path at fault (a folder, for everything in it), once.
+    if (reason) {
+      return `${where}: ${current} can be changed by other users (${reason}), and the config runs as root: \`chown root ${current} && chmod go-w ${current}\``;
+    }
+    if (dirname(current) === current) return undefined;
+    // A link's own folder matters too, but the stat above followed it: check where it points.
+    if ((await lstat(current).catch(() => undefined))?.isSymbolicLink()) return undefined;
+  }
+}
+
+function writableByOthers(entry: Stats, isAncestor: boolean): string | undefined {
+  if (entry.uid !== 0) return `owned by uid ${entry.uid}`;
+  const sticky = (entry.mode & 0o1000) !== 0;
+  if (entry.mode & 0o002 && !(isAncestor && sticky)) return 'writable by everyone';
+  if (entry.mode & 0o020 && entry.gid !== 0 && !(isAncestor && sticky))
+    return `writable by group ${entry.gid}`;
+  return undefined;
+}
