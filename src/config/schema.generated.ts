@@ -116,7 +116,32 @@ export type Repo = {
    * An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder.
    */
   allowedSignersFile?: string;
-}  ;
+} & {
+  /**
+   * Short name used in logs and saved state; unique per host.
+   */
+  name: string;
+  /**
+   * The repo's work tree. A relative path is resolved against the config file's folder.
+   */
+  path: string;
+  /**
+   * The git remote to fetch from.
+   */
+  remote?: string;
+  /**
+   * The branch that is checked out and fast-forwarded to remote/branch.
+   */
+  branch?: string;
+  /**
+   * The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled.
+   */
+  requireSignedCommits?: boolean;
+  /**
+   * An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder.
+   */
+  allowedSignersFile?: string;
+};
 /**
  * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
  */
