@@ -48,7 +48,13 @@ const loadYaml: Loader = (_file, content) => {
     const what = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new ParseProblem(`${where}invalid YAML: ${what}`);
   }
-  return document.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    // Some problems (an alias to no anchor, an alias bomb) surface only here, without a position:
+    // they concern the document as a whole.
+    throw new ParseProblem(`/: invalid YAML: ${describeError(error).split('\n')[0] ?? ''}`);
+  }
 };
 
 const loaders = {

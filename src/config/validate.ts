@@ -40,6 +40,10 @@ export interface ValidationResult {
   errors: string[];
 }
 
+/** Schema errors looked at, and problems reported, at most. */
+const maxSchemaErrors = 1000;
+const maxProblems = 50;
+
 let compiled: ReturnType<Ajv2020['compile']> | undefined;
 function schemaValidator() {
   // Compiled on first use, so commands that never read a config (--version) do not pay for it.
@@ -57,11 +61,31 @@ export function validateConfig(document: unknown): ValidationResult {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     return { errors: [`/: must be an object of options (got ${jsonType(document)})`] };
   }
+  const tooDeep = firstTooDeep(document);
+  if (tooDeep !== undefined) {
+    return {
+      errors: [
+        `${tooDeep}: nested more than ${maxDepth} levels deep, which no option is: fix the document`,
+      ],
+    };
+  }
   // useDefaults writes into the document: work on a copy so the caller's value is left as it was.
   const candidate = structuredClone(document) as Record<string, unknown>;
   const validate = schemaValidator();
   if (!validate(candidate)) {
-    return { errors: dedupe(describeSchemaErrors(validate.errors ?? [])) };
+    // A huge list of bad values yields tens of thousands of schema errors: nobody reads more than
+    // the first screenful, and collapsing them all would take minutes (found by fuzzing).
+    const raw = validate.errors ?? [];
+    const lines = dedupe(describeSchemaErrors(raw.slice(0, maxSchemaErrors)));
+    const more = raw.length > maxSchemaErrors || lines.length > maxProblems;
+    return {
+      errors: more
+        ? [
+            ...lines.slice(0, maxProblems),
+            `/: more problems not shown: fix the ones above, then validate again`,
+          ]
+        : lines,
+    };
   }
   const config = candidate as ValidConfig;
   config.repos ??= [];
@@ -71,6 +95,28 @@ export function validateConfig(document: unknown): ValidationResult {
   config.healthChecks ??= [];
   const errors = [...duplicateRepoProblems(config)];
   return errors.length > 0 ? { errors } : { config, errors };
+}
+
+/** Deeper than any config: copying or checking such a document would overflow the stack. */
+const maxDepth = 64;
+
+/** The JSON pointer of the first value nested deeper than `maxDepth`, found without recursion. */
+function firstTooDeep(document: unknown): string | undefined {
+  const pending: { value: unknown; pointer: string; depth: number }[] = [
+    { value: document, pointer: '', depth: 0 },
+  ];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (next.depth > maxDepth) return next.pointer || '/';
+    if (next.value === null || typeof next.value !== 'object') continue;
+    for (const [key, child] of Object.entries(next.value)) {
+      pending.push({
+        value: child,
+        pointer: `${next.pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        depth: next.depth + 1,
+      });
+    }
+  }
+  return undefined;
 }
 
 function duplicateRepoProblems(config: ValidConfig): string[] {

@@ -118,3 +118,28 @@ describe('xs-upgrade', () => {
     expect(run.stdout).not.toContain('\u001b[');
   });
 });
+
+describe('fuzzed configs through the real CLI', () => {
+  it('exit 78 with one-line problems and no stack trace (30 cases)', async () => {
+    const { default: fc } = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value) ?? 'null'),
+          fc.string({ maxLength: 200, unit: 'binary' }),
+        ),
+        fc.constantFrom('json', 'yaml'),
+        async (content, extension) => {
+          const file = join(dir, `fuzz.${extension}`);
+          await writeFile(file, content);
+          const run = await runCli(['validate', '--config', file]);
+          expect(run.exitCode).toBe(78);
+          expect(run.stderr).not.toMatch(/\n\s+at /);
+          for (const line of run.stderr.trim().split('\n'))
+            expect(line.startsWith(`xs-upgrade: ${file}: `)).toBe(true);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
