@@ -59,6 +59,16 @@ export async function main(io: CliIo): Promise<number> {
     });
   };
 
+  /** What every command that changes the host needs. */
+  const hostOptions = (config: ResolvedConfig) => ({
+    config,
+    log: runLog(config),
+    env: io.env,
+    version,
+    force: false,
+    isTTY: Boolean(io.stdout.isTTY),
+  });
+
   const program = new Command('xs-upgrade')
     .description(
       'Upgrade a git-managed host safely: pull, build, check, switch, or roll everything back.',
@@ -104,13 +114,9 @@ export async function main(io: CliIo): Promise<number> {
         return;
       }
       exitCode = await upgradeHost({
-        config,
-        log: runLog(config),
-        env: io.env,
-        version,
+        ...hostOptions(config),
         force: options.force ?? false,
         skipValidation: options.skipValidation ?? false,
-        isTTY: Boolean(io.stdout.isTTY),
         ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
         ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
       });
@@ -122,14 +128,7 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
       const config = await loadConfig(options.config, io.cwd);
-      exitCode = await recoverHost({
-        config,
-        log: runLog(config),
-        env: io.env,
-        version,
-        force: false,
-        isTTY: Boolean(io.stdout.isTTY),
-      });
+      exitCode = await recoverHost(hostOptions(config));
     });
 
   program
@@ -141,14 +140,7 @@ export async function main(io: CliIo): Promise<number> {
     .action(async (options: { config?: string }) => {
       const config = await loadConfig(options.config, io.cwd);
       const { rollbackLastUpgrade } = await import('./manualRollback.js');
-      exitCode = await rollbackLastUpgrade({
-        config,
-        log: runLog(config),
-        env: io.env,
-        version,
-        force: false,
-        isTTY: Boolean(io.stdout.isTTY),
-      });
+      exitCode = await rollbackLastUpgrade(hostOptions(config));
     });
 
   program

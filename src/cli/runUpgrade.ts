@@ -15,6 +15,7 @@ import { ExitCode } from '../errors.js';
 import type { Log } from '../log.js';
 import type { RejectedCommitSet } from '../state/rejectedCommits.js';
 import type { UpgradeOutput, UpgradeResult } from '../machine/types.js';
+import { statePathOf } from '../machine/statePath.js';
 import { upgradeMachine } from '../machine/upgradeMachine.js';
 
 export interface RunOptions {
@@ -141,11 +142,5 @@ async function finalCommit(
 
 /** "building", or "rollingBack.resettingRepos" inside a compound state. */
 export function statePath(snapshot: SnapshotFrom<typeof upgradeMachine>): string {
-  const walk = (value: unknown): string =>
-    typeof value === 'string'
-      ? value
-      : Object.entries(value as Record<string, unknown>)
-          .map(([key, child]) => `${key}.${walk(child)}`)
-          .join(',');
-  return walk(snapshot.value);
+  return statePathOf(snapshot.value);
 }

@@ -6,6 +6,7 @@ import { getShortestPaths, joinPaths, serializeSnapshot, type StatePath } from '
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { allStateNodes, describeTransition, nodePath } from './transitions.js';
 import type { PulledRepo, SavedCommit, UpgradePolicy } from './types.js';
+import { statePathOf } from './statePath.js';
 import { upgradeMachine } from './upgradeMachine.js';
 
 type UpgradeSnapshot = AnyMachineSnapshot;
@@ -80,16 +81,6 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
   return [...stop, ...outcomes];
 }
 
-function statePathOf(snapshot: UpgradeSnapshot): string {
-  const walk = (value: unknown): string =>
-    typeof value === 'string'
-      ? value
-      : Object.entries(value as Record<string, unknown>)
-          .map(([key, child]) => `${key}.${walk(child)}`)
-          .join(',');
-  return walk(snapshot.value);
-}
-
 function toGeneratedPath(
   policy: UpgradePolicy,
   path: StatePath<AnyMachineSnapshot, EventObject>,
@@ -120,7 +111,7 @@ function toGeneratedPath(
         steps.push({ actor: match[2] ?? '', outcome: 'error' });
       }
     }
-    const state = statePathOf(step.state);
+    const state = statePathOf(step.state.value);
     if (states.at(-1) !== state) states.push(state);
     previous = step.state;
   }
@@ -145,7 +136,7 @@ export function generatePathsFor(policy: UpgradePolicy): GeneratedPath[] {
       fromState: head.state,
       toState: isFinal,
     });
-    if (!tail) throw new Error(`no final state is reachable from ${statePathOf(head.state)}`);
+    if (!tail) throw new Error(`no final state is reachable from ${statePathOf(head.state.value)}`);
     return toGeneratedPath(policy, joinPaths(head, tail));
   });
   // Snapshots that differ only in context (an error's text) give the same path: keep one.

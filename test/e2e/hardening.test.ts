@@ -1,28 +1,16 @@
 // Hardening, done for real: files other users could change (as root), commits that must be signed
 // (real SSH signatures), and secrets that must never be written anywhere.
 import { execa } from 'execa';
-import { chmod, chown, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { useSandboxes } from '../support/sandboxes.js';
 import { runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 
-const sandboxes: Sandbox[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-  await Promise.all(
-    sandboxes.splice(0).map((sandbox) => rm(sandbox.dir, { recursive: true, force: true })),
-  );
-});
+const use = useSandboxes();
 
-async function sandboxHost(config: Record<string, unknown> = {}) {
-  const sandbox = await createSandbox();
-  sandboxes.push(sandbox);
-  await sandbox.writeConfig(config);
-  return sandbox;
-}
+const sandboxHost = (config: Record<string, unknown> = {}) => use.sandbox(config);
 
 async function allText(dir: string): Promise<string> {
   const texts: string[] = [];
@@ -150,7 +138,7 @@ describe('requireSignedCommits', () => {
 describe('secrets the config marks', () => {
   it('never appear in the log, run records, --dry-run or --inspect output', async () => {
     const server = await startHttpServer();
-    cleanups.push(server.close);
+    use.cleanup(server.close);
     const envSecret = 'tok-env-7f3a9c';
     const headerSecret = 'hdr-b81e44d0';
     const urlSecret = 'url-5c2d9e1f';

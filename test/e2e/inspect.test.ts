@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
+import { statePathOf } from '../../src/machine/statePath.js';
 import { runCli } from '../support/cli.js';
 
 interface InspectionMessage {
@@ -28,13 +29,6 @@ async function upgradeableHost(): Promise<Sandbox> {
   return sandbox;
 }
 
-const statePath = (value: unknown): string =>
-  typeof value === 'string'
-    ? value
-    : Object.entries(value as Record<string, unknown>)
-        .map(([key, child]) => `${key}.${statePath(child)}`)
-        .join(',');
-
 /** The states of the root machine, from its snapshot events, in order and without repeats. */
 function rootStates(messages: InspectionMessage[]): string[] {
   const root = messages.find(
@@ -43,7 +37,7 @@ function rootStates(messages: InspectionMessage[]): string[] {
   const states: string[] = [];
   for (const message of messages) {
     if (message.type !== '@xstate.snapshot' || message.sessionId !== root) continue;
-    const state = statePath(message.snapshot?.value);
+    const state = statePathOf(message.snapshot?.value);
     if (states.at(-1) !== state) states.push(state);
   }
   return states;

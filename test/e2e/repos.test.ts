@@ -5,24 +5,16 @@ import { execa } from 'execa';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, sandboxGitEnv, type Sandbox } from '../../demo/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { sandboxGitEnv } from '../../demo/sandbox.js';
+import { useSandboxes } from '../support/sandboxes.js';
 import { cliPath, runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 
-const sandboxes: Sandbox[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-  await Promise.all(
-    sandboxes.splice(0).map((sandbox) => rm(sandbox.dir, { recursive: true, force: true })),
-  );
-});
+const use = useSandboxes();
 
 async function host(config: Record<string, unknown> = {}) {
-  const sandbox = await createSandbox();
-  sandboxes.push(sandbox);
-  await sandbox.writeConfig(config);
+  const sandbox = await use.sandbox(config);
   await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new');
   const saved = {
     config: await sandbox.head('nix-config'),
@@ -77,7 +69,7 @@ describe('repos in trouble', () => {
       response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
       response.end();
     });
-    cleanups.push(server.close);
+    use.cleanup(server.close);
     const h = await host();
     await h.sandbox.git(
       ['remote', 'set-url', 'origin', `${server.url}/nix-secrets.git`],
@@ -94,7 +86,7 @@ describe('repos in trouble', () => {
 
   it('a remote that hangs is stopped after fetchTimeout and retried, then rolled back', async () => {
     const server = await startHttpServer(() => undefined);
-    cleanups.push(server.close);
+    use.cleanup(server.close);
     const h = await host({ fetchTimeout: '1s', fetchRetries: 1 });
     await h.sandbox.git(
       ['remote', 'set-url', 'origin', `${server.url}/nix-secrets.git`],
@@ -116,7 +108,7 @@ describe('repos in trouble', () => {
 
   it('a repo this user cannot read: exit 78 naming it (run as nobody)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'xs-upgrade-perm-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    use.cleanup(() => rm(dir, { recursive: true, force: true }));
     await chmod(dir, 0o755);
     const repo = join(dir, 'nix-config');
     await mkdir(join(repo, '.git'), { recursive: true });

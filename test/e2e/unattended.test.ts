@@ -1,28 +1,20 @@
 // What an unattended run needs: one run at a time, clean stops, a record of every run, status and
 // history, metrics and notifications. Real processes, real signals, real HTTP on 127.0.0.1.
 import { execa } from 'execa';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../demo/sandbox.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
+import { useSandboxes } from '../support/sandboxes.js';
 import { cliPath, runCli, runCliAndSignal } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { processAlive } from '../support/processes.js';
 
-const sandboxes: Sandbox[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-  await Promise.all(
-    sandboxes.splice(0).map((sandbox) => rm(sandbox.dir, { recursive: true, force: true })),
-  );
-});
+const use = useSandboxes();
 
 async function host(config: Record<string, unknown> = {}, news = true): Promise<Sandbox> {
-  const sandbox = await createSandbox();
-  sandboxes.push(sandbox);
-  await sandbox.writeConfig(config);
+  const sandbox = await use.sandbox(config);
   if (news) await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new config');
   return sandbox;
 }
@@ -253,7 +245,7 @@ describe('what happened, afterwards', () => {
 describe('notifications', () => {
   it('POSTs the run to a webhook with its headers, and never logs or records the secrets', async () => {
     const server = await startHttpServer();
-    cleanups.push(server.close);
+    use.cleanup(server.close);
     const secret = 's3cr3t-t0ken';
     const sandbox = await host({
       notify: [
@@ -293,7 +285,7 @@ describe('notifications', () => {
       response.statusCode = 500;
       response.end('down');
     });
-    cleanups.push(server.close);
+    use.cleanup(server.close);
     const sandbox = await host({
       notify: [
         {
@@ -315,7 +307,7 @@ describe('notifications', () => {
 
   it('gives up on a webhook that hangs after its timeout, without holding up the run', async () => {
     const server = await startHttpServer(() => undefined);
-    cleanups.push(server.close);
+    use.cleanup(server.close);
     const sandbox = await host({
       notify: [{ webhook: { url: server.url, timeout: '300ms', retries: 0 }, on: ['failure'] }],
       build: 'exit 1',
@@ -352,7 +344,7 @@ describe('notifications', () => {
 
   it('sends "validation-failed" under onValidationFailure notify, then switches', async () => {
     const server = await startHttpServer();
-    cleanups.push(server.close);
+    use.cleanup(server.close);
     const sandbox = await host({
       onValidationFailure: 'notify',
       validationChecks: [{ name: 'sshd', run: 'exit 1' }],
