@@ -1,19 +1,24 @@
 // The command line: parses arguments, loads the config, runs, prints, and returns the exit code.
 // bin/xs-upgrade.js is the one place that hands it to the process.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { join, resolve } from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.js';
 import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createLog } from '../log.js';
-import { createRedactor } from '../redact.js';
-import type { ResolvedConfig } from '../config/resolve.js';
-import { join, resolve } from 'node:path';
 import { packageRoot, readPackageJson } from '../packageFiles.js';
-import { dryRun } from './dryRun.js';
-import { graphFormats, renderGraph, type GraphFormat } from './graph.js';
-import { formatHistory, formatStatus } from './history.js';
-import { recoverHost, upgradeHost } from './upgradeHost.js';
-import { currentLockHolder } from '../state/lock.js';
-import { readRunRecords } from '../state/runRecords.js';
+import { createRedactor } from '../redact.js';
+import type { GraphFormat } from './graph.js';
+
+// Each command loads what it needs when it runs (`import()` below): `--version` and `--help` must
+// not pay for ajv, xstate, git and the inspector.
+const graphFormats: GraphFormat[] = ['mermaid', 'dot', 'json', 'markdown'];
+const loadConfig = async (file: string | undefined, cwd: string) =>
+  (await import('../config/load.js')).loadConfig(file, cwd);
+const stateFiles = async () => ({
+  ...(await import('../state/lock.js')),
+  ...(await import('../state/runRecords.js')),
+  ...(await import('./history.js')),
+});
 
 export interface CliIo {
   argv: string[];
@@ -106,6 +111,7 @@ export async function main(io: CliIo): Promise<number> {
     .action(async (options: RunCommandOptions) => {
       const config = await loadConfig(options.config, io.cwd);
       if (options.dryRun) {
+        const { dryRun } = await import('./dryRun.js');
         exitCode = await dryRun(config, {
           env: io.env,
           force: options.force ?? false,
@@ -113,6 +119,7 @@ export async function main(io: CliIo): Promise<number> {
         });
         return;
       }
+      const { upgradeHost } = await import('./upgradeHost.js');
       exitCode = await upgradeHost({
         ...hostOptions(config),
         force: options.force ?? false,
@@ -128,6 +135,7 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
       const config = await loadConfig(options.config, io.cwd);
+      const { recoverHost } = await import('./upgradeHost.js');
       exitCode = await recoverHost(hostOptions(config));
     });
 
@@ -150,6 +158,7 @@ export async function main(io: CliIo): Promise<number> {
     .option('--json', 'print JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
       const config = await loadConfig(options.config, io.cwd);
+      const { readRunRecords, currentLockHolder, formatStatus } = await stateFiles();
       const [lastRun] = await readRunRecords(config.stateDir, 1);
       const holder = await currentLockHolder(config.stateDir);
       io.stdout.write(
@@ -169,6 +178,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .action(async (options: { config?: string; json?: boolean; limit: number }) => {
       const config = await loadConfig(options.config, io.cwd);
+      const { readRunRecords, currentLockHolder, formatHistory } = await stateFiles();
       const records = await readRunRecords(config.stateDir, options.limit);
       const holder = await currentLockHolder(config.stateDir);
       io.stdout.write(
@@ -231,6 +241,7 @@ export async function main(io: CliIo): Promise<number> {
         onValidationFailure: config.onValidationFailure,
         healthChecks: config.healthChecks.length > 0,
       };
+      const { renderGraph } = await import('./graph.js');
       io.stdout.write(renderGraph(options.format, policy));
     });
 

@@ -1,8 +1,10 @@
 // Pure validation of a parsed config document: schema first, then the checks a schema cannot
 // express. No file system access here (see checkRepos.ts), so it is cheap to test and fuzz.
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import { readPackageJson } from '../packageFiles.js';
 import type { Notification, Repo, XsUpgradeConfig } from './schema.generated.js';
+// Precompiled from the schema at build time (ajv standalone): no ajv compile at start-up.
+import validate from './schema.validator.generated.js';
 
 const schema = readPackageJson('schemas/xs-upgrade.schema.json') as object;
 
@@ -44,19 +46,6 @@ export interface ValidationResult {
 const maxSchemaErrors = 1000;
 const maxProblems = 50;
 
-let compiled: ReturnType<Ajv2020['compile']> | undefined;
-function schemaValidator() {
-  // Compiled on first use, so commands that never read a config (--version) do not pay for it.
-  compiled ??= new Ajv2020({
-    allErrors: true,
-    useDefaults: true,
-    verbose: true,
-    strict: true,
-    strictRequired: false,
-  }).compile(schema);
-  return compiled;
-}
-
 export function validateConfig(document: unknown): ValidationResult {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     return { errors: [`/: must be an object of options (got ${jsonType(document)})`] };
@@ -71,7 +60,6 @@ export function validateConfig(document: unknown): ValidationResult {
   }
   // useDefaults writes into the document: work on a copy so the caller's value is left as it was.
   const candidate = structuredClone(document) as Record<string, unknown>;
-  const validate = schemaValidator();
   if (!validate(candidate)) {
     // A huge list of bad values yields tens of thousands of schema errors: nobody reads more than
     // the first screenful, and collapsing them all would take minutes (found by fuzzing).

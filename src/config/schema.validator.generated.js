@@ -1,0 +1,2051 @@
+// Generated from schemas/xs-upgrade.schema.json by `npm run gen:types`. Do not edit.
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+
+export const validate = validate20;
+export default validate20;
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."}},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"Duration":{"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"A duration such as \"500ms\", \"90s\", \"5m\" or \"2h\"."},"NotifyEvent":{"enum":["success","nothing-new","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. failure: aborted, rolled back or rollback failed. rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]}}};
+const schema32 = {"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"A duration such as \"500ms\", \"90s\", \"5m\" or \"2h\"."};
+const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
+const func1 = Object.prototype.hasOwnProperty;
+const func2 = require("ajv/dist/runtime/ucs2length").default;
+const pattern4 = new RegExp("^[0-9]+(ms|s|m|h)$", "u");
+const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._/-]*$", "u");
+const schema35 = {"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]};
+const schema36 = {"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate22.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.run === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "run"},message:"must have required property '"+"run"+"'",schema:schema37.required,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "name") || (key0 === "run")) || (key0 === "timeout")) || (key0 === "env")) || (key0 === "secretEnv")) || (key0 === "cwd"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.run !== undefined){
+let data1 = data.run;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err4 = {instancePath:instancePath+"/run",schemaPath:"#/properties/run/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.run.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/run",schemaPath:"#/properties/run/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.run.anyOf[0].type,parentSchema:schema37.properties.run.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+const _errs8 = errors;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err6 = {instancePath:instancePath+"/run",schemaPath:"#/$defs/Argv/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/run/" + i0,schemaPath:"#/$defs/Argv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.items.type,parentSchema:schema36.items,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/run",schemaPath:"#/$defs/Argv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.type,parentSchema:schema36,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err9 = {instancePath:instancePath+"/run",schemaPath:"#/properties/run/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema37.properties.run.anyOf,parentSchema:schema37.properties.run,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.timeout !== undefined){
+let data3 = data.timeout;
+if(typeof data3 === "string"){
+if(!pattern4.test(data3)){
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema32,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data4 = data.env;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+let data5 = data4[key1];
+if(typeof data5 !== "string"){
+const err12 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.env.additionalProperties.type,parentSchema:schema37.properties.env.additionalProperties,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.env.type,parentSchema:schema37.properties.env,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.secretEnv !== undefined){
+let data6 = data.secretEnv;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+for(const key2 in data6){
+let data7 = data6[key2];
+if(typeof data7 !== "string"){
+const err14 = {instancePath:instancePath+"/secretEnv/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secretEnv/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.secretEnv.additionalProperties.type,parentSchema:schema37.properties.secretEnv.additionalProperties,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/secretEnv",schemaPath:"#/properties/secretEnv/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.secretEnv.type,parentSchema:schema37.properties.secretEnv,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.cwd !== undefined){
+let data8 = data.cwd;
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+const err16 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.cwd,data:data8};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.cwd.type,parentSchema:schema37.properties.cwd,data:data8};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate21.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data === "string"){
+if(func2(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.anyOf[0].type,parentSchema:schema35.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/$defs/Argv/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/Argv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.items.type,parentSchema:schema36.items,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/$defs/Argv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.type,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs8 = errors;
+if(!(validate22(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema35.anyOf,parentSchema:schema35,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate21.errors = vErrors;
+evaluated0.props = props0;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate21.evaluated = {"dynamicProps":true,"dynamicItems":true};
+
+const schema40 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]};
+const pattern10 = new RegExp("^https?://[^\\s]+$", "u");
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate30.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.expectStatus === undefined){
+data.expectStatus = 200;
+}
+if(data.timeout === undefined){
+data.timeout = "10s";
+}
+if(data.url === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema41.required,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "url") || (key0 === "expectStatus")) || (key0 === "timeout"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+let data0 = data.url;
+if(typeof data0 === "string"){
+if(!pattern10.test(data0)){
+const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema41.properties.url,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.url.type,parentSchema:schema41.properties.url,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+let data1 = data.expectStatus;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err4 = {instancePath:instancePath+"/expectStatus",schemaPath:"#/properties/expectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.expectStatus.type,parentSchema:schema41.properties.expectStatus,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 599 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/expectStatus",schemaPath:"#/properties/expectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599",schema:599,parentSchema:schema41.properties.expectStatus,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1 < 100 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/expectStatus",schemaPath:"#/properties/expectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100",schema:100,parentSchema:schema41.properties.expectStatus,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+let data2 = data.timeout;
+if(typeof data2 === "string"){
+if(!pattern4.test(data2)){
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema32,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.http === undefined) && (missing0 = "http")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.command !== undefined){
+const err1 = {instancePath:instancePath+"/command",schemaPath:"#/allOf/0/then/properties/command/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema40.allOf[0].then.properties.command.not,parentSchema:schema40.allOf[0].then.properties.command,data:data.command};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.command = true;
+}
+ifClause0 = "then";
+}
+else {
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.command === undefined){
+const err2 = {instancePath,schemaPath:"#/allOf/0/else/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema40.allOf[0].else.required,parentSchema:schema40.allOf[0].else,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = _valid0;
+ifClause0 = "else";
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema40.allOf[0].if,parentSchema:schema40.allOf[0],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retries === undefined){
+data.retries = 3;
+}
+if(data.interval === undefined){
+data.interval = "5s";
+}
+for(const key0 in data){
+if(!(((((key0 === "name") || (key0 === "command")) || (key0 === "http")) || (key0 === "retries")) || (key0 === "interval"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.command !== undefined){
+if(!(validate21(data.command, {instancePath:instancePath+"/command",parentData:data,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.http !== undefined){
+if(!(validate30(data.http, {instancePath:instancePath+"/http",parentData:data,parentDataProperty:"http",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+}
+let data4 = data.retries;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err7 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema40.properties.retries.type,parentSchema:schema40.properties.retries,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 100 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema40.properties.retries,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.properties.retries,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+let data5 = data.interval;
+if(typeof data5 === "string"){
+if(!pattern4.test(data5)){
+const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema32,data:data5};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/interval",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]};
+const schema45 = {"enum":["success","nothing-new","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. failure: aborted, rolled back or rollback failed. rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."};
+const func0 = require("ajv/dist/runtime/equal").default;
+const schema46 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timeout === undefined){
+data.timeout = "10s";
+}
+if(data.retries === undefined){
+data.retries = 2;
+}
+if(data.url === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema46.required,parentSchema:schema46,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "url") || (key0 === "headers")) || (key0 === "timeout")) || (key0 === "retries"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+let data0 = data.url;
+if(typeof data0 === "string"){
+if(!pattern10.test(data0)){
+const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema46.properties.url,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.url.type,parentSchema:schema46.properties.url,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.headers !== undefined){
+let data1 = data.headers;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+let data2 = data1[key1];
+if(typeof data2 !== "string"){
+const err4 = {instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.headers.additionalProperties.type,parentSchema:schema46.properties.headers.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.headers.type,parentSchema:schema46.properties.headers,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+let data3 = data.timeout;
+if(typeof data3 === "string"){
+if(!pattern4.test(data3)){
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema32,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+let data4 = data.retries;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err8 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retries.type,parentSchema:schema46.properties.retries,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 10 || isNaN(data4)){
+const err9 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retries,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err10 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retries,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.webhook === undefined) && (missing0 = "webhook")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.command !== undefined){
+const err1 = {instancePath:instancePath+"/command",schemaPath:"#/allOf/0/then/properties/command/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema44.allOf[0].then.properties.command.not,parentSchema:schema44.allOf[0].then.properties.command,data:data.command};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.command = true;
+}
+ifClause0 = "then";
+}
+else {
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.command === undefined){
+const err2 = {instancePath,schemaPath:"#/allOf/0/else/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema44.allOf[0].else.required,parentSchema:schema44.allOf[0].else,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = _valid0;
+ifClause0 = "else";
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema44.allOf[0].if,parentSchema:schema44.allOf[0],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.on === undefined){
+data.on = ["failure","validation-failed"];
+}
+for(const key0 in data){
+if(!((((key0 === "name") || (key0 === "on")) || (key0 === "webhook")) || (key0 === "command"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data1 = data.name;
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+let data2 = data.on;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err7 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema44.properties.on,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(!((((((data3 === "success") || (data3 === "nothing-new")) || (data3 === "failure")) || (data3 === "rolled-back")) || (data3 === "rollback-failed")) || (data3 === "validation-failed"))){
+const err8 = {instancePath:instancePath+"/on/" + i0,schemaPath:"#/$defs/NotifyEvent/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values",schema:schema45.enum,parentSchema:schema45,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+let i1 = data2.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data2[i1], data2[j0])){
+const err9 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema44.properties.on,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/on",schemaPath:"#/properties/on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.on.type,parentSchema:schema44.properties.on,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.webhook !== undefined){
+if(!(validate35(data.webhook, {instancePath:instancePath+"/webhook",parentData:data,parentDataProperty:"webhook",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+if(data.command !== undefined){
+if(!(validate21(data.command, {instancePath:instancePath+"/command",parentData:data,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://xs-upgrade.dev/schemas/xs-upgrade.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate20.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.mode === undefined) && (missing0 = "mode")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.mode !== undefined){
+if("remote" !== data.mode){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.preUpdateHooks !== undefined){
+const err2 = {instancePath:instancePath+"/preUpdateHooks",schemaPath:"#/allOf/0/then/properties/preUpdateHooks/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema31.allOf[0].then.properties.preUpdateHooks.not,parentSchema:schema31.allOf[0].then.properties.preUpdateHooks,data:data.preUpdateHooks};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.repos !== undefined){
+const err3 = {instancePath:instancePath+"/repos",schemaPath:"#/allOf/0/then/properties/repos/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema31.allOf[0].then.properties.repos.not,parentSchema:schema31.allOf[0].then.properties.repos,data:data.repos};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.preUpdateHooks = true;
+props0.repos = true;
+props0.mode = true;
+}
+ifClause0 = "then";
+}
+else {
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.repos === undefined){
+const err4 = {instancePath,schemaPath:"#/allOf/0/else/required",keyword:"required",params:{missingProperty: "repos"},message:"must have required property '"+"repos"+"'",schema:schema31.allOf[0].else.required,parentSchema:schema31.allOf[0].else,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs10 === errors;
+valid1 = _valid0;
+ifClause0 = "else";
+}
+if(!valid1){
+const err5 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.allOf[0].if,parentSchema:schema31.allOf[0],data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs12 = errors;
+let valid4 = true;
+const _errs13 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.buildBeforeSwitch === undefined) && (missing1 = "buildBeforeSwitch")){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data.buildBeforeSwitch !== undefined){
+if(false !== data.buildBeforeSwitch){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+var _valid1 = _errs13 === errors;
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+if(!_valid1){
+const _errs15 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.build === undefined){
+const err8 = {instancePath,schemaPath:"#/allOf/1/else/required",keyword:"required",params:{missingProperty: "build"},message:"must have required property '"+"build"+"'",schema:schema31.allOf[1].else.required,parentSchema:schema31.allOf[1].else,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid1 = _errs15 === errors;
+valid4 = _valid1;
+}
+if(!valid4){
+const err9 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema31.allOf[1].if,parentSchema:schema31.allOf[1],data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = props0 || {};
+props0.buildBeforeSwitch = true;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.mode === undefined){
+data.mode = "local";
+}
+if(data.schedule === undefined){
+data.schedule = "04:00";
+}
+if(data.randomizedDelaySec === undefined){
+data.randomizedDelaySec = "0s";
+}
+if(data.fixedRandomDelay === undefined){
+data.fixedRandomDelay = false;
+}
+if(data.persistent === undefined){
+data.persistent = true;
+}
+if(data.stateDir === undefined){
+data.stateDir = "/var/lib/xs-upgrade";
+}
+if(data.fetchTimeout === undefined){
+data.fetchTimeout = "2m";
+}
+if(data.fetchRetries === undefined){
+data.fetchRetries = 2;
+}
+if(data.buildBeforeSwitch === undefined){
+data.buildBeforeSwitch = true;
+}
+if(data.onValidationFailure === undefined){
+data.onValidationFailure = "rollback";
+}
+if(data.keepRuns === undefined){
+data.keepRuns = 30;
+}
+if(data.switch === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "switch"},message:"must have required property '"+"switch"+"'",schema:schema31.required,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema31.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.$schema !== undefined){
+let data4 = data.$schema;
+if(typeof data4 !== "string"){
+const err12 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.$schema.type,parentSchema:schema31.properties.$schema,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+let data5 = data.mode;
+if(!((data5 === "local") || (data5 === "remote"))){
+const err13 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema31.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.mode.enum,parentSchema:schema31.properties.mode,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+let data6 = data.schedule;
+if(typeof data6 === "string"){
+if(func2(data6) < 1){
+const err14 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.schedule,data:data6};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.schedule.type,parentSchema:schema31.properties.schedule,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+let data7 = data.randomizedDelaySec;
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err16 = {instancePath:instancePath+"/randomizedDelaySec",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema32,data:data7};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/randomizedDelaySec",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+let data8 = data.fixedRandomDelay;
+if(typeof data8 !== "boolean"){
+const err18 = {instancePath:instancePath+"/fixedRandomDelay",schemaPath:"#/properties/fixedRandomDelay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fixedRandomDelay.type,parentSchema:schema31.properties.fixedRandomDelay,data:data8};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+let data9 = data.persistent;
+if(typeof data9 !== "boolean"){
+const err19 = {instancePath:instancePath+"/persistent",schemaPath:"#/properties/persistent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.persistent.type,parentSchema:schema31.properties.persistent,data:data9};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+let data10 = data.stateDir;
+if(typeof data10 === "string"){
+if(func2(data10) < 1){
+const err20 = {instancePath:instancePath+"/stateDir",schemaPath:"#/properties/stateDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.stateDir,data:data10};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/stateDir",schemaPath:"#/properties/stateDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.stateDir.type,parentSchema:schema31.properties.stateDir,data:data10};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data.repos !== undefined){
+let data11 = data.repos;
+if(Array.isArray(data11)){
+if(data11.length < 1){
+const err22 = {instancePath:instancePath+"/repos",schemaPath:"#/properties/repos/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.repos,data:data11};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs37 = errors;
+let valid12 = true;
+const _errs38 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing2;
+if((data12.requireSignedCommits === undefined) && (missing2 = "requireSignedCommits")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+if(data12.requireSignedCommits !== undefined){
+if(true !== data12.requireSignedCommits){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+}
+var _valid2 = _errs38 === errors;
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs40 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.allowedSignersFile === undefined){
+const err25 = {instancePath:instancePath+"/repos/" + i0,schemaPath:"#/$defs/Repo/allOf/0/then/required",keyword:"required",params:{missingProperty: "allowedSignersFile"},message:"must have required property '"+"allowedSignersFile"+"'",schema:schema33.allOf[0].then.required,parentSchema:schema33.allOf[0].then,data:data12};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+var _valid2 = _errs40 === errors;
+valid12 = _valid2;
+}
+if(!valid12){
+const err26 = {instancePath:instancePath+"/repos/" + i0,schemaPath:"#/$defs/Repo/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema33.allOf[0].if,parentSchema:schema33.allOf[0],data:data12};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.remote === undefined){
+data12.remote = "origin";
+}
+if(data12.branch === undefined){
+data12.branch = "main";
+}
+if(data12.requireSignedCommits === undefined){
+data12.requireSignedCommits = false;
+}
+if(data12.name === undefined){
+const err27 = {instancePath:instancePath+"/repos/" + i0,schemaPath:"#/$defs/Repo/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema33.required,parentSchema:schema33,data:data12};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data12.path === undefined){
+const err28 = {instancePath:instancePath+"/repos/" + i0,schemaPath:"#/$defs/Repo/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema33.required,parentSchema:schema33,data:data12};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+for(const key1 in data12){
+if(!((((((key1 === "name") || (key1 === "path")) || (key1 === "remote")) || (key1 === "branch")) || (key1 === "requireSignedCommits")) || (key1 === "allowedSignersFile"))){
+const err29 = {instancePath:instancePath+"/repos/" + i0,schemaPath:"#/$defs/Repo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data12.name !== undefined){
+let data14 = data12.name;
+if(typeof data14 === "string"){
+if(func2(data14) > 100){
+const err30 = {instancePath:instancePath+"/repos/" + i0+"/name",schemaPath:"#/$defs/Repo/properties/name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema33.properties.name,data:data14};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!pattern5.test(data14)){
+const err31 = {instancePath:instancePath+"/repos/" + i0+"/name",schemaPath:"#/$defs/Repo/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema33.properties.name,data:data14};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/repos/" + i0+"/name",schemaPath:"#/$defs/Repo/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.name.type,parentSchema:schema33.properties.name,data:data14};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data12.path !== undefined){
+let data15 = data12.path;
+if(typeof data15 === "string"){
+if(func2(data15) < 1){
+const err33 = {instancePath:instancePath+"/repos/" + i0+"/path",schemaPath:"#/$defs/Repo/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.path,data:data15};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/repos/" + i0+"/path",schemaPath:"#/$defs/Repo/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.path.type,parentSchema:schema33.properties.path,data:data15};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+let data16 = data12.remote;
+if(typeof data16 === "string"){
+if(!pattern6.test(data16)){
+const err35 = {instancePath:instancePath+"/repos/" + i0+"/remote",schemaPath:"#/$defs/Repo/properties/remote/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._/-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._/-]*$",parentSchema:schema33.properties.remote,data:data16};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/repos/" + i0+"/remote",schemaPath:"#/$defs/Repo/properties/remote/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.remote.type,parentSchema:schema33.properties.remote,data:data16};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+let data17 = data12.branch;
+if(typeof data17 === "string"){
+if(!pattern6.test(data17)){
+const err37 = {instancePath:instancePath+"/repos/" + i0+"/branch",schemaPath:"#/$defs/Repo/properties/branch/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._/-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._/-]*$",parentSchema:schema33.properties.branch,data:data17};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/repos/" + i0+"/branch",schemaPath:"#/$defs/Repo/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.branch.type,parentSchema:schema33.properties.branch,data:data17};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+let data18 = data12.requireSignedCommits;
+if(typeof data18 !== "boolean"){
+const err39 = {instancePath:instancePath+"/repos/" + i0+"/requireSignedCommits",schemaPath:"#/$defs/Repo/properties/requireSignedCommits/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema33.properties.requireSignedCommits.type,parentSchema:schema33.properties.requireSignedCommits,data:data18};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data12.allowedSignersFile !== undefined){
+let data19 = data12.allowedSignersFile;
+if(typeof data19 === "string"){
+if(func2(data19) < 1){
+const err40 = {instancePath:instancePath+"/repos/" + i0+"/allowedSignersFile",schemaPath:"#/$defs/Repo/properties/allowedSignersFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.allowedSignersFile,data:data19};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/repos/" + i0+"/allowedSignersFile",schemaPath:"#/$defs/Repo/properties/allowedSignersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.allowedSignersFile.type,parentSchema:schema33.properties.allowedSignersFile,data:data19};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/repos/" + i0,schemaPath:"#/$defs/Repo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data:data12};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/repos",schemaPath:"#/properties/repos/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.repos.type,parentSchema:schema31.properties.repos,data:data11};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+let data20 = data.fetchTimeout;
+if(typeof data20 === "string"){
+if(!pattern4.test(data20)){
+const err44 = {instancePath:instancePath+"/fetchTimeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(ms|s|m|h)$"},message:"must match pattern \""+"^[0-9]+(ms|s|m|h)$"+"\"",schema:"^[0-9]+(ms|s|m|h)$",parentSchema:schema32,data:data20};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/fetchTimeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data20};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+let data21 = data.fetchRetries;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err46 = {instancePath:instancePath+"/fetchRetries",schemaPath:"#/properties/fetchRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.fetchRetries.type,parentSchema:schema31.properties.fetchRetries,data:data21};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 10 || isNaN(data21)){
+const err47 = {instancePath:instancePath+"/fetchRetries",schemaPath:"#/properties/fetchRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema31.properties.fetchRetries,data:data21};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data21 < 0 || isNaN(data21)){
+const err48 = {instancePath:instancePath+"/fetchRetries",schemaPath:"#/properties/fetchRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.properties.fetchRetries,data:data21};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.preUpdateHooks !== undefined){
+let data22 = data.preUpdateHooks;
+if(Array.isArray(data22)){
+const len1 = data22.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate21(data22[i1], {instancePath:instancePath+"/preUpdateHooks/" + i1,parentData:data22,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/preUpdateHooks",schemaPath:"#/properties/preUpdateHooks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.preUpdateHooks.type,parentSchema:schema31.properties.preUpdateHooks,data:data22};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+let data24 = data.buildBeforeSwitch;
+if(typeof data24 !== "boolean"){
+const err50 = {instancePath:instancePath+"/buildBeforeSwitch",schemaPath:"#/properties/buildBeforeSwitch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.buildBeforeSwitch.type,parentSchema:schema31.properties.buildBeforeSwitch,data:data24};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data.build !== undefined){
+if(!(validate21(data.build, {instancePath:instancePath+"/build",parentData:data,parentDataProperty:"build",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.validationChecks !== undefined){
+let data26 = data.validationChecks;
+if(Array.isArray(data26)){
+const len2 = data26.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate21(data26[i2], {instancePath:instancePath+"/validationChecks/" + i2,parentData:data26,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/validationChecks",schemaPath:"#/properties/validationChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.validationChecks.type,parentSchema:schema31.properties.validationChecks,data:data26};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+let data28 = data.onValidationFailure;
+if(!(((data28 === "rollback") || (data28 === "notify")) || (data28 === "ignore"))){
+const err52 = {instancePath:instancePath+"/onValidationFailure",schemaPath:"#/properties/onValidationFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.onValidationFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.onValidationFailure.enum,parentSchema:schema31.properties.onValidationFailure,data:data28};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(data.switch !== undefined){
+if(!(validate21(data.switch, {instancePath:instancePath+"/switch",parentData:data,parentDataProperty:"switch",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.healthChecks !== undefined){
+let data30 = data.healthChecks;
+if(Array.isArray(data30)){
+const len3 = data30.length;
+for(let i3=0; i3<len3; i3++){
+if(!(validate28(data30[i3], {instancePath:instancePath+"/healthChecks/" + i3,parentData:data30,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/healthChecks",schemaPath:"#/properties/healthChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.healthChecks.type,parentSchema:schema31.properties.healthChecks,data:data30};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data.rollbackSwitch !== undefined){
+if(!(validate21(data.rollbackSwitch, {instancePath:instancePath+"/rollbackSwitch",parentData:data,parentDataProperty:"rollbackSwitch",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data.notify !== undefined){
+let data33 = data.notify;
+if(Array.isArray(data33)){
+const len4 = data33.length;
+for(let i4=0; i4<len4; i4++){
+if(!(validate34(data33[i4], {instancePath:instancePath+"/notify/" + i4,parentData:data33,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.notify.type,parentSchema:schema31.properties.notify,data:data33};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+let data35 = data.keepRuns;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+const err55 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.keepRuns.type,parentSchema:schema31.properties.keepRuns,data:data35};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 > 10000 || isNaN(data35)){
+const err56 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.keepRuns,data:data35};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(data35 < 1 || isNaN(data35)){
+const err57 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.keepRuns,data:data35};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.metricsFile !== undefined){
+let data36 = data.metricsFile;
+if(typeof data36 === "string"){
+if(func2(data36) < 1){
+const err58 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.metricsFile,data:data36};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.metricsFile.type,parentSchema:schema31.properties.metricsFile,data:data36};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
