@@ -8,7 +8,7 @@ import type { RejectedCommitSet } from '../state/rejectedCommits.js';
 import { notifyValidationFailure } from './notifyValidationFailure.js';
 import { pullRepos } from './pullRepos.js';
 import { resetRepos } from './resetRepos.js';
-import { runCommand, runCommandsInOrder } from './runCommand.js';
+import { runCommand, runCommandsConcurrently, runCommandsInOrder } from './runCommand.js';
 import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
 
@@ -70,7 +70,11 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         deps.log.warn('VALIDATION SKIPPED (--skip-validation): no check was run before the switch');
         return Promise.resolve();
       }
-      return runCommandsInOrder(config.validationChecks, withSignal(signal));
+      return runCommandsConcurrently(
+        config.validationChecks,
+        config.validationConcurrency,
+        withSignal(signal),
+      );
     }),
     notifyValidationFailure: step<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
       ({ input, signal }) =>

@@ -101,6 +101,41 @@ export async function runCommandsInOrder(specs: CommandSpec[], deps: CommandDeps
   for (const spec of specs) await runCommand(spec, deps);
 }
 
+/**
+ * Runs up to `limit` commands at once; the first failure stops the ones still running (they are
+ * cancelled, not reported) and is the error thrown.
+ */
+export async function runCommandsConcurrently(
+  specs: CommandSpec[],
+  limit: number,
+  deps: CommandDeps,
+): Promise<void> {
+  if (limit <= 1) return runCommandsInOrder(specs, deps);
+  const stopOthers = new AbortController();
+  const signal = AbortSignal.any([deps.signal, stopOthers.signal]);
+  let next = 0;
+  let firstFailure: unknown;
+  const worker = async () => {
+    while (next < specs.length && firstFailure === undefined && !signal.aborted) {
+      const spec = specs[next];
+      next += 1;
+      if (!spec) break;
+      try {
+        await runCommand(spec, { ...deps, signal });
+      } catch (error) {
+        if (firstFailure === undefined && !stopOthers.signal.aborted) {
+          firstFailure = error;
+          stopOthers.abort();
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, specs.length) }, worker));
+  if (firstFailure !== undefined) throw firstFailure;
+  if (deps.signal.aborted)
+    throw new Error('the checks were stopped because the run was interrupted');
+}
+
 /** SIGTERM to the whole process group, then SIGKILL after a grace period. */
 function groupStopper(pid: number | undefined, graceMs: number) {
   let reason: 'timeout' | 'canceled' | undefined;

@@ -64,6 +64,7 @@ export interface ResolvedConfig {
   buildBeforeSwitch: boolean;
   build?: CommandSpec;
   validationChecks: CommandSpec[];
+  validationConcurrency: number;
   onValidationFailure: 'rollback' | 'notify' | 'ignore';
   switch: CommandSpec;
   rollbackSwitch?: CommandSpec;
@@ -104,6 +105,7 @@ export function resolveConfig(
     buildBeforeSwitch: config.buildBeforeSwitch,
     ...(config.build === undefined ? {} : { build: command(config.build, 'build') }),
     validationChecks: numbered(config.validationChecks, 'check'),
+    validationConcurrency: config.validationConcurrency,
     onValidationFailure: config.onValidationFailure,
     switch: command(config.switch, 'switch'),
     ...(config.rollbackSwitch === undefined

@@ -63,6 +63,10 @@ export type XsUpgradeConfig = {
    */
   validationChecks?: Command[];
   /**
+   * How many validation checks run at once. The first failure stops the others.
+   */
+  validationConcurrency?: number;
+  /**
    * What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway).
    */
   onValidationFailure?: 'rollback' | 'notify' | 'ignore';

@@ -4,7 +4,7 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."}},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"Duration":{"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"A duration such as \"500ms\", \"90s\", \"5m\" or \"2h\"."},"NotifyEvent":{"enum":["success","nothing-new","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. failure: aborted, rolled back or rollback failed. rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."}},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"Duration":{"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"A duration such as \"500ms\", \"90s\", \"5m\" or \"2h\"."},"NotifyEvent":{"enum":["success","nothing-new","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. failure: aborted, rolled back or rollback failed. rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]}}};
 const schema32 = {"type":"string","pattern":"^[0-9]+(ms|s|m|h)$","description":"A duration such as \"500ms\", \"90s\", \"5m\" or \"2h\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
 const func1 = Object.prototype.hasOwnProperty;
@@ -1357,6 +1357,9 @@ data.fetchRetries = 2;
 if(data.buildBeforeSwitch === undefined){
 data.buildBeforeSwitch = true;
 }
+if(data.validationConcurrency === undefined){
+data.validationConcurrency = 1;
+}
 if(data.onValidationFailure === undefined){
 data.onValidationFailure = "rollback";
 }
@@ -1908,14 +1911,47 @@ vErrors.push(err51);
 errors++;
 }
 }
-let data28 = data.onValidationFailure;
-if(!(((data28 === "rollback") || (data28 === "notify")) || (data28 === "ignore"))){
-const err52 = {instancePath:instancePath+"/onValidationFailure",schemaPath:"#/properties/onValidationFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.onValidationFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.onValidationFailure.enum,parentSchema:schema31.properties.onValidationFailure,data:data28};
+let data28 = data.validationConcurrency;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err52 = {instancePath:instancePath+"/validationConcurrency",schemaPath:"#/properties/validationConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.validationConcurrency.type,parentSchema:schema31.properties.validationConcurrency,data:data28};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
+}
+errors++;
+}
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 64 || isNaN(data28)){
+const err53 = {instancePath:instancePath+"/validationConcurrency",schemaPath:"#/properties/validationConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema31.properties.validationConcurrency,data:data28};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(data28 < 1 || isNaN(data28)){
+const err54 = {instancePath:instancePath+"/validationConcurrency",schemaPath:"#/properties/validationConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.validationConcurrency,data:data28};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+let data29 = data.onValidationFailure;
+if(!(((data29 === "rollback") || (data29 === "notify")) || (data29 === "ignore"))){
+const err55 = {instancePath:instancePath+"/onValidationFailure",schemaPath:"#/properties/onValidationFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.onValidationFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.onValidationFailure.enum,parentSchema:schema31.properties.onValidationFailure,data:data29};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
 }
 errors++;
 }
@@ -1926,23 +1962,23 @@ errors = vErrors.length;
 }
 }
 if(data.healthChecks !== undefined){
-let data30 = data.healthChecks;
-if(Array.isArray(data30)){
-const len3 = data30.length;
+let data31 = data.healthChecks;
+if(Array.isArray(data31)){
+const len3 = data31.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate28(data30[i3], {instancePath:instancePath+"/healthChecks/" + i3,parentData:data30,parentDataProperty:i3,rootData,dynamicAnchors}))){
+if(!(validate28(data31[i3], {instancePath:instancePath+"/healthChecks/" + i3,parentData:data31,parentDataProperty:i3,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/healthChecks",schemaPath:"#/properties/healthChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.healthChecks.type,parentSchema:schema31.properties.healthChecks,data:data30};
+const err56 = {instancePath:instancePath+"/healthChecks",schemaPath:"#/properties/healthChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.healthChecks.type,parentSchema:schema31.properties.healthChecks,data:data31};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err56];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err56);
 }
 errors++;
 }
@@ -1954,51 +1990,18 @@ errors = vErrors.length;
 }
 }
 if(data.notify !== undefined){
-let data33 = data.notify;
-if(Array.isArray(data33)){
-const len4 = data33.length;
+let data34 = data.notify;
+if(Array.isArray(data34)){
+const len4 = data34.length;
 for(let i4=0; i4<len4; i4++){
-if(!(validate34(data33[i4], {instancePath:instancePath+"/notify/" + i4,parentData:data33,parentDataProperty:i4,rootData,dynamicAnchors}))){
+if(!(validate34(data34[i4], {instancePath:instancePath+"/notify/" + i4,parentData:data34,parentDataProperty:i4,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.notify.type,parentSchema:schema31.properties.notify,data:data33};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-let data35 = data.keepRuns;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err55 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.keepRuns.type,parentSchema:schema31.properties.keepRuns,data:data35};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 > 10000 || isNaN(data35)){
-const err56 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.keepRuns,data:data35};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-if(data35 < 1 || isNaN(data35)){
-const err57 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.keepRuns,data:data35};
+const err57 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.notify.type,parentSchema:schema31.properties.notify,data:data34};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2008,11 +2011,9 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data.metricsFile !== undefined){
-let data36 = data.metricsFile;
-if(typeof data36 === "string"){
-if(func2(data36) < 1){
-const err58 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.metricsFile,data:data36};
+let data36 = data.keepRuns;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err58 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.keepRuns.type,parentSchema:schema31.properties.keepRuns,data:data36};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2021,9 +2022,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.metricsFile.type,parentSchema:schema31.properties.metricsFile,data:data36};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 10000 || isNaN(data36)){
+const err59 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.keepRuns,data:data36};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2032,15 +2033,50 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-}
-else {
-const err60 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data36 < 1 || isNaN(data36)){
+const err60 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.keepRuns,data:data36};
 if(vErrors === null){
 vErrors = [err60];
 }
 else {
 vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data.metricsFile !== undefined){
+let data37 = data.metricsFile;
+if(typeof data37 === "string"){
+if(func2(data37) < 1){
+const err61 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.metricsFile,data:data37};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.metricsFile.type,parentSchema:schema31.properties.metricsFile,data:data37};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }

@@ -24,6 +24,7 @@ export type ValidConfig = Omit<
       | 'stateDir'
       | 'buildBeforeSwitch'
       | 'onValidationFailure'
+      | 'validationConcurrency'
       | 'fetchTimeout'
       | 'fetchRetries'
     >

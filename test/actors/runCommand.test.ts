@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandFailedError, outputTailLines, runCommand } from '../../src/actors/runCommand.js';
+import {
+  CommandFailedError,
+  outputTailLines,
+  runCommand,
+  runCommandsConcurrently,
+} from '../../src/actors/runCommand.js';
 import type { CommandSpec } from '../../src/config/resolve.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { processAlive } from '../support/processes.js';
@@ -124,5 +129,47 @@ describe('runCommand', () => {
     };
     await runCommand(spec({ shell: 'yes 0123456789 | head -n 500000' }), deps(log));
     expect(count).toBe(500_000);
+  });
+});
+
+describe('runCommandsConcurrently', () => {
+  const deps = () => ({
+    log: memoryLog(),
+    env: process.env,
+    signal: new AbortController().signal,
+    killGraceMs: 300,
+  });
+  // Each check arrives at a barrier and waits for all four: it can only pass when they run at once.
+  const barrier = (index: number) =>
+    spec(
+      {
+        shell: `mkdir -p arrived && touch arrived/${index}; for t in $(seq 100); do [ "$(ls arrived | wc -l)" -ge 4 ] && exit 0; sleep 0.02; done; exit 1`,
+      },
+      { name: `check ${index}` },
+    );
+
+  it('runs up to the limit at once', async () => {
+    await runCommandsConcurrently([0, 1, 2, 3].map(barrier), 4, deps());
+  });
+
+  it('with a limit of 1, runs them one after the other', async () => {
+    const error = await failure(runCommandsConcurrently([0, 1, 2, 3].map(barrier), 1, deps()));
+    expect(error.message).toMatch(/^check 0 failed with exit code 1/);
+  });
+
+  it('the first failure stops the checks still running', async () => {
+    const started = performance.now();
+    const error = await failure(
+      runCommandsConcurrently(
+        [
+          spec({ shell: 'sleep 30' }, { name: 'slow' }),
+          spec({ shell: 'sleep 0.1; exit 4' }, { name: 'failing' }),
+        ],
+        2,
+        deps(),
+      ),
+    );
+    expect(error.message).toMatch(/^failing failed with exit code 4/);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
