@@ -9,8 +9,10 @@ export interface Log {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  /** One line a step's command printed. */
+  /** One line a step's command printed (written in batches). */
   output(step: string, line: string): void;
+  /** Writes out the batched output lines now. */
+  flush(): void;
 }
 
 export interface LogOptions {
@@ -28,9 +30,34 @@ export function createLog({ write, env, isTTY, now = () => new Date() }: LogOpti
   const journal = Boolean(env.JOURNAL_STREAM);
   const colour = isTTY && !journal && env.NO_COLOR === undefined;
   const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  // A build can print millions of lines: its output is written in batches, and the timestamp is
+  // formatted once per millisecond, not once per line. Any other line flushes the batch first,
+  // so the order on screen is the order things happened.
+  let batch = '';
+  let flushTimer: NodeJS.Immediate | undefined;
+  const flush = () => {
+    if (flushTimer) clearImmediate(flushTimer);
+    flushTimer = undefined;
+    if (batch === '') return;
+    const text = batch;
+    batch = '';
+    write(text);
+  };
+  let stampMs = Number.NaN;
+  let stampText = '';
+  const stamp = () => {
+    const at = now();
+    if (at.getTime() !== stampMs) {
+      stampMs = at.getTime();
+      stampText = paint(colours.dim, at.toISOString().slice(11, 23));
+    }
+    return stampText;
+  };
+  const format = (level: keyof typeof priority, text: string) =>
+    journal ? `<${priority[level]}>${text}\n` : `${stamp()} ${text}\n`;
   const line = (level: keyof typeof priority, text: string) => {
-    if (journal) write(`<${priority[level]}>${text}\n`);
-    else write(`${paint(colours.dim, now().toISOString().slice(11, 23))} ${text}\n`);
+    flush();
+    write(format(level, text));
   };
   return {
     state(name, previous) {
@@ -40,11 +67,18 @@ export function createLog({ write, env, isTTY, now = () => new Date() }: LogOpti
     info: (message) => line('info', message),
     warn: (message) => line('warn', paint(colours.warn, `warning: ${message}`)),
     error: (message) => line('error', paint(colours.error, `error: ${message}`)),
-    output: (step, text) => line('info', `[${step}] ${stripControl(text)}`),
+    output: (step, text) => {
+      batch += format('info', `[${step}] ${stripControl(text)}`);
+      if (batch.length >= 64 * 1024) flush();
+      else flushTimer ??= setImmediate(flush);
+    },
+    flush,
   };
 }
 
 /** Output from a command is data: keep escape sequences from rewriting the operator's terminal. */
+const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 function stripControl(text: string): string {
+  if (!controlCharacter.test(text)) return text;
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 }

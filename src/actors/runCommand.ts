@@ -114,7 +114,7 @@ export async function runCommandsConcurrently(
   const stopOthers = new AbortController();
   const signal = AbortSignal.any([deps.signal, stopOthers.signal]);
   let next = 0;
-  let firstFailure: unknown;
+  let firstFailure: Error | undefined;
   const worker = async () => {
     while (next < specs.length && firstFailure === undefined && !signal.aborted) {
       const spec = specs[next];
@@ -124,7 +124,7 @@ export async function runCommandsConcurrently(
         await runCommand(spec, { ...deps, signal });
       } catch (error) {
         if (firstFailure === undefined && !stopOthers.signal.aborted) {
-          firstFailure = error;
+          firstFailure = error instanceof Error ? error : new Error(String(error));
           stopOthers.abort();
         }
       }

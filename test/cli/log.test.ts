@@ -17,6 +17,7 @@ describe('log', () => {
     const { log, text } = capture({}, false);
     log.state('building', { name: 'pulling', ms: 1500 });
     log.output('build', 'compiling');
+    log.flush();
     expect(text()).toBe(
       '03:04:05.678 state building (pulling took 1.5s)\n03:04:05.678 [build] compiling\n',
     );
@@ -42,6 +43,7 @@ describe('log', () => {
   it('strips terminal escape sequences from command output', () => {
     const { log, text } = capture({}, false);
     log.output('build', '\u001b[31mred\u001b[0m and \u0007bell');
+    log.flush();
     expect(text()).toContain('[build] red and bell');
   });
 });
