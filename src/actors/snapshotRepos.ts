@@ -30,33 +30,37 @@ export async function snapshotRepos(
 
 export async function snapshotRepo(repo: RepoSpec, deps: GitDeps): Promise<SavedCommit> {
   const git = gitAt(repo.path, deps);
-  const commit = (
-    await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')
-  ).trim();
+  // One git process answers four questions (each process costs milliseconds): the commit, whether
+  // the clone is shallow, where the index lock would be, and the branch ("HEAD" when detached).
+  const answers = await git
+    .raw([
+      'rev-parse',
+      'HEAD',
+      '--is-shallow-repository',
+      '--git-path',
+      'index.lock',
+      '--symbolic-full-name',
+      'HEAD',
+    ])
+    .catch(() => '');
+  const [commit = '', shallow, lockPath = '', fullBranch = ''] = answers.trim().split('\n');
   if (!/^[0-9a-f]{40,64}$/.test(commit)) {
     throw new Error(
       `${repo.path} has no commit checked out: commit or check out branch "${repo.branch}"`,
     );
   }
-  // `symbolic-ref -q` exits 1 with no output on a detached HEAD, which simple-git reports as
-  // success with empty output: the empty output is the signal.
-  const branch = (
-    await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')
-  ).trim();
-  if (branch === '') {
+  if (!fullBranch.startsWith('refs/heads/')) {
     throw new Error(
       `HEAD is detached at ${commit.slice(0, 12)} in ${repo.path}: run \`git -C ${repo.path} switch ${repo.branch}\``,
     );
   }
+  const branch = fullBranch.slice('refs/heads/'.length);
   if (branch !== repo.branch) {
     throw new Error(
       `${repo.path} is on branch "${branch}", the config says "${repo.branch}": run \`git -C ${repo.path} switch ${repo.branch}\` or set "branch"`,
     );
   }
   // A leftover lock means a git command crashed (or runs now): resetting this repo would fail.
-  const lockPath = (
-    await git.raw(['rev-parse', '--git-path', 'index.lock']).catch(() => '')
-  ).trim();
   const lock = resolve(repo.path, lockPath);
   if (
     lockPath &&
@@ -70,7 +74,7 @@ export async function snapshotRepo(repo: RepoSpec, deps: GitDeps): Promise<Saved
     );
   }
   // Fast-forward checks need the history: a shallow clone could look diverged when it is not.
-  if ((await git.raw(['rev-parse', '--is-shallow-repository']).catch(() => '')).trim() === 'true') {
+  if (shallow === 'true') {
     throw new Error(
       `${repo.path} is a shallow clone: run \`git -C ${repo.path} fetch --unshallow\``,
     );

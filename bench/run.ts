@@ -1,0 +1,272 @@
+// `npm run bench`: what the runner costs beyond the commands it runs, measured against bash and
+// against Node's own start-up, in the same run. Each benchmark builds its own sandbox host (real
+// repos with bare remotes), warms up, then alternates the commands it compares. Prints a Markdown
+// report (the table in docs/performance.md). BENCH_QUICK=1 runs fewer repetitions.
+import { execa, type Options } from 'execa';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox, type Sandbox } from '../demo/sandbox.js';
+import { generateAllPaths } from '../src/machine/paths.js';
+import { packageRoot } from '../src/packageFiles.js';
+
+const cli = join(packageRoot, 'bin', 'xs-upgrade.js');
+const baseline = join(packageRoot, 'bench', 'baseline.sh');
+const quick = process.env.BENCH_QUICK === '1';
+const reps = quick ? 3 : 10;
+const lines: string[] = [];
+const say = (text = '') => {
+  lines.push(text);
+  process.stderr.write(`${text}\n`);
+};
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+const spread = (values: number[]) =>
+  `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`;
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+async function timed(file: string, args: string[], options: Options = {}): Promise<number> {
+  const started = performance.now();
+  const result = await execa(file, args, {
+    reject: false,
+    stdout: 'ignore',
+    stderr: 'ignore',
+    ...options,
+  });
+  const elapsed = performance.now() - started;
+  if (result.exitCode !== 0)
+    throw new Error(`${file} ${args.join(' ')} exited ${result.exitCode ?? '?'}`);
+  return elapsed;
+}
+
+/** Runs each measurement `reps` times after one warm-up, alternating them; returns the samples. */
+async function alternate(
+  measurements: Record<string, () => Promise<number>>,
+): Promise<Record<string, number[]>> {
+  const samples: Record<string, number[]> = Object.fromEntries(
+    Object.keys(measurements).map((name) => [name, []]),
+  );
+  for (let round = -1; round < reps; round += 1) {
+    for (const [name, measure] of Object.entries(measurements)) {
+      const value = await measure();
+      if (round >= 0) samples[name]?.push(value);
+    }
+  }
+  return samples;
+}
+
+/** A host whose repos each get one new upstream commit; `reset()` puts the host repos back. */
+async function upgradeableHost(repoCount: number, config: Record<string, unknown>) {
+  const names = Array.from({ length: repoCount }, (_, index) =>
+    index === 0 ? 'nix-config' : `repo-${index}`,
+  );
+  const sandbox = await createSandbox({ repos: names });
+  await sandbox.writeConfig({
+    repos: names.map((name) => ({ name, path: `repos/${name}` })),
+    ...config,
+  });
+  const before = Object.fromEntries(
+    await Promise.all(names.map(async (name) => [name, await sandbox.head(name)] as const)),
+  );
+  for (const name of names) await sandbox.pushUpstream(name, 'bench.txt', 'new\n', 'new');
+  const reset = () =>
+    Promise.all(
+      names.map((name) =>
+        sandbox.git(['reset', '--quiet', '--hard', before[name] ?? ''], sandbox.repoPath(name)),
+      ),
+    );
+  return { sandbox, reset };
+}
+
+const quietCommands = {
+  preUpdateHooks: ['true'],
+  build: 'true',
+  validationChecks: ['true', 'true', 'true'],
+  switch: 'true',
+};
+
+async function overhead(): Promise<void> {
+  const { sandbox, reset } = await upgradeableHost(2, quietCommands);
+  const samples = await alternate({
+    'node -e 0': () => timed('node', ['-e', '0']),
+    'bench/baseline.sh': async () => (await reset(), timed(baseline, [sandbox.dir, '3'])),
+    'xs-upgrade run': async () => (
+      await reset(),
+      timed('node', [cli, 'run', '--config', sandbox.configFile])
+    ),
+  });
+  const node = median(samples['node -e 0'] ?? []);
+  const bash = median(samples['bench/baseline.sh'] ?? []);
+  const tool = median(samples['xs-upgrade run'] ?? []);
+  const ratio = (tool - bash) / node;
+  say(
+    '## 1. Overhead: a whole upgrade (2 repos with a new commit, 1 hook, no-op build and switch, 3 checks)',
+  );
+  say();
+  say('| command | median | spread |');
+  say('| --- | --- | --- |');
+  for (const [name, values] of Object.entries(samples))
+    say(`| ${name} | ${ms(median(values))} | ${spread(values)} ms |`);
+  say();
+  say(
+    `Extra time over the bash script / Node start-up: (${ms(tool)} − ${ms(bash)}) / ${ms(node)} = **${ratio.toFixed(2)}x** (target ≤ 1.5x: ${ratio <= 1.5 ? 'met' : 'not met'}).`,
+  );
+  say();
+  await rm(sandbox.dir, { recursive: true, force: true });
+}
+
+async function startup(): Promise<void> {
+  const sandbox = await createSandbox();
+  const samples = await alternate({
+    'node -e 0': () => timed('node', ['-e', '0']),
+    'xs-upgrade --version': () => timed('node', [cli, '--version']),
+    'xs-upgrade validate': () => timed('node', [cli, 'validate', '--config', sandbox.configFile]),
+  });
+  const node = median(samples['node -e 0'] ?? []);
+  const version = median(samples['xs-upgrade --version'] ?? []) / node;
+  const validate = median(samples['xs-upgrade validate'] ?? []) / node;
+  say('## 2. Start-up');
+  say();
+  say('| command | median | spread | / node -e 0 | target |');
+  say('| --- | --- | --- | --- | --- |');
+  const target: Record<string, string> = {
+    'xs-upgrade --version': '< 1.3x',
+    'xs-upgrade validate': '< 2x',
+  };
+  for (const [name, values] of Object.entries(samples)) {
+    say(
+      `| ${name} | ${ms(median(values))} | ${spread(values)} ms | ${(median(values) / node).toFixed(2)}x | ${target[name] ?? ''} |`,
+    );
+  }
+  say();
+  say(
+    `--version: ${version < 1.3 ? 'met' : 'not met'}; validate: ${validate < 2 ? 'met' : 'not met'}.`,
+  );
+  say();
+  await rm(sandbox.dir, { recursive: true, force: true });
+}
+
+/** Peak RSS of a process, from the kernel's high-water mark, read until it exits. */
+async function peakRss(pid: number, done: Promise<unknown>): Promise<number> {
+  let peak = 0;
+  let finished = false;
+  void done.finally(() => (finished = true));
+  while (!finished) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    peak = Math.max(peak, kb);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return peak / 1024;
+}
+
+async function outputVolume(): Promise<void> {
+  say('## 3. Output volume: a build that prints lines of 80 characters');
+  say();
+  say(
+    '| output | xs-upgrade run | peak RSS | throughput | same command to /dev/null | throughput | ratio |',
+  );
+  say('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const mib of quick ? [100] : [100, 1024]) {
+    const printer = `yes "building /nix/store/abcdefghijklmnopqrstuvwxyz012345-some-package-1.2.3.drv" | head -c ${mib * 1024 * 1024}`;
+    const { sandbox, reset } = await upgradeableHost(1, { ...quietCommands, build: printer });
+    await reset();
+    const started = performance.now();
+    const child = execa('node', [cli, 'run', '--config', sandbox.configFile], {
+      stdout: 'ignore',
+      stderr: 'ignore',
+      reject: false,
+    });
+    const rss = await peakRss(child.pid ?? 0, child);
+    const run = performance.now() - started;
+    const direct = await timed('sh', ['-c', `${printer} > /dev/null`]);
+    const rate = (value: number) => `${Math.round((mib / value) * 1000)} MiB/s`;
+    say(
+      `| ${mib} MiB | ${ms(run)} | ${Math.round(rss)} MB | ${rate(run)} | ${ms(direct)} | ${rate(direct)} | ${(direct / run).toFixed(3)} |`,
+    );
+    await rm(sandbox.dir, { recursive: true, force: true });
+  }
+  say();
+  say(
+    'Targets: peak RSS under 100 MB and flat in output size; throughput at least half of direct.',
+  );
+  say();
+}
+
+async function scale(): Promise<void> {
+  say('## 4. Scale');
+  say();
+  say('| repos (one new commit each) | median run | spread |');
+  say('| --- | --- | --- |');
+  for (const count of [1, 8, 32]) {
+    const { sandbox, reset } = await upgradeableHost(count, quietCommands);
+    const samples = await alternate({
+      run: async () => (await reset(), timed('node', [cli, 'run', '--config', sandbox.configFile])),
+    });
+    say(`| ${count} | ${ms(median(samples.run ?? []))} | ${spread(samples.run ?? [])} ms |`);
+    await rm(sandbox.dir, { recursive: true, force: true });
+  }
+  say();
+  say('| checks (each `sleep 0.1`) | validationConcurrency 1 | validationConcurrency 8 |');
+  say('| --- | --- | --- |');
+  for (const count of [1, 16, 64]) {
+    const checks = Array.from({ length: count }, () => 'sleep 0.1');
+    const times: string[] = [];
+    for (const concurrency of [1, 8]) {
+      const { sandbox, reset } = await upgradeableHost(1, {
+        ...quietCommands,
+        validationChecks: checks,
+        validationConcurrency: concurrency,
+      });
+      const values: number[] = [];
+      for (let index = 0; index < (quick ? 1 : 3); index += 1) {
+        await reset();
+        values.push(await timed('node', [cli, 'run', '--config', sandbox.configFile]));
+      }
+      times.push(ms(median(values)));
+      await rm(sandbox.dir, { recursive: true, force: true });
+    }
+    say(`| ${count} | ${times[0] ?? ''} | ${times[1] ?? ''} |`);
+  }
+  say();
+}
+
+async function graph(): Promise<void> {
+  const started = performance.now();
+  const paths = generateAllPaths();
+  const generation = performance.now() - started;
+  const suite = await execa('npx', ['vitest', 'run', 'test/machine/paths.test.ts'], {
+    cwd: packageRoot,
+    reject: false,
+  });
+  const duration =
+    /Duration\s+([\d.]+m?s)/.exec(suite.stdout.replace(/\u001b\[[0-9;]*m/g, ''))?.[1] ?? '?';
+  say('## 5. Graph');
+  say();
+  say(
+    `Generating all ${paths.length} paths (48 policy combinations): ${ms(generation)}. The generated suite (\`test/machine/paths.test.ts\`, vitest, whole file): ${duration}.`,
+  );
+  say();
+}
+
+const { stdout: nodeVersion } = await execa('node', ['--version']);
+say(`# xs-upgrade benchmarks`);
+say();
+say(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${nodeVersion}; ${reps} repetitions after a warm-up (medians; spread = min–max).`,
+);
+say();
+await overhead();
+await startup();
+await outputVolume();
+await scale();
+await graph();
+const report = `${lines.join('\n')}\n`;
+if (process.env.BENCH_REPORT) await writeFile(process.env.BENCH_REPORT, report);
+process.stdout.write(report);
