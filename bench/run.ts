@@ -6,7 +6,7 @@ import { execa, type Options } from 'execa';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '../demo/sandbox.js';
+import { createSandbox } from '../demo/sandbox.js';
 import { generateAllPaths } from '../src/machine/paths.js';
 import { packageRoot } from '../src/packageFiles.js';
 
