@@ -12,7 +12,7 @@ import { withRunLock, type UpgradeHostOptions } from './upgradeHost.js';
 
 export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<number> {
   const { config, log } = options;
-  return withRunLock(options, async (stop) => {
+  return withRunLock(options, async () => {
     const upgrade = (await readRunRecords(config.stateDir)).find(
       (record) => record.result === 'upgraded',
     );
@@ -26,7 +26,8 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
       return ExitCode.aborted;
     }
     log.info(`rolling back the upgrade of ${upgrade.startedAt}`);
-    const deps = { log, env: options.env, signal: stop };
+    // As in a run's rollingBack, a stop request does not cut a rollback short.
+    const deps = { log, env: options.env, signal: new AbortController().signal };
     // Refuse, as a run would, a repo with local changes: they are not ours to reset.
     try {
       await Promise.all(config.repos.map((repo) => snapshotRepo(repo, deps)));
