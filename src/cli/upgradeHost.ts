@@ -73,6 +73,9 @@ export async function recoverHost(options: UpgradeHostOptions): Promise<number> 
   });
 }
 
+/** Set once a run's work is done: a signal then stops nothing. */
+const runOver = { value: false };
+
 /** The lock, and SIGTERM/SIGINT turned into a stop request, around `body`. */
 export async function withRunLock(
   options: UpgradeHostOptions,
@@ -82,7 +85,10 @@ export async function withRunLock(
   const lock = await acquireLock(options.config.stateDir, (message) => log.warn(message));
   const stop = new AbortController();
   let signals = 0;
+  runOver.value = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    // After the run (the relay held open on a terminal), Ctrl-C only ends the wait.
+    if (runOver.value) return;
     signals += 1;
     if (signals === 1) {
       log.warn(`${signal} received: stopping the running step and rolling back what moved`);
@@ -238,6 +244,7 @@ async function executeRun(
     else log.info(line);
   }
   if (inspection?.relayUrl && options.isTTY) {
+    runOver.value = true;
     log.info(
       `the relay keeps this run for the inspector at ${inspection.relayUrl}; press Ctrl-C to stop it`,
     );
