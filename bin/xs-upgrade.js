@@ -4,6 +4,10 @@
 // unattended run alive after its work is done.
 import { main } from '../dist/src/cli/main.js';
 
+// Output that goes away (a closed pipe, `| head`, a journal restart) must never stop an upgrade
+// half-way: what cannot be written is dropped, and the run goes on to its end.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 const code = await main({
   argv: process.argv.slice(2),
   cwd: process.cwd(),

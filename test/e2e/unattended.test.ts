@@ -361,3 +361,19 @@ describe('notifications', () => {
     });
   });
 });
+
+describe('output that goes away', () => {
+  it('a stdout closed mid-run (a pipe to `head`) does not stop the upgrade', async () => {
+    const sandbox = await host({ build: 'for i in $(seq 2000); do echo "building $i"; done' });
+    const child = execa('node', [cliPath, 'run', '--config', sandbox.configFile], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(await sandbox.head('nix-config')).toBe(await sandbox.remoteHead('nix-config'));
+    const status = await runCli(['status', '--config', sandbox.configFile]);
+    expect(status.stdout).toContain('upgraded (exit 0)');
+  });
+});
