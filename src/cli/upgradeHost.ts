@@ -97,13 +97,19 @@ export async function withRunLock(
       log.warn(`${signal} received again: the run is finishing its rollback, please wait`);
     }
   };
+  // A closed terminal (an SSH session dropping) is no reason to stop half-way: carry on to the
+  // end, as under nohup; the run record says how it ended.
+  const onHangup = () =>
+    log.warn('SIGHUP received (the terminal went away): carrying on to the end');
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHangup);
   try {
     return await body(stop.signal);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onHangup);
     await lock.release();
   }
 }

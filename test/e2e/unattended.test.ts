@@ -377,3 +377,19 @@ describe('output that goes away', () => {
     expect(status.stdout).toContain('upgraded (exit 0)');
   });
 });
+
+describe('a terminal that goes away', () => {
+  it('SIGHUP during the build: the run carries on and upgrades', async () => {
+    const sandbox = await host({ build: 'sleep 1 & echo "started $!"; wait' });
+    const result = await runCliAndSignal(['run', '--config', sandbox.configFile], {
+      when: /\] started \d+/,
+      signal: 'SIGHUP',
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(
+      'SIGHUP received (the terminal went away): carrying on to the end',
+    );
+    expect(result.stdout).toContain('result: upgraded');
+    expect(await sandbox.head('nix-config')).toBe(await sandbox.remoteHead('nix-config'));
+  });
+});
