@@ -29,3 +29,12 @@ export function urlSecrets(url: string): string[] {
     return [url];
   }
 }
+
+/** The origin of a URL: what may be logged of a webhook or health check URL. */
+export function redactUrl(url: string): string {
+  try {
+    return `${new URL(url).origin}/…`;
+  } catch {
+    return '(invalid URL)';
+  }
+}

@@ -2,7 +2,7 @@
 // checks answer the expected status, each retried with a pause, as morph's health checks do.
 import type { HealthCheckSpec } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
-import { redactUrl } from './sendNotifications.js';
+import { redactUrl } from '../redact.js';
 import { pause } from './pause.js';
 import { runCommand, type CommandDeps } from './runCommand.js';
 

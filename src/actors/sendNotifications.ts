@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { NotificationSpec, NotifyEvent, WebhookSpec } from '../config/resolve.js';
 import type { Failure, UpgradeResult } from '../machine/types.js';
 import type { Log } from '../log.js';
+import { redactUrl } from '../redact.js';
 import { pause } from './pause.js';
 import { runCommand, type CommandDeps } from './runCommand.js';
 
@@ -50,15 +51,6 @@ export function buildPayload(
     ...rest,
     ...(failure ? { error: failure.message, failedState: failure.state } : {}),
   };
-}
-
-/** The origin of a URL: what may be logged of a webhook. */
-export function redactUrl(url: string): string {
-  try {
-    return `${new URL(url).origin}/…`;
-  } catch {
-    return '(invalid URL)';
-  }
 }
 
 /** Sends to every notification that listens to one of `events`; resolves to the failures. */

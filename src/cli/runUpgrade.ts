@@ -1,13 +1,7 @@
 // Runs one upgrade: the machine with the real actors, a log line per state, and a report the CLI
 // turns into the summary and exit code. Takes its environment as arguments, so tests drive it
 // in-process exactly as the CLI does.
-import {
-  createActor,
-  type InspectionEvent,
-  type Observer,
-  type Snapshot,
-  type SnapshotFrom,
-} from 'xstate';
+import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import { createUpgradeActors } from '../actors/index.js';
 import { gitAt } from '../actors/git.js';
 import type { RepoSpec, ResolvedConfig } from '../config/resolve.js';
@@ -104,7 +98,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
   const output = await new Promise<UpgradeOutput>((resolve, reject) => {
     actor.subscribe({
       next: (snapshot) => {
-        const state = statePath(snapshot);
+        const state = statePathOf(snapshot.value);
         if (state !== current?.state) enter(state);
         if (snapshot.status === 'done') resolve(snapshot.output);
       },
@@ -138,9 +132,4 @@ async function finalCommit(
     await git.raw(['rev-list', '--count', `HEAD..${tracking}`]).catch(() => '')
   ).trim();
   return { repo: repo.name, commit, ...(/^\d+$/.test(count) ? { behind: Number(count) } : {}) };
-}
-
-/** "building", or "rollingBack.resettingRepos" inside a compound state. */
-export function statePath(snapshot: SnapshotFrom<typeof upgradeMachine>): string {
-  return statePathOf(snapshot.value);
 }

@@ -1,7 +1,7 @@
 // Runs the pure machine with stub actors that succeed or fail as a test says. Only for tests of
 // the machine itself; everything else runs the real actors.
 import { createActor, fromPromise } from 'xstate';
-import { statePath } from '../../src/cli/runUpgrade.js';
+import { statePathOf } from '../../src/machine/statePath.js';
 import type { PulledRepo, UpgradeOutput, UpgradePolicy } from '../../src/machine/types.js';
 import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
 
@@ -74,7 +74,7 @@ export async function runStubbed(
   const output = await new Promise<UpgradeOutput>((resolve, reject) => {
     actor.subscribe({
       next: (snapshot) => {
-        const state = statePath(snapshot);
+        const state = statePathOf(snapshot.value);
         if (states.at(-1) !== state) states.push(state);
         if (snapshot.status === 'done') resolve(snapshot.output);
       },
