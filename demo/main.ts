@@ -1,7 +1,9 @@
 // `npm run demo`: two real upgrades of a sandbox host with the real CLI. The first pulls new
 // commits, builds, checks and switches; the second gets a commit that fails validation and is
-// rolled back. Prints what happened and leaves the sandbox for you to look at.
+// rolled back. Prints what happened, then removes the sandbox (`npm run demo -- --keep` keeps it
+// for you to look at).
 import { execa } from 'execa';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../src/packageFiles.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
@@ -72,11 +74,17 @@ const second = await upgrade(
   4,
 );
 
-say(`\nLook around: ${sandbox.dir}`);
-say('  host.json            the config both runs used');
-say("  repos/               the host's repos (git log shows where each is)");
-say('  current-system       link to the active build in results/');
-say('  state/               saved commits of the last run');
+if (process.argv.includes('--keep')) {
+  say(`\nLook around: ${sandbox.dir}`);
+  say('  host.json            the config both runs used');
+  say("  repos/               the host's repos (git log shows where each is)");
+  say('  current-system       link to the active build in results/');
+  say('  state/               run records, saved commits, rejected commits');
+  say(`When done: rm -rf ${sandbox.dir}`);
+} else {
+  await rm(sandbox.dir, { recursive: true, force: true });
+  say('\nThe sandbox is removed (`npm run demo -- --keep` keeps it to look around).');
+}
 if (!first || !second) {
   say('\nThe demo did not go as expected: see the output above.');
   process.exitCode = 1;

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Debian packages the checks need beyond Node and git: systemd-analyze (unit checks, part of
-# `npm test`) and nix-instantiate (parsing nix/module.nix, `npm run check:nix`). Idempotent.
+# Debian packages the checks need beyond Node and git, installed only when missing (idempotent):
+# - systemd: systemd-analyze (unit checks, part of `npm test`)
+# - nix-bin: nix-instantiate, nix-build, nix-env (parsing nix/module.nix; the real-Nix tests)
+# - etcd-server: a real etcd on 127.0.0.1 for the fleet tests
+# - faketime: the real clock shifted for maintenance and reboot window tests
+# - chromium: headless, for the fleet status page test
 set -euo pipefail
 missing=()
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
-command -v nix-instantiate >/dev/null 2>&1 || missing+=(nix-bin)
+command -v nix-build >/dev/null 2>&1 || missing+=(nix-bin)
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -8,7 +8,10 @@ export const ExitCode = {
   rollbackFailed: 5,
   usage: 64,
   internal: 70,
-  lockHeld: 75,
+  /** Permission denied: the state dir (or another file the run needs) is not this user's. */
+  permission: 77,
+  /** Temporary: another run holds the lock, or the network failed with nothing moved. */
+  temporary: 75,
   config: 78,
 } as const;
 

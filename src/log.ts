@@ -9,6 +9,11 @@ export interface Log {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /**
+   * A line of the closing report, as it is (no "warning:"/"error:" word) at the given priority:
+   * every line that explains a failure carries the failure's priority in the journal.
+   */
+  report(level: LogLevel, message: string): void;
   /** One line a step's command printed (written in batches). */
   output(step: string, line: string): void;
   /** Writes out the batched output lines now. */
@@ -24,6 +29,7 @@ export interface LogOptions {
 
 // syslog priorities, as sd-daemon(3) reads them from the start of a line.
 const priority = { error: 3, warn: 4, info: 6 } as const;
+export type LogLevel = keyof typeof priority;
 const colours = { state: 36, warn: 33, error: 31, dim: 2 } as const;
 
 export function createLog({ write, env, isTTY, now = () => new Date() }: LogOptions): Log {
@@ -67,6 +73,8 @@ export function createLog({ write, env, isTTY, now = () => new Date() }: LogOpti
     info: (message) => line('info', message),
     warn: (message) => line('warn', paint(colours.warn, `warning: ${message}`)),
     error: (message) => line('error', paint(colours.error, `error: ${message}`)),
+    report: (level, message) =>
+      line(level, level === 'info' ? message : paint(colours[level], message)),
     output: (step, text) => {
       batch += format('info', `[${step}] ${stripControl(text)}`);
       if (batch.length >= 64 * 1024) flush();

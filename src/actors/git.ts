@@ -83,7 +83,13 @@ export function gitMessage(error: unknown): string {
 
 /** A git step failed for one or more repos; the message names each repo and what to do. */
 export class GitStepError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What to do, when the failed steps said (see toFailure). */
+    readonly next?: string,
+    /** Every failure was a passing one (the network): nothing to fix, try later. */
+    readonly temporary = false,
+  ) {
     super(message);
     this.name = 'GitStepError';
   }
@@ -98,13 +104,30 @@ export async function forEachRepo<Repo extends { name: string }, Result>(
   step: (repo: Repo) => Promise<Result>,
 ): Promise<Result[]> {
   const settled = await Promise.allSettled(repos.map(step));
-  const failures = settled.flatMap((outcome, index) =>
+  const reasons = settled.flatMap((outcome, index) =>
     outcome.status === 'rejected'
-      ? [
-          `repo "${repos[index]?.name ?? '?'}": ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
-        ]
+      ? [{ repo: repos[index]?.name ?? '?', reason: outcome.reason as unknown }]
       : [],
   );
-  if (failures.length > 0) throw new GitStepError(failures.join('; '));
+  if (reasons.length > 0) {
+    const carried = reasons.map(
+      ({ reason }) => (reason ?? {}) as { next?: unknown; temporary?: unknown },
+    );
+    const nexts = [
+      ...new Set(
+        carried.flatMap((reason) => (typeof reason.next === 'string' ? [reason.next] : [])),
+      ),
+    ];
+    throw new GitStepError(
+      reasons
+        .map(
+          ({ repo, reason }) =>
+            `repo "${repo}": ${reason instanceof Error ? reason.message : String(reason)}`,
+        )
+        .join('; '),
+      nexts.length > 0 ? nexts.join('; ') : undefined,
+      carried.every((reason) => reason.temporary === true),
+    );
+  }
   return settled.map((outcome) => (outcome as PromiseFulfilledResult<Result>).value);
 }

@@ -2,13 +2,18 @@
 // The runner hands the result to `upgradeMachine.provide({ actors })`.
 import { fromPromise } from 'xstate';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Failure, PulledRepo, SavedCommit } from '../machine/types.js';
+import type { Failure, PullOutcome, PulledRepo, SavedCommit } from '../machine/types.js';
 import type { Log } from '../log.js';
 import type { RejectedCommitSet } from '../state/rejectedCommits.js';
 import { notifyValidationFailure } from './notifyValidationFailure.js';
 import { pullRepos } from './pullRepos.js';
 import { resetRepos } from './resetRepos.js';
-import { runCommand, runCommandsConcurrently, runCommandsInOrder } from './runCommand.js';
+import {
+  runCommand,
+  runCommandsConcurrently,
+  runCommandsInOrder,
+  type CommandDeps,
+} from './runCommand.js';
 import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
 
@@ -24,6 +29,8 @@ export interface ActorDeps {
   beforeStep?: () => Promise<void>;
   /** Commit sets that failed before: the pull skips them unless `force`. */
   rejected?: RejectedCommitSet[];
+  /** Hears of every step command's process group (see state/stepProcesses.ts). */
+  processes?: CommandDeps['processes'];
 }
 
 /**
@@ -55,7 +62,7 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         configFile: config.file,
       }),
     ),
-    pullRepos: step<PulledRepo[], { savedCommits: SavedCommit[] }>(({ input, signal }) =>
+    pullRepos: step<PullOutcome, { savedCommits: SavedCommit[] }>(({ input, signal }) =>
       pullRepos(config.repos, input.savedCommits, {
         ...withSignal(signal),
         fetchTimeoutMs: config.fetchTimeoutMs,

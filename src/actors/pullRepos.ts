@@ -2,7 +2,7 @@
 // forces: a remote that diverged (force-pushed, or local commits) is an error that names the repo.
 // Upstream at exactly a commit set that failed before is not pulled again (unless --force).
 import type { RepoSpec } from '../config/resolve.js';
-import type { PulledRepo, SavedCommit } from '../machine/types.js';
+import type { PullOutcome, PulledRepo, SavedCommit } from '../machine/types.js';
 import type { Log } from '../log.js';
 import { findRejected, type RejectedCommitSet } from '../state/rejectedCommits.js';
 import { formatDuration } from '../config/duration.js';
@@ -28,11 +28,26 @@ interface Fetched {
   upstream: string;
 }
 
+/**
+ * A pull that failed with an explanation the summary shows as its `next:` line; `temporary` when
+ * only the network failed (every fetch happens before any repo moves, so nothing has moved).
+ */
+export class PullError extends Error {
+  constructor(
+    message: string,
+    readonly next: string,
+    readonly temporary = false,
+  ) {
+    super(message);
+    this.name = 'PullError';
+  }
+}
+
 export async function pullRepos(
   repos: RepoSpec[],
   savedCommits: SavedCommit[],
   deps: PullDeps,
-): Promise<PulledRepo[]> {
+): Promise<PullOutcome> {
   const fetched = await forEachRepo(repos, (repo) => {
     const saved = savedCommits.find((entry) => entry.repo === repo.name);
     if (!saved) throw new Error('has no saved commit: the snapshot is missing it');
@@ -43,11 +58,18 @@ export async function pullRepos(
   const anythingNew = fetched.some((entry) => entry.upstream !== entry.saved);
   if (rejected && anythingNew && !deps.force) {
     deps.log.warn(
-      `upstream is at the commits that failed on ${rejected.at} (${rejected.reason}): not trying them again until upstream moves on (--force to try anyway)`,
+      `upstream is at the commits that failed here on ${rejected.at} (${rejected.reason}): not trying them again until upstream moves on (--force to try anyway)`,
     );
-    return fetched.map((entry) => ({ repo: entry.repo.name, from: entry.saved, to: entry.saved }));
+    return {
+      repos: fetched.map((entry) => ({
+        repo: entry.repo.name,
+        from: entry.saved,
+        to: entry.saved,
+      })),
+      heldBack: { commits: rejected.commits, at: rejected.at, reason: rejected.reason },
+    };
   }
-  return forEachRepo(fetched, (entry) => fastForward(entry, deps));
+  return { repos: await forEachRepo(fetched, (entry) => fastForward(entry, deps)) };
 }
 
 async function fetchRepo(
@@ -62,8 +84,9 @@ async function fetchRepo(
     await git.raw(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`])
   ).trim();
   if (!/^[0-9a-f]{40,64}$/.test(upstream)) {
-    throw new Error(
-      `${repo.remote}/${repo.branch} was fetched but cannot be read: check the remote branch`,
+    throw new PullError(
+      `${repo.remote}/${repo.branch} was fetched but cannot be read`,
+      `check that branch "${repo.branch}" exists on ${repo.remote} (\`git -C ${repo.path} ls-remote --heads ${repo.remote}\`), or fix "branch" in the config`,
     );
   }
   if (repo.allowedSignersFile && upstream !== saved) await verifySignature(repo, upstream, deps);
@@ -103,7 +126,7 @@ async function verifySignature(repo: RepoSpec, upstream: string, deps: PullDeps)
 
 /** Errors worth another try: the network, not the remote's answer (auth, missing repo or branch). */
 const transientError =
-  /timed out|no answer from|could not resolve host|connection (refused|reset|timed out)|early EOF|hung up unexpectedly|returned error: 5\d\d|temporary failure/i;
+  /timed out|no answer from|could not resolve host|connection (refused|reset|timed out)|couldn't connect to server|failed to connect|unable to connect|network is unreachable|no route to host|early EOF|hung up unexpectedly|returned error: 5\d\d|temporary failure/i;
 const permanentError =
   /terminal prompts disabled|authentication failed|could not read (username|password)|permission denied|returned error: 4\d\d/i;
 
@@ -135,11 +158,19 @@ async function fetchWithRetries(repo: RepoSpec, tracking: string, deps: PullDeps
       if (permanentError.test(problem) || !transientError.test(problem)) break;
     }
   }
-  const tries = retries > 0 && transientError.test(problem) ? ` (tried ${retries + 1} times)` : '';
+  const temporary = !permanentError.test(problem) && transientError.test(problem);
+  const tries = retries > 0 && temporary ? ` (tried ${retries + 1} times)` : '';
+  if (temporary) {
+    throw new PullError(
+      `cannot fetch ${repo.remote}/${repo.branch}: ${problem}${tries}; nothing was moved`,
+      'nothing to fix on this host if the network or the remote was down for a while: the next run tries again',
+      true,
+    );
+  }
   const hint = permanentError.test(problem)
     ? 'the remote asks for credentials: give this host a key or token it can use without a prompt'
-    : 'check that the remote is reachable and the branch exists';
-  throw new Error(`cannot fetch ${repo.remote}/${repo.branch}: ${problem}${tries}: ${hint}`);
+    : `check that ${repo.remote} is the right remote and that branch "${repo.branch}" exists there (\`git -C ${repo.path} ls-remote --heads ${repo.remote}\`)`;
+  throw new PullError(`cannot fetch ${repo.remote}/${repo.branch}: ${problem}`, hint);
 }
 
 async function fastForward(
@@ -158,8 +189,9 @@ async function fastForward(
     return { repo: repo.name, from: saved, to: saved };
   }
   if (base !== saved) {
-    throw new Error(
-      `${repo.branch} and ${repo.remote}/${repo.branch} have diverged (a force-push, or local commits): nothing was merged; reconcile by hand (\`git -C ${repo.path} log --oneline --left-right ${repo.branch}...${repo.remote}/${repo.branch}\`)`,
+    throw new PullError(
+      `${repo.branch} and ${repo.remote}/${repo.branch} have diverged (a force-push, or local commits): nothing was merged`,
+      `reconcile repo "${repo.name}" by hand (\`git -C ${repo.path} log --oneline --left-right ${repo.branch}...${repo.remote}/${repo.branch}\`); the next run fails the same way until then`,
     );
   }
   await git.raw(['merge', '--ff-only', '--quiet', upstream]).catch((error: unknown) => {

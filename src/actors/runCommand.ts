@@ -15,6 +15,8 @@ export interface CommandDeps {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   killGraceMs?: number;
+  /** Hears of each command's process group, so a killed run's recovery can stop what it left. */
+  processes?: { started(pid: number, name: string): void; ended(pid: number): void };
 }
 
 /** A command that did not exit 0. Carries the output tail the failure summary shows. */
@@ -22,6 +24,8 @@ export class CommandFailedError extends Error {
   constructor(
     message: string,
     readonly outputTail: string[],
+    /** The command's name, as the log prefixes its output (e.g. a check's name). */
+    readonly command: string,
     readonly details: {
       exitCode?: number;
       signal?: string;
@@ -59,6 +63,7 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
     detached: true,
     cleanup: true,
   });
+  if (child.pid !== undefined) deps.processes?.started(child.pid, spec.name);
   const stopper = groupStopper(child.pid, deps.killGraceMs ?? defaultKillGraceMs);
   const timer =
     spec.timeoutMs === undefined
@@ -83,7 +88,7 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
     } else {
       message = `${spec.name} failed with exit code ${result.exitCode ?? '?'}: ${text}`;
     }
-    throw new CommandFailedError(message, tail, {
+    throw new CommandFailedError(message, tail, spec.name, {
       ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }),
       ...(result.signal === undefined ? {} : { signal: result.signal }),
       timedOut: stopper.reason === 'timeout',
@@ -92,6 +97,7 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
   } finally {
     clearTimeout(timer);
     stopper.dispose();
+    if (child.pid !== undefined) deps.processes?.ended(child.pid);
     deps.signal.removeEventListener('abort', onAbort);
   }
 }

@@ -2,7 +2,6 @@
 // checks answer the expected status, each retried with a pause, as morph's health checks do.
 import type { HealthCheckSpec } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
-import { redactUrl } from '../redact.js';
 import { pause } from './pause.js';
 import { runCommand, type CommandDeps } from './runCommand.js';
 
@@ -42,7 +41,7 @@ async function checkHttp(
   http: { url: string; expectStatus: number; timeoutMs: number },
   deps: CommandDeps,
 ): Promise<void> {
-  const where = redactUrl(http.url);
+  const where = checkedUrl(http.url);
   deps.log.info(`${name}: GET ${where}`);
   let status: number;
   try {
@@ -55,9 +54,23 @@ async function checkHttp(
   } catch (error) {
     if ((error as Error).name === 'TimeoutError')
       throw new Error(`no answer from ${where} within ${formatDuration(http.timeoutMs)}`);
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new Error(`cannot reach ${where}${cause ? ` (${cause})` : ''}`);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = [cause?.code, cause?.message].filter(Boolean).join(': ');
+    throw new Error(`cannot reach ${where} (${why || (error as Error).message})`);
   }
   if (status !== http.expectStatus)
     throw new Error(`${where} answered ${status}, expected ${http.expectStatus}`);
+}
+
+/**
+ * What a health check's URL looks like in the log: origin and path, which say which check failed;
+ * not credentials or query values, which may be secrets.
+ */
+export function checkedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+  } catch {
+    return '(invalid URL)';
+  }
 }

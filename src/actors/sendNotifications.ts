@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import type { NotificationSpec, NotifyEvent, WebhookSpec } from '../config/resolve.js';
 import type { Failure, UpgradeResult } from '../machine/types.js';
+import type { RecordResult } from '../state/runRecords.js';
 import type { Log } from '../log.js';
 import { redactUrl } from '../redact.js';
 import { pause } from './pause.js';
@@ -13,7 +14,7 @@ import { runCommand, type CommandDeps } from './runCommand.js';
 export interface NotificationPayload {
   host: string;
   event: NotifyEvent;
-  result?: UpgradeResult;
+  result?: RecordResult;
   interrupted?: boolean;
   error?: string;
   failedState?: string;
@@ -29,6 +30,11 @@ export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
       return ['success'];
     case 'nothing-new':
       return ['nothing-new'];
+    // Their own events, not "failure": nothing moved, and the cause is upstream or the network.
+    case 'held-back':
+      return ['held-back'];
+    case 'fetch-failed':
+      return ['fetch-failed'];
     case 'aborted':
       return ['failure'];
     case 'rolled-back':

@@ -91,9 +91,21 @@ export async function snapshotRepo(repo: RepoSpec, deps: GitDeps): Promise<Saved
       .map((line) => line.trim())
       .join(', ');
     const more = dirty.length > listedFiles ? ` and ${dirty.length - listedFiles} more` : '';
-    throw new Error(
-      `${repo.path} has uncommitted changes (${shown}${more}): commit or stash them; nothing was changed`,
-    );
+    // `git stash` alone leaves untracked files where they are: say what clears them.
+    const untracked = dirty.filter((line) => line.startsWith('??')).length;
+    const advice =
+      untracked === dirty.length
+        ? 'has untracked files'
+        : untracked > 0
+          ? 'has uncommitted changes and untracked files'
+          : 'has uncommitted changes';
+    const fix =
+      untracked === dirty.length
+        ? 'commit them, delete them, or list them in .gitignore'
+        : untracked > 0
+          ? `commit them, or stash them with \`git -C ${repo.path} stash --include-untracked\``
+          : 'commit or stash them';
+    throw new Error(`${repo.path} ${advice} (${shown}${more}): ${fix}; nothing was changed`);
   }
   return { repo: repo.name, branch, commit };
 }

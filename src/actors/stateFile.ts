@@ -7,9 +7,13 @@ export async function ensureStateDir(stateDir: string): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
 }
 
+/** Tells apart the temp files of writes that run at once (in the same millisecond, too). */
+let writes = 0;
+
 export async function writeFileAtomic(file: string, content: string, mode = 0o600): Promise<void> {
   await ensureStateDir(dirname(file));
-  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
+  writes += 1;
+  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.${writes}.tmp`);
   try {
     const handle = await open(temp, 'w', mode);
     try {

@@ -3,8 +3,12 @@
 import { join } from 'node:path';
 import { gitAt, gitMessage } from '../actors/git.js';
 import { savedCommitsFile, snapshotRepo } from '../actors/snapshotRepos.js';
+import { checkRepos } from '../config/checkRepos.js';
 import { commandText, type CommandSpec, type ResolvedConfig } from '../config/resolve.js';
 import { ExitCode } from '../errors.js';
+import { currentLockHolder } from '../state/lock.js';
+import { manualRecoveryLine, readManualRecovery } from '../state/manualRecovery.js';
+import { findRejected, readRejectedCommitSets } from '../state/rejectedCommits.js';
 
 export async function dryRun(
   config: ResolvedConfig,
@@ -19,11 +23,30 @@ export async function dryRun(
   let exitCode: number = ExitCode.done;
 
   print(`dry run of ${config.file}: commands that write are printed, not run`);
+  // The dry run exits with the code the run would have, so a script can act on it.
+  const marker = await readManualRecovery(config.stateDir);
+  if (marker) {
+    print(`would refuse (exit 5): ${manualRecoveryLine(marker)}`);
+    return ExitCode.rollbackFailed;
+  }
+  const holder = await currentLockHolder(config.stateDir);
+  if (holder) {
+    print(
+      `would stop at once (exit 75): another run (pid ${holder.pid}, since ${holder.since}) holds the lock`,
+    );
+    return ExitCode.temporary;
+  }
+  const repoProblems = await checkRepos(config.repos);
+  if (repoProblems.length > 0) {
+    for (const problem of repoProblems) print(`would abort (exit 3): ${problem}`);
+    return ExitCode.aborted;
+  }
   print('hooksRunning:');
   commands(config.preUpdateHooks).forEach((line) => print(line));
 
   print('snapshotting:');
   let anythingNew = options.force || config.mode === 'remote';
+  const upstream: Record<string, string> = {};
   for (const repo of config.repos) {
     try {
       const saved = await snapshotRepo(repo, deps);
@@ -33,21 +56,26 @@ export async function dryRun(
         repo.remote,
         `refs/heads/${repo.branch}`,
       ]);
-      const upstream = remoteLine.split(/\s/)[0] ?? '';
+      const tip = remoteLine.split(/\s/)[0] ?? '';
+      upstream[repo.name] = tip || saved.commit;
       const news =
-        upstream === ''
+        tip === ''
           ? `${repo.remote}/${repo.branch} not found`
-          : upstream === saved.commit
+          : tip === saved.commit
             ? 'up to date'
-            : `new: ${upstream.slice(0, 12)}`;
-      if (upstream !== '' && upstream !== saved.commit) anythingNew = true;
+            : `new: ${tip.slice(0, 12)}`;
+      if (tip !== '' && tip !== saved.commit) anythingNew = true;
       print(
         `  repo ${repo.name}: ${saved.commit.slice(0, 12)} on ${saved.branch}, clean; ${repo.remote}/${repo.branch}: ${news}`,
       );
     } catch (error) {
       exitCode = ExitCode.aborted;
-      print(`  repo ${repo.name}: would abort: ${gitMessage(error)}`);
+      print(`  repo ${repo.name}: would abort (exit 3): ${gitMessage(error)}`);
     }
+  }
+  if (exitCode !== ExitCode.done) {
+    print('the run would abort here, before anything changes (exit 3)');
+    return exitCode;
   }
   print(`  would write ${join(config.stateDir, savedCommitsFile)}`);
   print('pulling:');
@@ -59,6 +87,15 @@ export async function dryRun(
   if (!anythingNew) {
     print('done: nothing new upstream; the run would stop here (use --force to build anyway)');
     return exitCode;
+  }
+  const held = options.force
+    ? undefined
+    : findRejected(await readRejectedCommitSets(config.stateDir), upstream);
+  if (held) {
+    print(
+      `held back (exit 3): upstream is at commits that failed here on ${held.at} (${held.reason}); the run would stop here (use --force to try them)`,
+    );
+    return ExitCode.aborted;
   }
   if (config.buildBeforeSwitch && config.build) {
     print('building:');

@@ -1,6 +1,7 @@
 // `xs-upgrade status` and `xs-upgrade history`: what the last runs did, from the run records.
 // Plain text that fits an 80-column terminal, or JSON for scripts.
 import { formatDuration } from '../config/duration.js';
+import { manualRecoveryLine, type ManualRecovery } from '../state/manualRecovery.js';
 import type { RunRecord } from '../state/runRecords.js';
 
 const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : '-');
@@ -8,25 +9,46 @@ const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 const took = (record: RunRecord) =>
   record.endedAt ? formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt)) : '-';
 
-/** "rolled-back" / "interrupted, rolled-back" / "running" / "crashed". */
+/**
+ * One word or three for how a run ended: "rolled-back", "interrupted, rolled-back", "killed,
+ * rolled-back", "upgraded, NO checks", "upgraded, check failed", "rolled back by hand",
+ * "running", "crashed".
+ */
 export function outcome(record: RunRecord, holderPid?: number): string {
   if (record.running) return record.pid === holderPid ? 'running' : 'crashed';
-  const result = record.result ?? '?';
+  if (record.rolledBackByHand !== undefined)
+    return record.result === 'rolled-back'
+      ? 'rolled back by hand'
+      : `${record.result ?? '?'} (by hand)`;
+  let result: string = record.result ?? '?';
+  if (result === 'upgraded' && record.skippedValidation) result = 'upgraded, NO checks';
+  else if (result === 'upgraded' && record.validationFailure) result = 'upgraded, check failed';
+  if (record.killed) return `killed, ${result}`;
   return record.interrupted ? `interrupted, ${result}` : result;
 }
 
 export function formatStatus(
   lastRun: RunRecord | undefined,
   holder: { pid: number; since: string } | undefined,
+  manualRecovery?: ManualRecovery,
 ): string[] {
   const lines = [
+    ...(manualRecovery ? [`MANUAL RECOVERY NEEDED: ${manualRecoveryLine(manualRecovery)}`] : []),
     holder ? `running now: pid ${holder.pid}, since ${holder.since}` : 'running now: no',
   ];
   if (!lastRun) return [...lines, 'last run: none recorded'];
   lines.push(
     `last run: ${when(lastRun.startedAt)} UTC, took ${took(lastRun)}: ${outcome(lastRun, holder?.pid)}${lastRun.exitCode === undefined ? '' : ` (exit ${lastRun.exitCode})`}`,
   );
-  if (lastRun.failure)
+  if (lastRun.summary) lines.push(`  ${lastRun.summary}`);
+  if (lastRun.killed)
+    lines.push(`  killed in ${lastRun.killed.state}, last heard of at ${lastRun.killed.lastSeen}`);
+  // A rollback by hand is not a failure of anything: its summary says what it did.
+  if (
+    lastRun.failure &&
+    lastRun.rolledBackByHand === undefined &&
+    !lastRun.summary?.includes(lastRun.failure.message)
+  )
     lines.push(`  failed in ${lastRun.failure.state}: ${lastRun.failure.message}`);
   if (lastRun.rollbackFailure) lines.push(`  rollback: ${lastRun.rollbackFailure.message}`);
   if (lastRun.validationFailure)
@@ -34,7 +56,8 @@ export function formatStatus(
   for (const repo of lastRun.repos) {
     lines.push(`  ${repo.repo.padEnd(16)} saved ${short(repo.saved)} -> now ${short(repo.final)}`);
   }
-  lines.push(`  states: ${lastRun.states.map((visit) => visit.state).join(' > ')}`);
+  if (lastRun.states.length > 0)
+    lines.push(`  states: ${lastRun.states.map((visit) => visit.state).join(' > ')}`);
   return lines;
 }
 
@@ -43,7 +66,7 @@ export function formatHistory(records: RunRecord[], holderPid?: number): string[
   const header = `${'started (UTC)'.padEnd(16)}  ${'took'.padStart(7)}  ${'result'.padEnd(24)}  exit  failed in`;
   const rows = records.map((record) => {
     const exit = record.exitCode === undefined ? '-' : String(record.exitCode);
-    const failedIn = record.failure?.state ?? '';
+    const failedIn = record.rolledBackByHand === undefined ? (record.failure?.state ?? '') : '';
     return `${when(record.startedAt)}  ${took(record).padStart(7)}  ${outcome(record, holderPid).padEnd(24)}  ${exit.padStart(4)}  ${failedIn}`.trimEnd();
   });
   return [header, ...rows];

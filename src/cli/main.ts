@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
+import { ConfigError, ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createLog } from '../log.js';
 import { packageRoot, readPackageJson } from '../packageFiles.js';
 import { createRedactor } from '../redact.js';
@@ -12,11 +12,21 @@ import type { GraphFormat } from './graph.js';
 // Each command loads what it needs when it runs (`import()` below): `--version` and `--help` must
 // not pay for ajv, xstate, git and the inspector.
 const graphFormats: GraphFormat[] = ['mermaid', 'dot', 'json', 'markdown'];
-const loadConfig = async (file: string | undefined, cwd: string) =>
-  (await import('../config/load.js')).loadConfig(file, cwd);
+type LoadOptions = import('../config/load.js').LoadOptions;
+const loadConfig = async (file: string | undefined, cwd: string, options?: LoadOptions) =>
+  (await import('../config/load.js')).loadConfig(file, cwd, options);
+// A run checks the repos itself (a vanished repo is a failed run it records and reports).
+const forRun: LoadOptions = { checkRepos: false };
+/** status and history read an installed host's config when no other is found. */
+const forReading = async (env: NodeJS.ProcessEnv): Promise<LoadOptions> => ({
+  checkRepos: false,
+  fallback: env.XS_UPGRADE_CONFIG ?? (await import('../config/load.js')).hostConfigFile,
+});
 const stateFiles = async () => ({
   ...(await import('../state/lock.js')),
   ...(await import('../state/runRecords.js')),
+  ...(await import('../state/manualRecovery.js')),
+  ...(await import('../state/stateDirAccess.js')),
   ...(await import('./history.js')),
 });
 
@@ -83,11 +93,13 @@ export async function main(io: CliIo): Promise<number> {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // One prefix for every error line xs-upgrade prints, whoever found the problem.
+      outputError: (text, write) => write(text.replace(/^error: /, 'xs-upgrade: ')),
     })
     .showSuggestionAfterError()
     .addHelpText(
       'after',
-      '\nExit codes: 0 done, 3 aborted (host untouched), 4 rolled back, 5 rollback failed (manual recovery),\n64 bad command line, 70 internal error, 75 another run holds the lock, 78 invalid config.',
+      '\nExit codes: 0 done, 3 not upgraded and host untouched (aborted, or held back), 4 rolled back,\n5 rollback failed (manual recovery), 64 bad command line, 70 internal error,\n75 temporary (another run holds the lock, or the network failed), 77 permission denied, 78 invalid config.',
     );
 
   program
@@ -109,7 +121,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .option('--inspect-log <file>', 'write every inspection event to a file as JSON lines')
     .action(async (options: RunCommandOptions) => {
-      const config = await loadConfig(options.config, io.cwd);
+      const config = await loadConfig(options.config, io.cwd, forRun);
       if (options.dryRun) {
         const { dryRun } = await import('./dryRun.js');
         exitCode = await dryRun(config, {
@@ -133,10 +145,17 @@ export async function main(io: CliIo): Promise<number> {
     .command('recover')
     .description('finish the recovery of a run that was killed: put back what it had moved')
     .addOption(configOption())
-    .action(async (options: { config?: string }) => {
-      const config = await loadConfig(options.config, io.cwd);
+    .option(
+      '--confirm-manual-fix',
+      'after a failed rollback (exit 5): say the host was put back by hand, so runs go ahead again',
+    )
+    .action(async (options: { config?: string; confirmManualFix?: boolean }) => {
+      const config = await loadConfig(options.config, io.cwd, forRun);
       const { recoverHost } = await import('./upgradeHost.js');
-      exitCode = await recoverHost(hostOptions(config));
+      exitCode = await recoverHost({
+        ...hostOptions(config),
+        confirmManualFix: options.confirmManualFix ?? false,
+      });
     });
 
   program
@@ -146,7 +165,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
-      const config = await loadConfig(options.config, io.cwd);
+      const config = await loadConfig(options.config, io.cwd, forRun);
       const { rollbackLastUpgrade } = await import('./manualRollback.js');
       exitCode = await rollbackLastUpgrade(hostOptions(config));
     });
@@ -157,14 +176,16 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .option('--json', 'print JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const config = await loadConfig(options.config, io.cwd);
-      const { readRunRecords, currentLockHolder, formatStatus } = await stateFiles();
-      const [lastRun] = await readRunRecords(config.stateDir, 1);
-      const holder = await currentLockHolder(config.stateDir);
+      const config = await loadConfig(options.config, io.cwd, await forReading(io.env));
+      const state = await stateFiles();
+      await state.assertStateDirReadable(config.stateDir);
+      const [lastRun] = await state.readRunRecords(config.stateDir, 1);
+      const holder = await state.currentLockHolder(config.stateDir);
+      const manualRecovery = await state.readManualRecovery(config.stateDir);
       io.stdout.write(
         options.json
-          ? `${JSON.stringify({ running: holder ?? null, lastRun: lastRun ?? null }, null, 2)}\n`
-          : `${formatStatus(lastRun, holder).join('\n')}\n`,
+          ? `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, lastRun: lastRun ?? null }, null, 2)}\n`
+          : `${state.formatStatus(lastRun, holder, manualRecovery).join('\n')}\n`,
       );
     });
 
@@ -177,8 +198,10 @@ export async function main(io: CliIo): Promise<number> {
       new Option('-n, --limit <count>', 'how many runs').default(20).argParser(positiveInteger),
     )
     .action(async (options: { config?: string; json?: boolean; limit: number }) => {
-      const config = await loadConfig(options.config, io.cwd);
-      const { readRunRecords, currentLockHolder, formatHistory } = await stateFiles();
+      const config = await loadConfig(options.config, io.cwd, await forReading(io.env));
+      const { readRunRecords, currentLockHolder, formatHistory, assertStateDirReadable } =
+        await stateFiles();
+      await assertStateDirReadable(config.stateDir);
       const records = await readRunRecords(config.stateDir, options.limit);
       const holder = await currentLockHolder(config.stateDir);
       io.stdout.write(
@@ -190,12 +213,20 @@ export async function main(io: CliIo): Promise<number> {
 
   program
     .command('validate')
-    .description('check a config and the repos it names, then exit (0 valid, 78 invalid)')
+    .description(
+      'check a config, the repos, the schedule and the programs it names, then exit (0 valid, 78 invalid)',
+    )
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
       const config = await loadConfig(options.config, io.cwd);
+      const { checkHost } = await import('../config/checkHost.js');
+      const { problems, warnings } = await checkHost(config, io.env);
+      for (const warning of warnings) errorLine(`warning: ${config.file}: ${warning}`);
+      if (problems.length > 0) {
+        throw new ConfigError(problems.map((line) => `${config.file}: ${line}`));
+      }
       io.stdout.write(
-        `${config.file}: valid (${config.mode} mode, ${config.repos.length} repos)\n`,
+        `${config.file}: valid (${config.mode} mode, ${config.repos.length} repos${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''})\n`,
       );
     });
 
@@ -206,7 +237,8 @@ export async function main(io: CliIo): Promise<number> {
     .option('-o, --out <dir>', 'where to write the units', '.')
     .action(async (options: { config?: string; out: string }) => {
       const config = await loadConfig(options.config, io.cwd);
-      const { checkSchedule, renderUnits, writeUnits } = await import('./systemdUnits.js');
+      const { renderUnits, writeUnits } = await import('./systemdUnits.js');
+      const { checkSchedule } = await import('../config/checkHost.js');
       await checkSchedule(config);
       const files = await writeUnits(
         resolve(io.cwd, options.out),
@@ -217,7 +249,9 @@ export async function main(io: CliIo): Promise<number> {
       );
       io.stdout.write(
         `${files.map((file) => `wrote ${file}`).join('\n')}\n` +
-          `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer\n`,
+          `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer\n` +
+          // /etc/systemd/system is read-only on NixOS: units come from the system configuration.
+          'on NixOS: do not copy units; enable services.xs-upgrade from nix/module.nix instead (docs/nixos.md)\n',
       );
     });
 

@@ -6,6 +6,12 @@ import { runCommand } from '../actors/runCommand.js';
 import { snapshotRepo } from '../actors/snapshotRepos.js';
 import { ExitCode } from '../errors.js';
 import { createRedactor } from '../redact.js';
+import { gitAt } from '../actors/git.js';
+import {
+  manualRecoveryLine,
+  markManualRecoveryNeeded,
+  readManualRecovery,
+} from '../state/manualRecovery.js';
 import { rejectCommitSet } from '../state/rejectedCommits.js';
 import { newRunRecord, readRunRecords, RunRecorder } from '../state/runRecords.js';
 import { withRunLock, type UpgradeHostOptions } from './upgradeHost.js';
@@ -13,9 +19,22 @@ import { withRunLock, type UpgradeHostOptions } from './upgradeHost.js';
 export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<number> {
   const { config, log } = options;
   return withRunLock(options, async () => {
-    const upgrade = (await readRunRecords(config.stateDir)).find(
-      (record) => record.result === 'upgraded',
+    const marker = await readManualRecovery(config.stateDir);
+    if (marker) {
+      log.error(manualRecoveryLine(marker));
+      return ExitCode.rollbackFailed;
+    }
+    // The newest upgrade, or the newest rollback by hand if that came after it.
+    const latest = (await readRunRecords(config.stateDir)).find(
+      (record) => record.result === 'upgraded' || record.rolledBackByHand !== undefined,
     );
+    if (latest?.rolledBackByHand !== undefined) {
+      log.error(
+        `the last upgrade was already rolled back by hand on ${latest.startedAt}: nothing was changed`,
+      );
+      return ExitCode.aborted;
+    }
+    const upgrade = latest;
     const targets = config.repos.map((repo) => ({
       repo,
       before: upgrade?.repos.find((entry) => entry.repo === repo.name)?.saved,
@@ -32,7 +51,10 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
     try {
       await Promise.all(config.repos.map((repo) => snapshotRepo(repo, deps)));
     } catch (error) {
-      log.error(`${error instanceof Error ? error.message : String(error)}: nothing was changed`);
+      const message = error instanceof Error ? error.message : String(error);
+      log.error(
+        message.endsWith('nothing was changed') ? message : `${message}: nothing was changed`,
+      );
       return ExitCode.aborted;
     }
 
@@ -47,10 +69,7 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
       (message) => log.warn(message),
       createRedactor(config.secrets),
     );
-    record.failure = {
-      state: 'rollback',
-      message: `rolled back by hand: the upgrade of ${upgrade.startedAt}`,
-    };
+    record.rolledBackByHand = upgrade.id;
     const savedCommits = targets.map(({ repo, before }) => ({
       repo: repo.name,
       branch: repo.branch,
@@ -69,7 +88,8 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
       );
       recorder.stateEntered('rolledBack', new Date(), undefined);
       record.result = 'rolled-back';
-      log.info('result: rolled back: every repo is at the commits it had before that upgrade');
+      record.summary = `result: rolled back by hand: the upgrade of ${upgrade.startedAt} is undone, every repo is at the commits it had before it, the system too`;
+      log.info(record.summary);
     } catch (error) {
       recorder.stateEntered('rollbackFailed', new Date(), undefined);
       record.result = 'rollback-failed';
@@ -77,14 +97,30 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
         state: 'rollingBack',
         message: error instanceof Error ? error.message : String(error),
       };
-      log.error(`result: ROLLBACK FAILED: ${record.rollbackFailure.message}; see docs/recovery.md`);
+      record.summary = `result: ROLLBACK FAILED: ${record.rollbackFailure.message}; see docs/recovery.md`;
+      log.report('error', record.summary);
       exitCode = ExitCode.rollbackFailed;
     }
     record.running = false;
     record.endedAt = new Date().toISOString();
     record.exitCode = exitCode;
-    record.repos = targets.map(({ repo, before }) => ({ repo: repo.name, saved: before ?? '' }));
+    record.repos = await Promise.all(
+      targets.map(async ({ repo, before }) => {
+        const now = await gitAt(repo.path, deps)
+          .raw(['rev-parse', 'HEAD'])
+          .then((text) => text.trim())
+          .catch(() => '');
+        return { repo: repo.name, saved: before ?? '', ...(now ? { final: now } : {}) };
+      }),
+    );
     await recorder.finish();
+    if (exitCode === ExitCode.rollbackFailed) {
+      await markManualRecoveryNeeded(config.stateDir, {
+        since: record.endedAt,
+        runId: record.id,
+        reason: record.rollbackFailure?.message ?? 'unknown',
+      });
+    }
     await rejectCommitSet(config.stateDir, {
       commits: Object.fromEntries(targets.map(({ repo, after }) => [repo.name, after ?? ''])),
       at: new Date().toISOString(),

@@ -2,7 +2,7 @@
 // turns into the summary and exit code. Takes its environment as arguments, so tests drive it
 // in-process exactly as the CLI does.
 import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
-import { createUpgradeActors } from '../actors/index.js';
+import { createUpgradeActors, type ActorDeps } from '../actors/index.js';
 import { gitAt } from '../actors/git.js';
 import type { RepoSpec, ResolvedConfig } from '../config/resolve.js';
 import { ExitCode } from '../errors.js';
@@ -29,6 +29,10 @@ export interface RunOptions {
   onState?: (state: string, at: Date, persisted: unknown) => void;
   /** A persisted snapshot of an unfinished run to resume; it is interrupted at once, so it rolls back. */
   restore?: unknown;
+  /** Why the restored run is stopped, as its failure says (it was killed, not signalled). */
+  restoreReason?: string;
+  /** Hears of every step command's process group. */
+  processes?: ActorDeps['processes'];
   /** Awaited before each step starts (the state is written to disk by then). */
   beforeStep?: () => Promise<void>;
   /** Commit sets that failed before: not pulled again unless `force`. */
@@ -51,6 +55,9 @@ export interface RunReport {
 const exitCodes: Record<UpgradeResult, number> = {
   upgraded: ExitCode.done,
   'nothing-new': ExitCode.done,
+  // Not upgraded, nothing touched, and a person must fix upstream (or --force): not a success.
+  'held-back': ExitCode.aborted,
+  'fetch-failed': ExitCode.temporary,
   aborted: ExitCode.aborted,
   'rolled-back': ExitCode.rolledBack,
   'rollback-failed': ExitCode.rollbackFailed,
@@ -66,6 +73,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
       skipValidation: options.skipValidation ?? false,
       ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
       ...(options.rejected ? { rejected: options.rejected } : {}),
+      ...(options.processes ? { processes: options.processes } : {}),
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     }),
   });
@@ -93,7 +101,11 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
     options.onState?.(state, new Date(), actor.getPersistedSnapshot());
     current = { state, since: now };
   };
-  const interrupt = () => actor.send({ type: 'INTERRUPT' });
+  const interrupt = () =>
+    actor.send({
+      type: 'INTERRUPT',
+      ...(options.restoreReason === undefined ? {} : { reason: options.restoreReason }),
+    });
 
   const output = await new Promise<UpgradeOutput>((resolve, reject) => {
     actor.subscribe({

@@ -1,64 +1,154 @@
 // The closing summary: what happened, where every repo is, and what to do next. Plain text that
-// reads the same in a terminal and in the journal.
+// reads the same in a terminal and in the journal, where every line of a failure's explanation
+// carries the failure's priority (so `journalctl -p err` shows the cause with the result).
 import type { ResolvedConfig } from '../config/resolve.js';
 import { join } from 'node:path';
 import { savedCommitsFile } from '../actors/snapshotRepos.js';
+import type { LogLevel } from '../log.js';
+import type { Failure, UpgradeOutput } from '../machine/types.js';
 import type { RunReport } from './runUpgrade.js';
 
 const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : '(none)');
 
-export function formatSummary(report: RunReport, config: ResolvedConfig): string[] {
+/** What the summary needs to know besides the machine's report. */
+export interface SummaryFacts {
+  report: RunReport;
+  config: ResolvedConfig;
+  /** --skip-validation: no check ran. */
+  skippedValidation: boolean;
+  /** The commits this run tried are remembered as bad: the next run will not try them again. */
+  rejected: boolean;
+  /** This run was killed (SIGKILL, power loss) and finished by a later run's recovery. */
+  killed?: { state: string; lastSeen: string };
+}
+
+export interface Summary {
+  /** The priority of every line that explains the outcome. */
+  level: LogLevel;
+  lines: string[];
+}
+
+/** The priority a result is reported at: a temporary trouble warns, anything else not done errs. */
+export function resultLevel(result: UpgradeOutput['result'], exitCode: number): LogLevel {
+  if (exitCode === 0) return 'info';
+  return result === 'fetch-failed' ? 'warn' : 'error';
+}
+
+/**
+ * What an upgrade did, said exactly: "built, checked and switched", "switched WITHOUT checks
+ * (--skip-validation)", "switched although check "smoke" failed". Also used by status.
+ */
+export function upgradeDone(facts: {
+  states: string[];
+  skippedValidation: boolean;
+  validationFailure?: Failure;
+  checksConfigured: boolean;
+  onValidationFailure: string;
+}): string {
+  const built = facts.states.includes('building');
+  const healthy = facts.states.includes('healthChecking') ? ' and found healthy' : '';
+  if (facts.skippedValidation) {
+    return `${built ? 'built and ' : ''}switched WITHOUT checks (--skip-validation)${healthy}`;
+  }
+  if (facts.validationFailure) {
+    const which = facts.validationFailure.command
+      ? `check "${facts.validationFailure.command}"`
+      : 'a validation check';
+    return `${built ? 'built and ' : ''}switched although ${which} failed (onValidationFailure: ${facts.onValidationFailure})${healthy}`;
+  }
+  if (!facts.checksConfigured) {
+    return `${built ? 'built and ' : ''}switched${healthy} (no validation checks configured)`;
+  }
+  return `${built ? 'built, checked and switched' : 'checked and switched'}${healthy}`;
+}
+
+export function formatSummary(facts: SummaryFacts): Summary {
+  const { report, config } = facts;
   const { output } = report;
   const lines: string[] = [];
   const failure = output.failure;
+  const cause = () => lines.push(`cause: ${failure?.message ?? 'unknown'}`);
+  const stopped = facts.killed
+    ? `next: find out why the run was killed (\`journalctl -u xs-upgrade -b\`; \`dmesg\` for the OOM killer); the next run will try again`
+    : 'next: nothing to fix; the next run will try again';
   switch (output.result) {
     case 'upgraded':
-      lines.push('result: upgraded: the new configuration is built, checked and switched');
+      lines.push(
+        `result: upgraded: the new configuration is ${upgradeDone({
+          states: report.states.map((visit) => visit.state),
+          skippedValidation: facts.skippedValidation,
+          ...(output.validationFailure ? { validationFailure: output.validationFailure } : {}),
+          checksConfigured: config.validationChecks.length > 0,
+          onValidationFailure: config.onValidationFailure,
+        })}`,
+      );
       break;
     case 'nothing-new':
       lines.push(
         'result: nothing new upstream: nothing was built or switched (use --force to rebuild anyway)',
       );
       break;
+    case 'held-back': {
+      const held = output.heldBack;
+      lines.push(
+        `result: held back: upstream is at commits that failed here on ${held?.at ?? '?'}: nothing was built or switched`,
+      );
+      lines.push(`cause: ${held?.reason ?? 'unknown'}`);
+      lines.push(
+        'next: fix the cause upstream and push a new commit (the next run takes it), or run `xs-upgrade run --force` to try these commits again',
+      );
+      break;
+    }
+    case 'fetch-failed':
+      lines.push('result: fetch failed (temporary): nothing was moved, the host is untouched');
+      cause();
+      lines.push(`next: ${failure?.next ?? 'the next run tries again'}`);
+      break;
     case 'aborted':
       lines.push(
         `result: aborted in ${failure?.state ?? '?'} before any change: the host is untouched`,
       );
-      lines.push(`cause: ${failure?.message ?? 'unknown'}`);
+      cause();
       lines.push(
         output.interrupted
-          ? 'next: nothing to fix; the next run will try again'
-          : 'next: fix the cause above; the next run will try again',
+          ? stopped
+          : `next: ${failure?.next ?? 'fix the cause above; the next run will try again'}`,
       );
       break;
     case 'rolled-back':
       lines.push(
-        `result: failed in ${failure?.state ?? '?'} and rolled back: every repo is back at its saved commit`,
+        `result: failed in ${failure?.state ?? '?'} and rolled back: every repo is back at its saved commit${report.states.some((visit) => visit.state === 'rollingBack.revertingSystem') ? ', the system too' : ''}`,
       );
-      lines.push(`cause: ${failure?.message ?? 'unknown'}`);
-      lines.push(
-        output.interrupted
-          ? 'next: nothing to fix; the next run will try again'
-          : 'next: fix the cause upstream; the next run will try the new commits again',
-      );
+      cause();
+      if (output.interrupted) lines.push(stopped);
+      else if (failure?.next) lines.push(`next: ${failure.next}`);
+      else if (facts.rejected)
+        lines.push(
+          'next: fix the cause upstream and push a new commit; these commits are not tried again here (`xs-upgrade run --force` tries them anyway)',
+        );
+      else lines.push('next: fix the cause above; the next run will try again');
       break;
     case 'rollback-failed':
       lines.push('result: ROLLBACK FAILED: manual recovery needed');
       if (failure) lines.push(`cause: ${failure.state}: ${failure.message}`);
       lines.push(`rollback: ${output.rollbackFailure?.message ?? 'unknown'}`);
       lines.push(
-        `next: put each repo back at the saved commit below (also in ${join(config.stateDir, savedCommitsFile)}), then run the rollback switch; see docs/recovery.md`,
+        `next: put each repo back at the saved commit below (also in ${join(config.stateDir, savedCommitsFile)}), then run the rollback switch; see docs/recovery.md. Runs are refused until then: afterwards, \`xs-upgrade recover --confirm-manual-fix\``,
       );
       break;
   }
-  if (output.validationFailure) {
+  if (output.validationFailure && output.result !== 'upgraded') {
     lines.push(
       `warning: validation failed and was ${config.onValidationFailure === 'notify' ? 'notified' : 'ignored'}: ${output.validationFailure.message}`,
     );
   }
   const tail = failure?.outputTail;
   if (tail && output.result !== 'upgraded' && output.result !== 'nothing-new') {
-    lines.push(`last ${tail.length} lines of ${failure.state} output:`);
+    lines.push(
+      tail.length === 1
+        ? `last line of ${failure.state} output:`
+        : `last ${tail.length} lines of ${failure.state} output:`,
+    );
     lines.push(...tail.map((line) => `  | ${line}`));
   }
   for (const repo of config.repos) {
@@ -68,5 +158,5 @@ export function formatSummary(report: RunReport, config: ResolvedConfig): string
     lines.push(`repo ${repo.name}: saved ${short(saved)} -> now ${short(final)}${moved}`);
   }
   lines.push(`states: ${report.states.map((visit) => visit.state).join(' -> ')}`);
-  return lines;
+  return { level: resultLevel(output.result, report.exitCode), lines };
 }

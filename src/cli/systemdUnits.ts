@@ -1,11 +1,10 @@
 // `xs-upgrade systemd`: the oneshot service and the timer that run xs-upgrade unattended, with the
 // timer options of NixOS's system.autoUpgrade (dates, randomizedDelaySec, fixedRandomDelay,
 // persistent). Rendering is pure; writing and checking the schedule are the only effects.
-import { execa } from 'execa';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../actors/stateFile.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { ConfigError } from '../errors.js';
 
 export interface UnitPaths {
   /** The node binary that runs xs-upgrade. */
@@ -71,20 +70,12 @@ export function renderUnits(
   return { service, timer };
 }
 
-/** Refuses a schedule systemd would not understand (when systemd-analyze is there to ask). */
-export async function checkSchedule(config: ResolvedConfig): Promise<void> {
-  const result = await execa('systemd-analyze', ['calendar', config.schedule], { reject: false });
-  if (result.failed && result.code !== 'ENOENT') {
-    throw new ConfigError([
-      `${config.file}: /schedule: ${JSON.stringify(config.schedule)} is not a systemd calendar expression (see \`man systemd.time\`, e.g. "04:00" or "Sun 03:00")`,
-    ]);
-  }
-}
-
 export async function writeUnits(
   outDir: string,
   units: { service: string; timer: string },
 ): Promise<string[]> {
+  // Units are read by systemd and by the admin: a new folder for them is not private (0755).
+  await mkdir(outDir, { recursive: true, mode: 0o755 });
   const files = [join(outDir, 'xs-upgrade.service'), join(outDir, 'xs-upgrade.timer')];
   await writeFileAtomic(files[0] ?? '', units.service, 0o644);
   await writeFileAtomic(files[1] ?? '', units.timer, 0o644);

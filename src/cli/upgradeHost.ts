@@ -1,28 +1,40 @@
 // `xs-upgrade run` and `xs-upgrade recover`: one upgrade with everything an unattended run needs
-// around the machine: the lock, crash recovery, the run record, SIGTERM/SIGINT, the inspector,
-// notifications, metrics and the summary.
-import { ExitCode } from '../errors.js';
+// around the machine: the lock, the refusal while a failed rollback waits for an operator, crash
+// recovery (stopping what the killed run left running first), checks of the world the config
+// names, the run record, SIGTERM/SIGINT, the inspector, and the after-run reporters (rejected
+// commits, metrics, notifications, summary).
+import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createRedactor } from '../redact.js';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { checkRepos } from '../config/checkRepos.js';
 import { buildPayload, eventsForResult, sendNotifications } from '../actors/sendNotifications.js';
+import { defaultKillGraceMs } from '../actors/runCommand.js';
 import type { Log } from '../log.js';
-import type { UpgradeOutput } from '../machine/types.js';
+import type { Failure, UpgradeOutput } from '../machine/types.js';
 import {
   readRejectedCommitSets,
   rejectCommitSet,
   type RejectedCommitSet,
 } from '../state/rejectedCommits.js';
 import { acquireLock } from '../state/lock.js';
+import {
+  clearManualRecovery,
+  manualRecoveryLine,
+  markManualRecoveryNeeded,
+  readManualRecovery,
+} from '../state/manualRecovery.js';
 import { renderMetrics, writeMetrics } from '../state/metrics.js';
 import {
   newRunRecord,
   pruneRunRecords,
   readUnfinishedRun,
   RunRecorder,
+  type RecordResult,
   type RunRecord,
 } from '../state/runRecords.js';
-import { runUpgrade } from './runUpgrade.js';
-import { formatSummary } from './summary.js';
+import { StepProcessTracker, stopLeftoverSteps } from '../state/stepProcesses.js';
+import { runUpgrade, type RunReport } from './runUpgrade.js';
+import { formatSummary, resultLevel, type Summary } from './summary.js';
 
 export interface UpgradeHostOptions {
   config: ResolvedConfig;
@@ -41,6 +53,8 @@ export interface UpgradeHostOptions {
 /** `run`: finish the recovery of a crashed run if there is one, then upgrade. */
 export async function upgradeHost(options: UpgradeHostOptions): Promise<number> {
   return withRunLock(options, async (stop) => {
+    const refused = await refuseWhileManualRecoveryNeeded(options);
+    if (refused !== undefined) return refused;
     const recovery = await recoverUnfinishedRun(options, stop);
     if (
       recovery !== undefined &&
@@ -60,13 +74,38 @@ export async function upgradeHost(options: UpgradeHostOptions): Promise<number> 
       forced: options.force,
     });
     if (options.skipValidation) record.skippedValidation = true;
+    // A config that is valid as written, on a host whose repos are not what it says: a failed
+    // run like any other (recorded, notified, in the metrics), not exit 78.
+    const problems = await checkRepos(options.config.repos);
+    if (problems.length > 0) {
+      return finishUnstartedRun(options, record, {
+        result: 'aborted',
+        exitCode: ExitCode.aborted,
+        failure: {
+          state: 'starting',
+          message: problems.join('; '),
+          next: 'fix the repo paths on this host (or the config); the next run will try again',
+        },
+      });
+    }
     return executeRun(options, record, stop);
   });
 }
 
 /** `recover`: only the recovery of a crashed run; exit 0 when there is none. */
-export async function recoverHost(options: UpgradeHostOptions): Promise<number> {
+export async function recoverHost(
+  options: UpgradeHostOptions & { confirmManualFix?: boolean },
+): Promise<number> {
   return withRunLock(options, async (stop) => {
+    const marker = await readManualRecovery(options.config.stateDir);
+    if (marker && options.confirmManualFix) {
+      await confirmManualFix(options);
+    } else if (options.confirmManualFix) {
+      options.log.info('no failed rollback waits for an operator: nothing to confirm');
+    } else {
+      const refused = await refuseWhileManualRecoveryNeeded(options);
+      if (refused !== undefined) return refused;
+    }
     const recovery = await recoverUnfinishedRun(options, stop);
     if (recovery === undefined) options.log.info('nothing to recover: the last run finished');
     return recovery ?? ExitCode.done;
@@ -82,7 +121,20 @@ export async function withRunLock(
   body: (stop: AbortSignal) => Promise<number>,
 ): Promise<number> {
   const { log } = options;
-  const lock = await acquireLock(options.config.stateDir, (message) => log.warn(message));
+  const lock = await acquireLock(options.config.stateDir, (message) => log.warn(message)).catch(
+    async (error: unknown) => {
+      // A state dir that cannot be written is a failed run that cannot be recorded: still say it
+      // where monitoring looks (metrics, notifications). Another run holding the lock is not.
+      if (error instanceof XsUpgradeError && error.exitCode !== ExitCode.temporary) {
+        await reportRun(options, unrecordedRun(options), {
+          result: 'aborted',
+          exitCode: error.exitCode,
+          failure: { state: 'starting', message: error.message },
+        });
+      }
+      throw error;
+    },
+  );
   const stop = new AbortController();
   let signals = 0;
   runOver.value = false;
@@ -114,8 +166,58 @@ export async function withRunLock(
   }
 }
 
+/** A record for a run that could not even be recorded (the state dir is not writable). */
+function unrecordedRun(options: UpgradeHostOptions): RunRecord {
+  return newRunRecord({
+    config: options.config.file,
+    xsUpgradeVersion: options.version,
+    forced: options.force,
+  });
+}
+
 /**
- * A run that was killed (SIGKILL, power loss) left its machine snapshot behind. Resume it and stop
+ * After a failed rollback nobody knows what state the host is in: refuse (exit 5), and keep
+ * saying so everywhere an operator looks, until `recover --confirm-manual-fix`.
+ */
+async function refuseWhileManualRecoveryNeeded(
+  options: UpgradeHostOptions,
+): Promise<number | undefined> {
+  const marker = await readManualRecovery(options.config.stateDir);
+  if (!marker) return undefined;
+  const record = newRunRecord({
+    config: options.config.file,
+    xsUpgradeVersion: options.version,
+    forced: options.force,
+  });
+  return finishUnstartedRun(options, record, {
+    result: 'refused',
+    exitCode: ExitCode.rollbackFailed,
+    failure: { state: 'starting', message: manualRecoveryLine(marker) },
+  });
+}
+
+/** The operator put the host back by hand: clear the marker, and record that they said so. */
+async function confirmManualFix(options: UpgradeHostOptions): Promise<void> {
+  const { config, log } = options;
+  await clearManualRecovery(config.stateDir);
+  const record = newRunRecord({
+    config: config.file,
+    xsUpgradeVersion: options.version,
+    forced: false,
+  });
+  record.result = 'recovery-confirmed';
+  record.summary =
+    'result: manual recovery confirmed by an operator (--confirm-manual-fix): runs go ahead again';
+  record.running = false;
+  record.endedAt = new Date().toISOString();
+  record.exitCode = ExitCode.done;
+  await saveRecord(options, record);
+  log.info(record.summary);
+}
+
+/**
+ * A run that was killed (SIGKILL, power loss) left its machine snapshot behind. First stop the
+ * step it left running (a build goes on after its parent dies), then resume the snapshot and stop
  * it at once: from `pulling` on it rolls back (the system too if the switch had started); before,
  * it ends aborted; a finished machine needs nothing. Returns the exit code, or undefined if there
  * was nothing to recover.
@@ -124,17 +226,32 @@ async function recoverUnfinishedRun(
   options: UpgradeHostOptions,
   stop: AbortSignal,
 ): Promise<number | undefined> {
-  const unfinished = await readUnfinishedRun(options.config.stateDir);
+  const { config, log } = options;
+  const unfinished = await readUnfinishedRun(config.stateDir);
   if (!unfinished) return undefined;
   const { current, record: found } = unfinished;
-  options.log.warn(
-    `found a run that did not finish (pid ${current.pid}, last in ${current.state}): recovering it first`,
+  const lastSeen = current.enteredAt ?? found?.states.at(-1)?.enteredAt ?? 'an unknown time';
+  log.warn(
+    `found a run that was killed (pid ${current.pid}, in ${current.state} since ${lastSeen}): recovering it first`,
   );
+  const stopped = await stopLeftoverSteps(
+    config.stateDir,
+    options.killGraceMs ?? defaultKillGraceMs,
+  );
+  for (const step of stopped) {
+    log.warn(
+      `stopped ${step.name} (process group ${step.pid}, started ${step.startedAt}), which the killed run left running`,
+    );
+  }
   const record =
     found ??
-    newRunRecord({ config: options.config.file, xsUpgradeVersion: options.version, forced: false });
+    newRunRecord({ config: config.file, xsUpgradeVersion: options.version, forced: false });
   record.recovered = true;
-  return executeRun({ ...options, inspect: false }, record, stop, current.snapshot);
+  record.killed = { state: current.state, lastSeen };
+  return executeRun({ ...options, inspect: false }, record, stop, {
+    snapshot: current.snapshot,
+    reason: `killed (SIGKILL, out of memory or power loss) in ${current.state}, last heard of at ${lastSeen}; finished by the recovery of ${new Date().toISOString()}`,
+  });
 }
 
 /** States whose failure says the new commits themselves are bad (not the network, not a signal). */
@@ -158,7 +275,7 @@ async function executeRun(
   options: UpgradeHostOptions,
   record: RunRecord,
   stop: AbortSignal,
-  restore?: unknown,
+  restore?: { snapshot: unknown; reason: string },
 ): Promise<number> {
   const { config, log } = options;
   const recorder = new RunRecorder(
@@ -167,6 +284,7 @@ async function executeRun(
     (message) => log.warn(message),
     createRedactor(config.secrets),
   );
+  const processes = new StepProcessTracker(config.stateDir);
   // Loaded only when asked for: most runs never pay for the inspector's modules.
   const inspection =
     options.inspect || options.inspectLog
@@ -192,10 +310,12 @@ async function executeRun(
     onState: (state, at, persisted) => recorder.stateEntered(state, at, persisted),
     beforeStep: () => recorder.flushed(),
     rejected: await readRejectedCommitSets(config.stateDir),
-    ...(restore === undefined ? {} : { restore }),
+    processes,
+    ...(restore === undefined ? {} : { restore: restore.snapshot, restoreReason: restore.reason }),
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     ...(inspection ? { inspect: inspection.observer } : {}),
   });
+  await processes.flushed();
   const { output } = report;
 
   record.endedAt = new Date().toISOString();
@@ -203,7 +323,8 @@ async function executeRun(
   if (last) last.ms = Date.parse(record.endedAt) - Date.parse(last.enteredAt);
   record.running = false;
   record.result = output.result;
-  record.interrupted = output.interrupted;
+  // A killed run was stopped by its recovery, not by a signal to it: say killed, not interrupted.
+  record.interrupted = output.interrupted && !record.killed;
   record.exitCode = report.exitCode;
   record.repos = config.repos.map((repo) => {
     const saved = output.savedCommits.find((entry) => entry.repo === repo.name)?.commit;
@@ -213,42 +334,34 @@ async function executeRun(
   if (output.failure) record.failure = output.failure;
   if (output.validationFailure) record.validationFailure = output.validationFailure;
   if (output.rollbackFailure) record.rollbackFailure = output.rollbackFailure;
-  await recorder.finish();
+  if (output.heldBack) record.heldBack = output.heldBack;
   const rejected = rejectedSet(output);
+  const summary = formatSummary({
+    report,
+    config,
+    skippedValidation: options.skipValidation ?? false,
+    rejected: rejected !== undefined,
+    ...(record.killed ? { killed: record.killed } : {}),
+  });
+  record.summary = summary.lines[0] ?? '';
+  await recorder.finish();
   if (rejected) {
     await rejectCommitSet(config.stateDir, rejected).catch((error: unknown) =>
       log.warn(`cannot record the failed commits: ${String(error)}`),
     );
   }
-  await pruneRunRecords(config.stateDir, config.keepRuns).catch(() => undefined);
-
-  if (config.metricsFile) {
-    await writeMetrics(config.metricsFile, renderMetrics(record, report.finalCommits)).catch(
-      (error: unknown) =>
-        log.warn(`cannot write the metrics file ${config.metricsFile ?? ''}: ${String(error)}`),
+  if (output.result === 'rollback-failed') {
+    await markManualRecoveryNeeded(config.stateDir, {
+      since: record.endedAt,
+      runId: record.id,
+      reason: output.rollbackFailure?.message ?? 'unknown',
+    }).catch((error: unknown) =>
+      log.warn(`cannot record that manual recovery is needed: ${String(error)}`),
     );
   }
+  await pruneRunRecords(config.stateDir, config.keepRuns).catch(() => undefined);
 
-  await sendNotifications(
-    config.notify,
-    eventsForResult(output.result),
-    (event) =>
-      buildPayload(event, {
-        result: output.result,
-        interrupted: output.interrupted,
-        ...(output.failure ? { failure: output.failure } : {}),
-        states: record.states.map((visit) => visit.state),
-        commits: record.repos,
-        config: config.file,
-      }),
-    { log, env: options.env, signal: new AbortController().signal },
-  );
-
-  const failed = report.exitCode !== ExitCode.done;
-  for (const line of formatSummary(report, config)) {
-    if (failed && line.startsWith('result:')) log.error(line);
-    else log.info(line);
-  }
+  await reportRun(options, record, { summary, report });
   if (inspection?.relayUrl && options.isTTY) {
     runOver.value = true;
     log.info(
@@ -258,4 +371,113 @@ async function executeRun(
   }
   await inspection?.close();
   return report.exitCode;
+}
+
+/** How a run that never started the machine ended. */
+interface UnstartedOutcome {
+  result: RecordResult;
+  exitCode: number;
+  failure: Failure;
+}
+
+/** A run that ended before the machine started: recorded, then reported like any other. */
+async function finishUnstartedRun(
+  options: UpgradeHostOptions,
+  record: RunRecord,
+  outcome: UnstartedOutcome,
+): Promise<number> {
+  record.running = false;
+  record.endedAt = new Date().toISOString();
+  record.result = outcome.result;
+  record.exitCode = outcome.exitCode;
+  record.failure = outcome.failure;
+  record.summary = unstartedSummary(outcome).lines[0] ?? '';
+  await saveRecord(options, record);
+  await pruneRunRecords(options.config.stateDir, options.config.keepRuns).catch(() => undefined);
+  await reportRun(options, record, outcome);
+  return outcome.exitCode;
+}
+
+async function saveRecord(options: UpgradeHostOptions, record: RunRecord): Promise<void> {
+  const { config, log } = options;
+  await new RunRecorder(
+    config.stateDir,
+    record,
+    (message) => log.warn(message),
+    createRedactor(config.secrets),
+  ).save();
+}
+
+function unstartedSummary(outcome: UnstartedOutcome): Summary {
+  const lines =
+    outcome.result === 'refused'
+      ? [
+          'result: REFUSED: a failed rollback still waits for manual recovery: nothing was run',
+          `cause: ${outcome.failure.message}`,
+        ]
+      : [
+          `result: aborted before any change: the host is untouched`,
+          `cause: ${outcome.failure.message}`,
+          ...(outcome.failure.next ? [`next: ${outcome.failure.next}`] : []),
+        ];
+  return { level: 'error', lines };
+}
+
+/**
+ * The after-run reporters, for every run that ends (upgraded, failed, refused, or stopped before
+ * it began): metrics, notifications, and the summary at the outcome's priority.
+ */
+async function reportRun(
+  options: UpgradeHostOptions,
+  record: RunRecord,
+  ended: { summary: Summary; report: RunReport } | UnstartedOutcome,
+): Promise<void> {
+  const { config, log } = options;
+  const summary = 'summary' in ended ? ended.summary : unstartedSummary(ended);
+  const result = 'summary' in ended ? ended.report.output.result : ended.result;
+  const failure = 'summary' in ended ? ended.report.output.failure : ended.failure;
+  const manualRecoveryNeeded =
+    result === 'refused' ||
+    result === 'rollback-failed' ||
+    (await readManualRecovery(config.stateDir).catch(() => undefined)) !== undefined;
+  if (config.metricsFile) {
+    if (record.endedAt === undefined) record.endedAt = new Date().toISOString();
+    if (record.result === undefined) record.result = result;
+    const behind = 'summary' in ended ? ended.report.finalCommits : [];
+    await writeMetrics(
+      config.metricsFile,
+      renderMetrics(record, behind, manualRecoveryNeeded),
+    ).catch((error: unknown) =>
+      log.warn(
+        `cannot write the metrics file ${config.metricsFile ?? ''}: ${describeError(error)}`,
+      ),
+    );
+  }
+  const heldBack = 'summary' in ended ? ended.report.output.heldBack : undefined;
+  const reason = heldBack
+    ? {
+        state: 'pulling',
+        message: `upstream is at commits that failed here on ${heldBack.at}: ${heldBack.reason}`,
+      }
+    : failure;
+  await sendNotifications(
+    config.notify,
+    result === 'refused'
+      ? ['failure', 'rollback-failed']
+      : result === 'recovery-confirmed'
+        ? []
+        : eventsForResult(result),
+    (event) =>
+      buildPayload(event, {
+        result,
+        interrupted: record.interrupted,
+        ...(reason ? { failure: reason } : {}),
+        states: record.states.map((visit) => visit.state),
+        commits: record.repos,
+        config: config.file,
+      }),
+    { log, env: options.env, signal: new AbortController().signal },
+  );
+  const level = 'summary' in ended ? summary.level : resultLevel('aborted', ended.exitCode);
+  for (const line of summary.lines) log.report(level, line);
 }

@@ -1,11 +1,46 @@
-// Durations in the config are strings like "500ms", "90s", "5m", "2h" (the schema checks the form).
-const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+// Durations in the config: "500ms", "90s", "5m", "2h", or systemd's time spans ("45min",
+// "1h 30m", "1h30m"; systemd.time(7)), so a value that works in a unit works here too. The schema
+// checks the form.
+const unitMs: Record<string, number> = {
+  ms: 1,
+  msec: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
+};
+
+const whole = /^ *(?:[0-9]+ *[a-z]+ *)+$/;
+const part = /([0-9]+) *([a-z]+)/g;
 
 export function parseDuration(text: string): number {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(text);
-  if (!match)
-    throw new Error(`not a duration: ${JSON.stringify(text)} (use e.g. "90s", "5m", "2h")`);
-  return Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
+  const fail = () =>
+    new Error(`not a duration: ${JSON.stringify(text)} (use e.g. "90s", "5m", "2h", "1h 30m")`);
+  if (!whole.test(text)) throw fail();
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(part)) {
+    const ms = unitMs[unit ?? ''];
+    if (ms === undefined) throw fail();
+    total += Number(amount) * ms;
+  }
+  return total;
 }
 
 export function formatDuration(ms: number): string {

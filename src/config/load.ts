@@ -1,7 +1,7 @@
 // Finds, reads and parses a config file, then validates and resolves it. Every problem becomes
 // one line "<file>: <where>: <what>", collected in a ConfigError (exit 78).
 import type { Loader } from 'cosmiconfig';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeError } from '../errors.js';
@@ -134,19 +134,43 @@ function asConfigError(error: unknown, file: string): ConfigError {
   return new ConfigError([`${where}: ${text ?? 'cannot be read'}`]);
 }
 
+/** The config of an installed host, read when none is named and the current folder has none. */
+export const hostConfigFile = '/etc/xs-upgrade/host.json';
+
+export interface LoadOptions {
+  /**
+   * Also check that each repo path is a git work tree (`validate`). A run checks that itself,
+   * as a failed run it records and reports; status and history do not need the repos at all.
+   */
+  checkRepos?: boolean;
+  /** With no --config and no config in `cwd`: this file ($XS_UPGRADE_CONFIG, else the host's). */
+  fallback?: string;
+}
+
 /** Loads, validates, checks the repos on disk and resolves a config; throws ConfigError. */
 export async function loadConfig(
   configFile: string | undefined,
   cwd: string,
+  options: LoadOptions = {},
 ): Promise<ResolvedConfig> {
-  const { file, document } = await readConfigDocument(configFile, cwd);
+  const { file, document } = await readConfigDocument(configFile, cwd).catch(
+    async (error: unknown) => {
+      if (configFile !== undefined || options.fallback === undefined) throw error;
+      const found = await stat(options.fallback).then(
+        () => true,
+        () => false,
+      );
+      if (!found) throw error;
+      return readConfigDocument(options.fallback, cwd);
+    },
+  );
   if (document === undefined) {
     throw new ConfigError([`${file}: the file is empty: see configs/minimal.json for a start`]);
   }
   const { config, errors } = validateConfig(document);
   if (!config) throw new ConfigError(errors.map((line) => `${file}: ${line}`));
   const resolved = resolveConfig(config, file, dirname(file));
-  const repoProblems = await checkRepos(resolved.repos);
+  const repoProblems = options.checkRepos === false ? [] : await checkRepos(resolved.repos);
   if (repoProblems.length > 0)
     throw new ConfigError(repoProblems.map((line) => `${file}: ${line}`));
   if (process.getuid?.() === 0) {

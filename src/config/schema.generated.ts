@@ -193,10 +193,17 @@ export type Notification = {
   command?: string | Argv | CommandObject;
 };
 /**
- * success: upgraded. nothing-new: nothing upstream. failure: aborted, rolled back or rollback failed. rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
+ * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
  */
 export type NotifyEvent =
-  'success' | 'nothing-new' | 'failure' | 'rolled-back' | 'rollback-failed' | 'validation-failed';
+  | 'success'
+  | 'nothing-new'
+  | 'held-back'
+  | 'fetch-failed'
+  | 'failure'
+  | 'rolled-back'
+  | 'rollback-failed'
+  | 'validation-failed';
 
 export interface CommandObject {
   /**

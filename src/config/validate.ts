@@ -154,10 +154,14 @@ function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath || '/';
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'additionalProperties':
-      return `${where}: unknown option "${String(params.additionalProperty)}" (allowed: ${Object.keys(
-        (error.parentSchema as { properties?: object }).properties ?? {},
-      ).join(', ')})`;
+    case 'additionalProperties': {
+      const unknown = String(params.additionalProperty);
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      const near = closest(unknown, allowed);
+      return near
+        ? `${where}: unknown option "${unknown}": did you mean "${near}"?`
+        : `${where}: unknown option "${unknown}" (allowed: ${allowed.join(', ')})`;
+    }
     case 'required':
       return `${where}: missing required option "${String(params.missingProperty)}"`;
     case 'enum':
@@ -203,4 +207,37 @@ function listOf(items: string[]): string {
 
 function dedupe(lines: string[]): string[] {
   return [...new Set(lines)];
+}
+
+/** The allowed name a typo most likely meant: same letters in another case, or at most 2 edits. */
+function closest(name: string, allowed: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of allowed) {
+    const distance =
+      candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    if (
+      distance <= Math.min(2, Math.floor(candidate.length / 3)) &&
+      (!best || distance < best.distance)
+    )
+      best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 3;
 }

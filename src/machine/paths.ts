@@ -5,7 +5,7 @@
 import { getShortestPaths, joinPaths, serializeSnapshot, type StatePath } from '@xstate/graph';
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { allStateNodes, describeTransition, nodePath } from './transitions.js';
-import type { PulledRepo, SavedCommit, UpgradePolicy } from './types.js';
+import type { PullOutcome, SavedCommit, UpgradePolicy } from './types.js';
 import { statePathOf } from './statePath.js';
 import { upgradeMachine } from './upgradeMachine.js';
 
@@ -33,16 +33,26 @@ export const policyCombinations: UpgradePolicy[] = (['local', 'remote'] as const
 const savedCommits: SavedCommit[] = [
   { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) },
 ];
-/** The two pull outcomes the `nothingNew` guard tells apart. */
-export const pullOutcomes = {
-  moved: [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'b'.repeat(40) }] as PulledRepo[],
-  unmoved: [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'a'.repeat(40) }] as PulledRepo[],
+const unmoved = [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'a'.repeat(40) }];
+/** The pull outcomes the `heldBack` and `nothingNew` guards tell apart. */
+export const pullOutcomes: Record<PulledKind, PullOutcome> = {
+  moved: { repos: [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'b'.repeat(40) }] },
+  unmoved: { repos: unmoved },
+  'held-back': {
+    repos: unmoved,
+    heldBack: { commits: { 'nix-config': 'b'.repeat(40) }, at: '2026-01-01', reason: 'building' },
+  },
 };
+export type PulledKind = 'moved' | 'unmoved' | 'held-back';
 
-/** What an invoked actor does in one step of a path; "interrupted": a stop came while it ran. */
+/**
+ * What an invoked actor does in one step of a path; "interrupted": a stop came while it ran;
+ * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees.
+ */
 export type StepOutcome =
-  | { actor: string; outcome: 'done'; pulled?: 'moved' | 'unmoved' }
-  | { actor: string; outcome: 'error' | 'interrupted' };
+  | { actor: string; outcome: 'done'; pulled?: PulledKind }
+  | { actor: string; outcome: 'error'; temporary?: true }
+  | { actor: string; outcome: 'interrupted' };
 
 export interface GeneratedPath {
   policy: UpgradePolicy;
@@ -74,8 +84,13 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
       type: `xstate.error.actor.${id}`,
       error: new Error(`${id} failed`),
     } as EventObject;
-    if (id === 'pullRepos')
-      return [done(id, pullOutcomes.moved), done(id, pullOutcomes.unmoved), error];
+    if (id === 'pullRepos') {
+      const temporary = {
+        type: `xstate.error.actor.${id}`,
+        error: Object.assign(new Error(`${id} failed for now`), { temporary: true }),
+      } as EventObject;
+      return [...Object.values(pullOutcomes).map((output) => done(id, output)), error, temporary];
+    }
     return [done(id, id === 'snapshotRepos' ? savedCommits : undefined), error];
   });
   return [...stop, ...outcomes];
@@ -100,15 +115,21 @@ function toGeneratedPath(
         steps.push({ actor: activeInvokeIds(previous)[0] ?? '', outcome: 'interrupted' });
       } else if (match?.[1] === 'done') {
         const output = (step.event as { output?: unknown }).output;
+        const pulled = (Object.keys(pullOutcomes) as PulledKind[]).find(
+          (kind) => pullOutcomes[kind] === output,
+        );
         steps.push({
           actor: match[2] ?? '',
           outcome: 'done',
-          ...(match[2] === 'pullRepos'
-            ? { pulled: output === pullOutcomes.unmoved ? 'unmoved' : 'moved' }
-            : {}),
+          ...(match[2] === 'pullRepos' && pulled ? { pulled } : {}),
         });
       } else if (match) {
-        steps.push({ actor: match[2] ?? '', outcome: 'error' });
+        const temporary = (step.event as { error?: { temporary?: unknown } }).error?.temporary;
+        steps.push({
+          actor: match[2] ?? '',
+          outcome: 'error',
+          ...(temporary === true ? { temporary: true as const } : {}),
+        });
       }
     }
     const state = statePathOf(step.state.value);

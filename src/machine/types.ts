@@ -14,6 +14,21 @@ export interface PulledRepo {
   to: string;
 }
 
+/** Upstream is at a commit set that failed here before: the run does not try it again. */
+export interface HeldBack {
+  /** Repo name to the upstream commit that failed. */
+  commits: Record<string, string>;
+  /** When it failed (ISO time) and why. */
+  at: string;
+  reason: string;
+}
+
+/** What pulling did: each repo's move, and whether upstream was held back. */
+export interface PullOutcome {
+  repos: PulledRepo[];
+  heldBack?: HeldBack;
+}
+
 /** Why the run did not upgrade, as data the summary and the run record can show. */
 export interface Failure {
   /** The state whose step failed, e.g. "building". */
@@ -21,6 +36,12 @@ export interface Failure {
   message: string;
   /** The last lines the failed command printed, when it was a command. */
   outputTail?: string[];
+  /** The name of the command that failed, when it was a command (e.g. a check's name). */
+  command?: string;
+  /** What to do about it, when the step knows better than the generic advice. */
+  next?: string;
+  /** A passing trouble (the network), with nothing moved: try again later. */
+  temporary?: boolean;
 }
 
 /** The config values the guards read: everything else stays with the actors. */
@@ -35,12 +56,31 @@ export interface UpgradePolicy {
 }
 
 export type UpgradeResult =
-  'upgraded' | 'nothing-new' | 'aborted' | 'rolled-back' | 'rollback-failed';
+  | 'upgraded'
+  | 'nothing-new'
+  | 'held-back'
+  | 'fetch-failed'
+  | 'aborted'
+  | 'rolled-back'
+  | 'rollback-failed';
+
+/** Every result, in the order metrics and docs list them. */
+export const upgradeResults: UpgradeResult[] = [
+  'upgraded',
+  'nothing-new',
+  'held-back',
+  'fetch-failed',
+  'aborted',
+  'rolled-back',
+  'rollback-failed',
+];
 
 export interface UpgradeOutput {
   result: UpgradeResult;
   savedCommits: SavedCommit[];
   pulled: PulledRepo[];
+  /** Set when upstream was at a commit set that failed before (result `held-back`). */
+  heldBack?: HeldBack;
   failure?: Failure;
   /** A validation failure that did not stop the switch (onValidationFailure notify/ignore). */
   validationFailure?: Failure;

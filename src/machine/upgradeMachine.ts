@@ -7,6 +7,8 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type {
   Failure,
+  HeldBack,
+  PullOutcome,
   PulledRepo,
   SavedCommit,
   UpgradeOutput,
@@ -18,6 +20,7 @@ export interface UpgradeContext {
   policy: UpgradePolicy;
   savedCommits: SavedCommit[];
   pulled: PulledRepo[];
+  heldBack?: HeldBack;
   /** Set on entering `switching`: from then on a rollback must also revert the system. */
   switchStarted: boolean;
   /** A stop was asked for (SIGTERM, SIGINT): the run stopped its step and rolled back. */
@@ -39,13 +42,27 @@ function required<Output, Input = void>(name: string) {
   );
 }
 
-/** Makes an actor's error into failure data; keeps the output tail a command error carries. */
+/**
+ * Makes an actor's error into failure data; keeps what the error carries: the output tail of a
+ * command, the advice of a step that knows better (`next`), and whether the trouble is temporary.
+ */
 export function toFailure(state: string, error: unknown): Failure {
   const message = error instanceof Error ? error.message : String(error);
-  const tail = (error as { outputTail?: unknown } | undefined)?.outputTail;
-  return Array.isArray(tail) && tail.length > 0
-    ? { state, message, outputTail: tail.map(String) }
-    : { state, message };
+  const carried = (error ?? {}) as {
+    outputTail?: unknown;
+    command?: unknown;
+    next?: unknown;
+    temporary?: unknown;
+  };
+  const tail = carried.outputTail;
+  return {
+    state,
+    message,
+    ...(Array.isArray(tail) && tail.length > 0 ? { outputTail: tail.map(String) } : {}),
+    ...(typeof carried.command === 'string' ? { command: carried.command } : {}),
+    ...(typeof carried.next === 'string' ? { next: carried.next } : {}),
+    ...(carried.temporary === true ? { temporary: true } : {}),
+  };
 }
 
 /** The error an actor's error event carries. */
@@ -54,14 +71,15 @@ const errorOf = (event: unknown) => (event as { error?: unknown }).error;
 export const upgradeMachine = setup({
   types: {
     context: {} as UpgradeContext,
-    events: {} as { type: 'INTERRUPT' },
+    // `reason` says why the run is stopped, when it is not a signal (a killed run's recovery).
+    events: {} as { type: 'INTERRUPT'; reason?: string },
     input: {} as UpgradeInput,
     output: {} as UpgradeOutput,
   },
   actors: {
     runHooks: required<void>('runHooks'),
     snapshotRepos: required<SavedCommit[]>('snapshotRepos'),
-    pullRepos: required<PulledRepo[], { savedCommits: SavedCommit[] }>('pullRepos'),
+    pullRepos: required<PullOutcome, { savedCommits: SavedCommit[] }>('pullRepos'),
     runBuild: required<void>('runBuild'),
     runChecks: required<void>('runChecks'),
     notifyValidationFailure: required<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
@@ -79,9 +97,11 @@ export const upgradeMachine = setup({
     }),
     recordInterruption: assign({
       interrupted: true,
-      failure: (_, params: { state: string }) => ({
+      failure: ({ event }, params: { state: string }) => ({
         state: params.state,
-        message: 'interrupted (SIGTERM or SIGINT): the step was stopped',
+        message:
+          (event as { reason?: string }).reason ??
+          'interrupted (SIGTERM or SIGINT): the step was stopped',
       }),
     }),
     recordValidationFailure: assign({
@@ -92,11 +112,17 @@ export const upgradeMachine = setup({
     }),
   },
   guards: {
-    // Reads the pull's output from the event: guards run before the transition's assign.
+    // These read the pull's outcome from the event: guards run before the transition's assign.
+    heldBack: ({ event }) => (event as { output?: PullOutcome }).output?.heldBack !== undefined,
     nothingNew: ({ context, event }) =>
       context.policy.mode === 'local' &&
       !context.policy.force &&
-      ((event as { output?: PulledRepo[] }).output ?? []).every((repo) => repo.from === repo.to),
+      ((event as { output?: PullOutcome }).output?.repos ?? []).every(
+        (repo) => repo.from === repo.to,
+      ),
+    // The pull failed for a passing reason before any repo moved (it fetches all, then moves).
+    fetchFailedTemporarily: ({ event }) =>
+      (errorOf(event) as { temporary?: unknown } | undefined)?.temporary === true,
     buildBeforeSwitch: ({ context }) => context.policy.buildBeforeSwitch,
     validationFailureRollsBack: ({ context }) => context.policy.onValidationFailure === 'rollback',
     validationFailureNotifies: ({ context }) => context.policy.onValidationFailure === 'notify',
@@ -163,23 +189,39 @@ export const upgradeMachine = setup({
         src: 'pullRepos',
         input: ({ context }) => ({ savedCommits: context.savedCommits }),
         onDone: [
+          // Upstream is at commits that failed here before: nothing moved, and that is news.
+          {
+            guard: 'heldBack',
+            target: 'heldBack',
+            actions: assign({
+              pulled: ({ event }) => event.output.repos,
+              heldBack: ({ event }) => event.output.heldBack,
+            }),
+          },
           {
             guard: 'nothingNew',
             target: 'done',
-            actions: assign({ pulled: ({ event }) => event.output, result: 'nothing-new' }),
+            actions: assign({ pulled: ({ event }) => event.output.repos, result: 'nothing-new' }),
           },
           {
             guard: 'buildBeforeSwitch',
             target: 'building',
-            actions: assign({ pulled: ({ event }) => event.output }),
+            actions: assign({ pulled: ({ event }) => event.output.repos }),
           },
-          { target: 'validating', actions: assign({ pulled: ({ event }) => event.output }) },
+          { target: 'validating', actions: assign({ pulled: ({ event }) => event.output.repos }) },
         ],
-        // Some repos may have moved before the failure: roll all of them back.
-        onError: {
-          target: 'rollingBack',
-          actions: { type: 'recordFailure', params: { state: 'pulling' } },
-        },
+        onError: [
+          {
+            guard: 'fetchFailedTemporarily',
+            target: 'fetchFailed',
+            actions: { type: 'recordFailure', params: { state: 'pulling' } },
+          },
+          // Some repos may have moved before the failure: roll all of them back.
+          {
+            target: 'rollingBack',
+            actions: { type: 'recordFailure', params: { state: 'pulling' } },
+          },
+        ],
       },
     },
     building: {
@@ -315,6 +357,8 @@ export const upgradeMachine = setup({
       },
     },
     done: { type: 'final' },
+    heldBack: { type: 'final', entry: assign({ result: 'held-back' }) },
+    fetchFailed: { type: 'final', entry: assign({ result: 'fetch-failed' }) },
     aborted: { type: 'final', entry: assign({ result: 'aborted' }) },
     rolledBack: { type: 'final', entry: assign({ result: 'rolled-back' }) },
     rollbackFailed: { type: 'final', entry: assign({ result: 'rollback-failed' }) },
@@ -323,6 +367,7 @@ export const upgradeMachine = setup({
     result: context.result ?? 'aborted',
     savedCommits: context.savedCommits,
     pulled: context.pulled,
+    ...(context.heldBack ? { heldBack: context.heldBack } : {}),
     ...(context.failure ? { failure: context.failure } : {}),
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),

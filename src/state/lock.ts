@@ -6,12 +6,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, XsUpgradeError } from '../errors.js';
 import { ensureStateDir, writeFileAtomic } from '../actors/stateFile.js';
+import { stateDirError } from './stateDirAccess.js';
 
 export const lockFileName = 'lock';
 
 export class LockHeldError extends XsUpgradeError {
   constructor(message: string) {
-    super(message, ExitCode.lockHeld);
+    super(message, ExitCode.temporary);
   }
 }
 
@@ -31,7 +32,11 @@ export async function acquireLock(
   stateDir: string,
   warn: (message: string) => void,
 ): Promise<RunLock> {
-  await ensureStateDir(stateDir);
+  try {
+    await ensureStateDir(stateDir);
+  } catch (error) {
+    throw stateDirError(stateDir, error, 'write');
+  }
   const file = join(stateDir, lockFileName);
   const content: LockContent = {
     pid: process.pid,
@@ -44,7 +49,8 @@ export async function acquireLock(
     await handle.writeFile(text);
     await handle.close();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw stateDirError(stateDir, error, 'write');
     const holder = await readLock(file);
     if (holder && isRunning(holder.pid)) {
       throw new LockHeldError(

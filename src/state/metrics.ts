@@ -1,16 +1,10 @@
 // The Prometheus text file node_exporter's textfile collector reads: last run time, result,
 // duration per state, commits behind. Written atomically, since the collector may read it any time.
 import { writeFileAtomic } from '../actors/stateFile.js';
-import type { UpgradeResult } from '../machine/types.js';
-import type { RunRecord } from './runRecords.js';
+import { upgradeResults } from '../machine/types.js';
+import type { RecordResult, RunRecord } from './runRecords.js';
 
-const results: UpgradeResult[] = [
-  'upgraded',
-  'nothing-new',
-  'aborted',
-  'rolled-back',
-  'rollback-failed',
-];
+const results: RecordResult[] = [...upgradeResults, 'refused', 'recovery-confirmed'];
 
 const escapeLabel = (value: string) =>
   value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -18,6 +12,8 @@ const escapeLabel = (value: string) =>
 export function renderMetrics(
   record: RunRecord,
   behind: { repo: string; behind?: number }[],
+  /** A failed rollback still waits for an operator. */
+  manualRecoveryNeeded = false,
 ): string {
   const lines: string[] = [];
   const metric = (name: string, help: string, samples: [string, number][]) => {
@@ -30,8 +26,18 @@ export function renderMetrics(
   ]);
   metric(
     'xs_upgrade_last_run_success',
-    '1 if the last run upgraded or found nothing new, else 0.',
+    '1 if the last run upgraded or found nothing new, else 0 (held back, fetch failed, failed).',
     [['', record.result === 'upgraded' || record.result === 'nothing-new' ? 1 : 0]],
+  );
+  metric(
+    'xs_upgrade_held_back',
+    '1 if upstream is at commits that failed on this host before, so the host stays behind.',
+    [['', record.result === 'held-back' ? 1 : 0]],
+  );
+  metric(
+    'xs_upgrade_manual_recovery_needed',
+    '1 while a failed rollback waits for an operator (runs are refused until cleared).',
+    [['', manualRecoveryNeeded ? 1 : 0]],
   );
   metric(
     'xs_upgrade_last_run_result',
@@ -41,6 +47,11 @@ export function renderMetrics(
   metric('xs_upgrade_last_run_interrupted', '1 if the last run was stopped by a signal.', [
     ['', record.interrupted ? 1 : 0],
   ]);
+  metric(
+    'xs_upgrade_last_run_killed',
+    '1 if the last run was killed (SIGKILL, OOM, power loss) and finished by a recovery.',
+    [['', record.killed ? 1 : 0]],
+  );
   metric('xs_upgrade_last_run_duration_seconds', 'How long the last run took.', [
     ['', (ended - Date.parse(record.startedAt)) / 1000],
   ]);

@@ -26,7 +26,14 @@ export async function readRejectedCommitSets(stateDir: string): Promise<Rejected
 }
 
 export async function rejectCommitSet(stateDir: string, set: RejectedCommitSet): Promise<void> {
-  const sets = [...(await readRejectedCommitSets(stateDir)), set].slice(-kept);
+  // The same commits rejected again replace their older entry: one set, one line.
+  const same = (other: RejectedCommitSet) =>
+    JSON.stringify(Object.entries(other.commits).sort()) ===
+    JSON.stringify(Object.entries(set.commits).sort());
+  const sets = [
+    ...(await readRejectedCommitSets(stateDir)).filter((other) => !same(other)),
+    set,
+  ].slice(-kept);
   await writeFileAtomic(
     join(stateDir, rejectedCommitsFile),
     `${JSON.stringify({ sets }, null, 2)}\n`,

@@ -6,7 +6,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../actors/stateFile.js';
-import type { Failure, UpgradeResult } from '../machine/types.js';
+import type { Failure, HeldBack, UpgradeResult } from '../machine/types.js';
 
 export const runsFolder = 'runs';
 /** The machine snapshot of the run in progress; left behind only by a run that did not finish. */
@@ -16,8 +16,17 @@ export interface CurrentRun {
   recordId: string;
   pid: number;
   state: string;
+  /** When the run entered `state`: the last time it was heard of, if it dies there. */
+  enteredAt?: string;
   snapshot: unknown;
 }
+
+/**
+ * A record's result: the machine's, or one of the runs that never started the machine: `refused`
+ * (a failed rollback still waits for an operator) and `recovery-confirmed` (the operator said the
+ * host was put back by hand).
+ */
+export type RecordResult = UpgradeResult | 'refused' | 'recovery-confirmed';
 
 export interface RunRecord {
   version: 1;
@@ -33,10 +42,18 @@ export interface RunRecord {
   forced: boolean;
   states: { state: string; enteredAt: string; ms?: number }[];
   repos: { repo: string; saved?: string; final?: string }[];
-  result?: UpgradeResult;
+  result?: RecordResult;
+  /** The closing result line, as the summary said it. */
+  summary?: string;
   interrupted: boolean;
   /** Finished by a later run's crash recovery, not by the run itself. */
   recovered?: boolean;
+  /** The run was killed (SIGKILL, OOM, power loss) in this state; last heard of at `lastSeen`. */
+  killed?: { state: string; lastSeen: string };
+  /** Upstream was at a commit set that failed here before (result `held-back`). */
+  heldBack?: HeldBack;
+  /** `xs-upgrade rollback`: the upgrade (its record id) that was undone by hand. */
+  rolledBackByHand?: string;
   /** Run with --skip-validation: the checks were not run. */
   skippedValidation?: boolean;
   exitCode?: number;
@@ -88,7 +105,13 @@ export class RunRecorder {
     this.record.states.push({ state, enteredAt: at.toISOString() });
     // Not awaited: the run goes on while these are written; writes never reject.
     if (snapshot !== undefined) {
-      const current: CurrentRun = { recordId: this.record.id, pid: process.pid, state, snapshot };
+      const current: CurrentRun = {
+        recordId: this.record.id,
+        pid: process.pid,
+        state,
+        enteredAt: at.toISOString(),
+        snapshot,
+      };
       void this.write(currentRunFile, `${JSON.stringify(current)}\n`);
     }
     void this.save();

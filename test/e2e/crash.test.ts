@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
 import { cliPath, runCli } from '../support/cli.js';
+import { processAlive } from '../support/processes.js';
 
 const sandboxes: Sandbox[] = [];
 afterEach(async () => {
@@ -23,6 +24,8 @@ const hangOnce = (dir: string) =>
 interface Crash {
   /** The state the run is killed in. */
   state: string;
+  /** The hanging step is a command of the run (not a program git runs): recovery must stop it. */
+  step?: string;
   config: (dir: string) => Record<string, unknown>;
   /** A program git runs itself (fsmonitor, upload-pack), set on nix-config before the run. */
   gitHelper?: 'core.fsmonitor' | 'remote.origin.uploadpack';
@@ -30,17 +33,29 @@ interface Crash {
 }
 
 const crashes: Crash[] = [
-  { state: 'hooksRunning', config: (dir) => ({ preUpdateHooks: [hangOnce(dir)] }), exitCode: 3 },
+  {
+    state: 'hooksRunning',
+    step: 'hook',
+    config: (dir) => ({ preUpdateHooks: [hangOnce(dir)] }),
+    exitCode: 3,
+  },
   { state: 'snapshotting', config: () => ({}), gitHelper: 'core.fsmonitor', exitCode: 3 },
   { state: 'pulling', config: () => ({}), gitHelper: 'remote.origin.uploadpack', exitCode: 4 },
   {
     state: 'building',
+    step: 'build',
     config: (dir) => ({ build: `${hangOnce(dir)}; sh bin/build.sh` }),
     exitCode: 4,
   },
-  { state: 'validating', config: (dir) => ({ validationChecks: [hangOnce(dir)] }), exitCode: 4 },
+  {
+    state: 'validating',
+    step: 'check',
+    config: (dir) => ({ validationChecks: [hangOnce(dir)] }),
+    exitCode: 4,
+  },
   {
     state: 'notifying',
+    step: 'command 1',
     config: (dir) => ({
       onValidationFailure: 'notify',
       validationChecks: ['exit 1'],
@@ -51,6 +66,7 @@ const crashes: Crash[] = [
   // Killed after the new system is active: recovery must put the old one back.
   {
     state: 'switching',
+    step: 'switch',
     config: (dir) => ({ switch: `sh bin/switch.sh && ${hangOnce(dir)}` }),
     exitCode: 4,
   },
@@ -64,6 +80,7 @@ const crashes: Crash[] = [
   },
   {
     state: 'rollingBack.revertingSystem',
+    step: 'rollback-switch',
     config: (dir) => ({
       switch: 'sh bin/switch.sh; exit 1',
       rollbackSwitch: `${hangOnce(dir)}; sh bin/switch.sh`,
@@ -120,22 +137,32 @@ async function killedHost(crash: Crash) {
   expect([...output.matchAll(/\bstate (\S+)/g)].map((match) => match[1]).at(-1)).toBe(crash.state);
   child.kill('SIGKILL');
   await child;
-  // systemd would kill the whole cgroup; here the hanging step is left over: end it too.
-  process.kill(hangPid, 'SIGKILL');
-  return { sandbox, saved, savedSystem };
+  // A step command goes on after its run was killed, until the recovery stops it. A program git
+  // ran itself (fsmonitor, upload-pack) is git's, not a step's: end it here.
+  if (crash.step === undefined) process.kill(hangPid, 'SIGKILL');
+  else expect(await processAlive(hangPid)).toBe(true);
+  return { sandbox, saved, savedSystem, hangPid };
 }
 
 describe('killed with SIGKILL, then recovered', () => {
   it.each(crashes.map((crash) => [crash.state, crash] as const))('in %s', async (_state, crash) => {
-    const { sandbox, saved, savedSystem } = await killedHost(crash);
+    const { sandbox, saved, savedSystem, hangPid } = await killedHost(crash);
 
     const recover = await runCli(['recover', '--config', sandbox.configFile]);
     expect(recover.stdout).toMatch(
       new RegExp(
-        `found a run that did not finish \\(pid \\d+, last in ${crash.state.replace('.', '\\.')}\\)`,
+        `found a run that was killed \\(pid \\d+, in ${crash.state.replace('.', '\\.')} since \\d{4}-`,
       ),
     );
     expect(recover.exitCode, recover.stdout).toBe(crash.exitCode);
+    if (crash.step !== undefined) {
+      // The step the killed run left running was stopped before anything was reset.
+      expect(await processAlive(hangPid)).toBe(false);
+      const stopped = recover.stdout.indexOf(`stopped ${crash.step} (process group`);
+      expect(stopped, recover.stdout).toBeGreaterThan(-1);
+      const firstState = recover.stdout.search(/\bstate /);
+      expect(stopped).toBeLessThan(firstState);
+    }
     // Never a mix: every repo and the system are back where they were.
     expect({
       config: await sandbox.head('nix-config'),
@@ -149,14 +176,22 @@ describe('killed with SIGKILL, then recovered', () => {
     const history = JSON.parse(
       (await runCli(['history', '--config', sandbox.configFile, '--json'])).stdout,
     ) as RunRecord[];
-    // A run killed mid-rollback had failed already; any other was stopped by the crash.
-    const interrupted = !crash.state.startsWith('rollingBack');
+    // Killed, not "interrupted (SIGTERM or SIGINT)": the record says where and when.
     expect(history[0]).toMatchObject({
       recovered: true,
-      interrupted,
+      interrupted: false,
+      killed: { state: crash.state },
       running: false,
       exitCode: crash.exitCode,
     });
+    expect(Date.parse(history[0]?.killed?.lastSeen ?? '')).toBeGreaterThan(0);
+    if (!crash.state.startsWith('rollingBack')) {
+      expect(recover.stdout).toContain(
+        `cause: killed (SIGKILL, out of memory or power loss) in ${crash.state}`,
+      );
+    }
+    const status = await runCli(['status', '--config', sandbox.configFile]);
+    expect(status.stdout).toMatch(/last run: .*: killed, (aborted|rolled-back)/);
     // Nothing is left to recover.
     expect((await runCli(['recover', '--config', sandbox.configFile])).stdout).toContain(
       'nothing to recover',
@@ -169,7 +204,7 @@ describe('killed with SIGKILL, then recovered', () => {
     );
     const run = await runCli(['run', '--config', sandbox.configFile]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('found a run that did not finish');
+    expect(run.stdout).toContain('found a run that was killed');
     expect(run.stdout).toContain('recovered: carrying on with a new run');
     expect(run.stdout).toContain('result: upgraded');
     expect(await sandbox.head('nix-config')).toBe(await sandbox.remoteHead('nix-config'));

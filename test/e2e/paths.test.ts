@@ -1,7 +1,7 @@
 // The generated machine paths against the real world: for a set of paths that together take every
 // transition, a sandbox host whose hook, build, check, switch and reset steps fail exactly where
 // the path says, run with the built CLI. Generated from the graph, not written by hand.
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
@@ -18,21 +18,30 @@ import { processAlive } from '../support/processes.js';
 
 const fails = (path: GeneratedPath, actor: string) =>
   path.steps.some((step) => step.actor === actor && step.outcome === 'error');
-const nothingNew = (path: GeneratedPath) =>
+/** The actor fails as the network does: for a while, with nothing moved. */
+const failsForNow = (path: GeneratedPath, actor: string) =>
   path.steps.some(
-    (step) => step.actor === 'pullRepos' && step.outcome === 'done' && step.pulled === 'unmoved',
+    (step) => step.actor === actor && step.outcome === 'error' && 'temporary' in step,
   );
+const pulled = (path: GeneratedPath, kind: string) =>
+  path.steps.some(
+    (step) => step.actor === 'pullRepos' && step.outcome === 'done' && step.pulled === kind,
+  );
+const nothingNew = (path: GeneratedPath) => pulled(path, 'unmoved');
+const heldBack = (path: GeneratedPath) => pulled(path, 'held-back');
 
 const interruptedActor = (path: GeneratedPath) =>
   path.steps.find((step) => step.outcome === 'interrupted')?.actor;
 
 /**
  * Whether a path can happen on a real host. Remote mode has no repos and no hooks, so hooks,
- * snapshot, pull and reset can neither fail nor be interrupted there.
+ * snapshot, pull and reset can neither fail nor be interrupted there. Only a pull of repos, and
+ * not a forced one, holds back at commits that failed before.
  */
 function realizable(path: GeneratedPath): boolean {
   const localOnly = ['runHooks', 'snapshotRepos', 'pullRepos', 'resetRepos'];
   const touched = path.steps.filter((step) => step.outcome !== 'done').map((step) => step.actor);
+  if (heldBack(path) && (path.policy.mode === 'remote' || path.policy.force)) return false;
   return !(path.policy.mode === 'remote' && touched.some((actor) => localOnly.includes(actor)));
 }
 
@@ -53,6 +62,8 @@ const uncovered = local.uncovered;
 const exitCodes: Record<string, number> = {
   upgraded: 0,
   'nothing-new': 0,
+  'held-back': 3,
+  'fetch-failed': 75,
   aborted: 3,
   'rolled-back': 4,
   'rollback-failed': 5,
@@ -106,8 +117,19 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   config.preUpdateHooks = [step('runHooks', 'true')];
   await sandbox.writeConfig(config);
   if (!nothingNew(path)) {
-    await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new config');
-    await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: secret\n', 'new secret');
+    const commits = {
+      'nix-config': await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new'),
+      'nix-secrets': await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: 1\n', 'new'),
+    };
+    if (heldBack(path)) {
+      // An earlier run here failed with exactly these commits.
+      const sets = [{ commits, at: '2026-11-01T04:00:00.000Z', reason: 'building: it broke' }];
+      await mkdir(join(sandbox.dir, 'state'), { recursive: true });
+      await writeFile(
+        join(sandbox.dir, 'state', 'rejected-commits.json'),
+        JSON.stringify({ sets }),
+      );
+    }
   }
   if (fails(path, 'snapshotRepos')) {
     await writeFile(join(sandbox.repoPath('nix-secrets'), 'secrets.yaml'), 'uncommitted edit\n');
@@ -121,7 +143,14 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
     const key = stopped === 'snapshotRepos' ? 'core.fsmonitor' : 'remote.origin.uploadpack';
     await sandbox.git(['config', key, helper], nixConfig);
   }
-  if (fails(path, 'pullRepos')) {
+  if (failsForNow(path, 'pullRepos')) {
+    // Nobody listens there: "connection refused", as when the network or the remote is down.
+    await sandbox.git(
+      ['remote', 'set-url', 'origin', 'http://127.0.0.1:1/nix-secrets.git'],
+      join(sandbox.dir, 'repos', 'nix-secrets'),
+    );
+    await sandbox.writeConfig({ ...config, fetchRetries: 0 });
+  } else if (fails(path, 'pullRepos')) {
     await rm(sandbox.remotePath('nix-secrets'), { recursive: true });
     if (resetFails) {
       // nix-config fast-forwards, then its post-merge hook leaves a lock: the rollback cannot reset it.
@@ -174,6 +203,9 @@ describe('generated end-to-end scenarios', () => {
     };
     if (path.policy.mode === 'remote') {
       expect(heads).toEqual(saved);
+    } else if (path.result === 'held-back' || path.result === 'fetch-failed') {
+      expect(heads).toEqual(saved);
+      expect(await sandbox.currentSystem()).toBeUndefined();
     } else if (path.result === 'upgraded' && !nothingNew(path)) {
       const upstream = {
         config: await sandbox.remoteHead('nix-config'),

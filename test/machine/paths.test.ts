@@ -14,7 +14,7 @@ import { runStubbed, type ActorName } from '../support/stubMachine.js';
 
 const transitions = listTransitions(upgradeMachine);
 const paths = generateAllPaths();
-const finalStates = ['done', 'aborted', 'rolledBack', 'rollbackFailed'];
+const finalStates = ['done', 'heldBack', 'fetchFailed', 'aborted', 'rolledBack', 'rollbackFailed'];
 
 describe('the generated paths', () => {
   it('take every transition of the machine definition', () => {
@@ -40,7 +40,21 @@ describe('the generated paths', () => {
     for (const path of paths.filter((candidate) => candidate.states.includes('pulling'))) {
       const after = path.states.slice(path.states.indexOf('pulling') + 1);
       const rolledBack = after.some((state) => state.startsWith('rollingBack'));
-      expect(path.states.at(-1) === 'done' || rolledBack, path.states.join(' > ')).toBe(true);
+      // Held back and fetch-failed end straight after pulling: the pull moved nothing then.
+      const unmoved = ['heldBack', 'fetchFailed'].includes(after[0] ?? '') && after.length === 1;
+      expect(path.states.at(-1) === 'done' || rolledBack || unmoved, path.states.join(' > ')).toBe(
+        true,
+      );
+    }
+  });
+
+  it('end in fetchFailed only after a temporary pull error, and held back only without moving', () => {
+    for (const path of paths) {
+      const pull = path.steps.find((step) => step.actor === 'pullRepos');
+      expect(path.result === 'fetch-failed').toBe(pull?.outcome === 'error' && 'temporary' in pull);
+      expect(path.result === 'held-back').toBe(
+        pull?.outcome === 'done' && 'pulled' in pull && pull.pulled === 'held-back',
+      );
     }
   });
 
@@ -89,9 +103,11 @@ function invokeIds(): string[] {
 
 function testName(path: GeneratedPath): string {
   const outcomes = path.steps.flatMap((step) => {
-    if (step.outcome === 'error') return [`${step.actor} fails`];
+    if (step.outcome === 'error')
+      return ['temporary' in step ? `${step.actor} fails for now` : `${step.actor} fails`];
     if (step.outcome === 'interrupted') return [`stopped during ${step.actor}`];
-    return 'pulled' in step && step.pulled === 'unmoved' ? ['nothing new'] : [];
+    if ('pulled' in step && step.pulled === 'unmoved') return ['nothing new'];
+    return 'pulled' in step && step.pulled === 'held-back' ? ['held back'] : [];
   });
   return `[${describePolicy(path.policy)}] ${outcomes.join(', ') || 'all succeed'}: ${path.states.join(' > ')}`;
 }
@@ -100,16 +116,18 @@ describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (
   it('runs the real machine with stub actors through the same states to the same result', async () => {
     const pulled = path.steps.find((step) => step.actor === 'pullRepos' && step.outcome === 'done');
     const interrupted = path.steps.find((step) => step.outcome === 'interrupted');
+    const outcome =
+      pullOutcomes[pulled && 'pulled' in pulled ? (pulled.pulled ?? 'moved') : 'moved'];
+    const failed = path.steps.filter((step) => step.outcome === 'error');
     const run = await runStubbed({
       policy: path.policy,
       ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
-      fail: path.steps
-        .filter((step) => step.outcome === 'error')
+      fail: failed.filter((step) => !('temporary' in step)).map((step) => step.actor as ActorName),
+      failTemporarily: failed
+        .filter((step) => 'temporary' in step)
         .map((step) => step.actor as ActorName),
-      pulled:
-        pulled && 'pulled' in pulled && pulled.pulled === 'unmoved'
-          ? pullOutcomes.unmoved
-          : pullOutcomes.moved,
+      pulled: outcome.repos,
+      ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
     });
     expect(run.states).toEqual(path.states);
     expect(run.output.result).toBe(path.result);

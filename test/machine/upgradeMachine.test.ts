@@ -18,6 +18,26 @@ describe('upgradeMachine', () => {
     expect(run.output.result).toBe('nothing-new');
   });
 
+  it('ends "held-back" when upstream is at commits that failed before, building nothing', async () => {
+    const heldBack = { commits: { 'nix-config': 'b'.repeat(40) }, at: '2026-11-01', reason: 'x' };
+    const run = await runStubbed({
+      pulled: [{ repo: 'nix-config', from: 'a', to: 'a' }],
+      heldBack,
+    });
+    expect(run.states).toEqual(upTo('heldBack'));
+    expect(run.output.result).toBe('held-back');
+    expect(run.output.heldBack).toEqual(heldBack);
+    expect(run.invoked).not.toContain('runBuild');
+  });
+
+  it('ends "fetch-failed" on a temporary pull error, without a rollback', async () => {
+    const run = await runStubbed({ failTemporarily: ['pullRepos'] });
+    expect(run.states).toEqual(upTo('fetchFailed'));
+    expect(run.output.result).toBe('fetch-failed');
+    expect(run.output.failure?.temporary).toBe(true);
+    expect(run.invoked).not.toContain('resetRepos');
+  });
+
   it('builds anyway when nothing is new but force is set', async () => {
     const run = await runStubbed({
       pulled: [{ repo: 'nix-config', from: 'a', to: 'a' }],

@@ -11,6 +11,7 @@ export function memoryLog(): Log & { lines: string[]; output_: [string, string][
     info: (message) => lines.push(message),
     warn: (message) => lines.push(`warning: ${message}`),
     error: (message) => lines.push(`error: ${message}`),
+    report: (_level, message) => lines.push(message),
     flush: () => undefined,
     output: (step, line) => {
       output_.push([step, line]);

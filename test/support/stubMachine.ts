@@ -2,7 +2,12 @@
 // the machine itself; everything else runs the real actors.
 import { createActor, fromPromise } from 'xstate';
 import { statePathOf } from '../../src/machine/statePath.js';
-import type { PulledRepo, UpgradeOutput, UpgradePolicy } from '../../src/machine/types.js';
+import type {
+  HeldBack,
+  PulledRepo,
+  UpgradeOutput,
+  UpgradePolicy,
+} from '../../src/machine/types.js';
 import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
 
 export type ActorName = keyof NonNullable<Parameters<typeof upgradeMachine.provide>[0]['actors']>;
@@ -36,7 +41,11 @@ export async function runStubbed(
   options: {
     policy?: Partial<UpgradePolicy>;
     fail?: ActorName[];
+    /** These fail as the network does: a passing trouble (`temporary` on the error). */
+    failTemporarily?: ActorName[];
     pulled?: PulledRepo[];
+    /** The pull finds upstream at a commit set that failed before. */
+    heldBack?: HeldBack;
     /** This actor runs until stopped, and the run is interrupted while it does. */
     interruptDuring?: ActorName;
   } = {},
@@ -46,7 +55,10 @@ export async function runStubbed(
   let interrupt = () => undefined as void;
   const outputs: Partial<Record<ActorName, unknown>> = {
     snapshotRepos: [savedCommit],
-    pullRepos: options.pulled ?? [movedRepo],
+    pullRepos: {
+      repos: options.pulled ?? [movedRepo],
+      ...(options.heldBack ? { heldBack: options.heldBack } : {}),
+    },
   };
   const actors = Object.fromEntries(
     actorNames.map((name) => [
@@ -58,6 +70,8 @@ export async function runStubbed(
           setImmediate(interrupt);
           return new Promise<unknown>(() => undefined);
         }
+        if (options.failTemporarily?.includes(name))
+          return Promise.reject(Object.assign(new Error(`${name} failed`), { temporary: true }));
         return options.fail?.includes(name)
           ? Promise.reject(
               Object.assign(new Error(`${name} failed`), { outputTail: ['last line'] }),

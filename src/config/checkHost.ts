@@ -1,0 +1,125 @@
+// What `validate` checks beyond the schema, on this host: that systemd understands the schedule,
+// that each repo is on the branch the config names, and that every program a command names can be
+// found (a warning only: PATH under systemd is not the PATH of the shell that runs `validate`).
+import { execa } from 'execa';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { CommandSpec, ResolvedConfig } from './resolve.js';
+
+export interface HostCheck {
+  /** Things that make a run fail: `validate` exits 78. */
+  problems: string[];
+  /** Things that may: `validate` says so and exits 0. */
+  warnings: string[];
+}
+
+/** The schedule as systemd reads it; undefined when fine or when systemd-analyze is not here. */
+export async function scheduleProblem(config: ResolvedConfig): Promise<string | undefined> {
+  const result = await execa('systemd-analyze', ['calendar', config.schedule], { reject: false });
+  if (!result.failed || result.code === 'ENOENT') return undefined;
+  return `/schedule: ${JSON.stringify(config.schedule)} is not a systemd calendar expression (see \`man systemd.time\`, e.g. "04:00" or "Sun 03:00")`;
+}
+
+/** Refuses a schedule systemd would not understand (when systemd-analyze is there to ask). */
+export async function checkSchedule(config: ResolvedConfig): Promise<void> {
+  const problem = await scheduleProblem(config);
+  if (problem) throw new ConfigError([`${config.file}: ${problem}`]);
+}
+
+export async function checkHost(
+  config: ResolvedConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<HostCheck> {
+  const problems: string[] = [];
+  const schedule = await scheduleProblem(config);
+  if (schedule) problems.push(schedule);
+  const branches = await Promise.all(
+    config.repos.map(async (repo, index) => {
+      const result = await execa(
+        'git',
+        ['-C', repo.path, 'symbolic-ref', '--quiet', '--short', 'HEAD'],
+        {
+          reject: false,
+          env: { ...env, GIT_OPTIONAL_LOCKS: '0' },
+        },
+      );
+      const branch = result.stdout.trim();
+      if (result.exitCode !== 0 || branch === '')
+        return `/repos/${index}: ${repo.path} has no branch checked out (HEAD is detached): run \`git -C ${repo.path} switch ${repo.branch}\``;
+      if (branch !== repo.branch)
+        return `/repos/${index}/branch: ${repo.path} is on branch "${branch}", the config says "${repo.branch}": run \`git -C ${repo.path} switch ${repo.branch}\` or set "branch"`;
+      return undefined;
+    }),
+  );
+  problems.push(...branches.filter((line): line is string => line !== undefined));
+  const warnings = (
+    await Promise.all(commandsOf(config).map(({ where, spec }) => missingProgram(where, spec, env)))
+  ).filter((line): line is string => line !== undefined);
+  return { problems, warnings };
+}
+
+/** Every command the config runs, with where it stands in the config. */
+function commandsOf(config: ResolvedConfig): { where: string; spec: CommandSpec }[] {
+  return [
+    ...config.preUpdateHooks.map((spec, index) => ({ where: `/preUpdateHooks/${index}`, spec })),
+    ...(config.build ? [{ where: '/build', spec: config.build }] : []),
+    ...config.validationChecks.map((spec, index) => ({
+      where: `/validationChecks/${index}`,
+      spec,
+    })),
+    { where: '/switch', spec: config.switch },
+    ...(config.rollbackSwitch ? [{ where: '/rollbackSwitch', spec: config.rollbackSwitch }] : []),
+    ...config.healthChecks.flatMap((check, index) =>
+      'command' in check.target
+        ? [{ where: `/healthChecks/${index}/command`, spec: check.target.command }]
+        : [],
+    ),
+    ...config.notify.flatMap((notification, index) =>
+      'command' in notification.target
+        ? [{ where: `/notify/${index}/command`, spec: notification.target.command }]
+        : [],
+    ),
+  ];
+}
+
+// A shell line's first word is not always a program: builtins and keywords need no PATH.
+const shellWords = new Set(
+  '! [ [[ : . { ( cd echo exit true false test printf read set export unset source eval exec command if for while until case trap wait shift local return'.split(
+    ' ',
+  ),
+);
+
+/** The program a command starts, when it can be told without running a shell. */
+export function programOf(spec: CommandSpec): string | undefined {
+  if ('argv' in spec.run) return spec.run.argv[0];
+  const words = spec.run.shell.trim().split(/\s+/);
+  // Leading VAR=value assignments set the environment of the program that follows.
+  const first = words.find((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
+  if (!first || shellWords.has(first) || /[^\w@%+=:,./-]/.test(first)) return undefined;
+  return first;
+}
+
+async function missingProgram(
+  where: string,
+  spec: CommandSpec,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const program = programOf(spec);
+  if (!program) return undefined;
+  const executable = (path: string) =>
+    access(path, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+  if (program.includes('/')) {
+    const path = isAbsolute(program) ? program : resolve(spec.cwd, program);
+    return (await executable(path))
+      ? undefined
+      : `${where}: ${path} does not exist or is not executable: fix the command`;
+  }
+  const folders = (spec.env.PATH ?? env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const folder of folders) if (await executable(join(folder, program))) return undefined;
+  return `${where}: program "${program}" is not on PATH here: the run would fail with exit code 127 (under systemd, PATH is the service's: add the program to it, or name it by its full path)`;
+}
