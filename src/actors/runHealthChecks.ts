@@ -32,7 +32,7 @@ async function runHealthCheck(check: HealthCheckSpec, deps: CommandDeps): Promis
     }
   }
   throw new Error(
-    `health check ${check.name} failed after ${check.retries + 1} attempts: ${problem}`,
+    `health check ${check.name} failed after ${check.retries + 1} attempt${check.retries === 0 ? '' : 's'}: ${problem}`,
   );
 }
 

@@ -23,7 +23,10 @@ export interface NotificationPayload {
   config: string;
 }
 
-/** The events a finished run fires (a notification is sent once if it listens to several). */
+/**
+ * The events a finished run fires, most specific first (a notification listening to several is
+ * sent once, for the first of them it listens to).
+ */
 export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
   switch (result) {
     case 'upgraded':
@@ -37,10 +40,11 @@ export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
       return ['fetch-failed'];
     case 'aborted':
       return ['failure'];
+    // The specific event first: a notification listening to both is told which it was.
     case 'rolled-back':
-      return ['failure', 'rolled-back'];
+      return ['rolled-back', 'failure'];
     case 'rollback-failed':
-      return ['failure', 'rollback-failed'];
+      return ['rollback-failed', 'failure'];
   }
 }
 

@@ -463,7 +463,7 @@ async function reportRun(
   await sendNotifications(
     config.notify,
     result === 'refused'
-      ? ['failure', 'rollback-failed']
+      ? ['rollback-failed', 'failure']
       : result === 'recovery-confirmed'
         ? []
         : eventsForResult(result),

@@ -127,8 +127,18 @@ describe('validateConfig', () => {
     ],
     [
       'bad duration',
-      { ...base, build: { run: 'b', timeout: '10 minutes' } },
-      '/build/timeout: "10 minutes" is not valid: A duration such as',
+      { ...base, build: { run: 'b', timeout: '10 fortnights' } },
+      '/build/timeout: "10 fortnights" is not valid: A duration such as',
+    ],
+    [
+      'a typo in an option name',
+      { ...base, valdationChecks: [] },
+      '/: unknown option "valdationChecks": did you mean "validationChecks"?',
+    ],
+    [
+      'an option name in the wrong case',
+      { ...base, onvalidationfailure: 'notify' },
+      '/: unknown option "onvalidationfailure": did you mean "onValidationFailure"?',
     ],
     [
       'env value not a string',

@@ -77,14 +77,15 @@ describe('repos in trouble', () => {
     );
     const run = await h.run();
     expect(run.exitCode).toBe(4);
-    expect(run.stdout).toMatch(
-      /cannot fetch origin\/main: .*terminal prompts disabled: the remote asks for credentials/,
+    expect(run.stdout).toMatch(/cause: .*cannot fetch origin\/main: .*terminal prompts disabled/);
+    expect(run.stdout).toContain(
+      'next: the remote asks for credentials: give this host a key or token it can use without a prompt',
     );
     expect(run.stdout).not.toContain('fetching again');
     expect(await h.heads()).toEqual(h.saved);
   });
 
-  it('a remote that hangs is stopped after fetchTimeout and retried, then rolled back', async () => {
+  it('a remote that hangs is stopped after fetchTimeout and retried, then fails for now (75)', async () => {
     const server = await startHttpServer(() => undefined);
     use.cleanup(server.close);
     const h = await host({ fetchTimeout: '1s', fetchRetries: 1 });
@@ -94,13 +95,16 @@ describe('repos in trouble', () => {
     );
     const started = performance.now();
     const run = await h.run();
-    expect(run.exitCode).toBe(4);
+    // The network, not the commits: temporary, nothing moved, no rollback needed.
+    expect(run.exitCode).toBe(75);
+    expect(run.states.at(-1)).toBe('fetchFailed');
     expect(run.stdout).toContain(
       'warning: repo "nix-secrets": no answer from origin within 1.0s; fetching again in 2.0s',
     );
     expect(run.stdout).toContain(
       'cannot fetch origin/main: no answer from origin within 1.0s (tried 2 times)',
     );
+    expect(run.stdout).toContain('result: fetch failed (temporary): nothing was moved');
     expect(server.requests.length).toBe(2);
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(await h.heads()).toEqual(h.saved);

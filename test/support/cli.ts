@@ -61,3 +61,17 @@ export async function runCliAndSignal(
     signalled,
   };
 }
+
+/** Runs the built CLI as the user `nobody` (uid 65534), as an operator without root would. */
+export async function runCliAsNobody(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  const result = await execa(
+    'setpriv',
+    ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', cliPath, ...args],
+    { reject: false, stdin: 'ignore', env: { HOME: '/', NO_COLOR: '1', ...env } },
+  );
+  const states = [...result.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, states };
+}
