@@ -2,10 +2,11 @@
 // scripts, and a host.json made from configs/demo.json. Used by `npm run demo`, the tests and the
 // benchmarks; nothing in src/ knows about it.
 import { execa } from 'execa';
-import { mkdtemp, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/packageFiles.js';
+import { configurationNix, defaultNix, nixConfig, nixScripts } from './nixSystem.js';
 
 const demoConfig = join(packageRoot, 'configs', 'demo.json');
 
@@ -53,6 +54,14 @@ echo "switched: current-system -> $out"
 
 export interface Sandbox {
   dir: string;
+  /** Built by real Nix: a system profile with generations, activated by switch-to-configuration. */
+  nix: boolean;
+  /** The system profile (Nix sandboxes only). */
+  profile?: string;
+  /** Environment the CLI needs on this host (NIX_CONFIG for Nix sandboxes). */
+  env: Record<string, string>;
+  /** The profile's generations, oldest first, and which is current (Nix sandboxes only). */
+  generations(): Promise<{ generation: number; storePath: string; current: boolean }[]>;
   configFile: string;
   repoNames: string[];
   repoPath(name: string): string;
@@ -71,16 +80,17 @@ export interface Sandbox {
 }
 
 export async function createSandbox(
-  options: { dir?: string; repos?: string[] } = {},
+  options: { dir?: string; repos?: string[]; nix?: boolean } = {},
 ): Promise<Sandbox> {
+  const nix = options.nix ?? false;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'xs-upgrade-sandbox-')));
   const repoNames = options.repos ?? ['nix-config', 'nix-secrets'];
-  const env = { ...process.env, ...sandboxGitEnv };
+  const gitEnv = { ...process.env, ...sandboxGitEnv };
   const git = async (args: string[], cwd: string) =>
-    (await execa('git', args, { cwd, env, extendEnv: false })).stdout.trim();
+    (await execa('git', args, { cwd, env: gitEnv, extendEnv: false })).stdout.trim();
 
   await mkdir(join(dir, 'bin'), { recursive: true });
-  for (const [name, body] of Object.entries(scripts)) {
+  for (const [name, body] of Object.entries({ ...scripts, ...(nix ? nixScripts : {}) })) {
     await writeFile(join(dir, 'bin', name), body, { mode: 0o755 });
   }
   const repoPath = (name: string) => join(dir, 'repos', name);
@@ -94,11 +104,10 @@ export async function createSandbox(
     await git(['clone', '--quiet', remotePath(name), upstreamPath(name)], dir);
     await git(['checkout', '--quiet', '-B', 'main'], upstreamPath(name));
     const file = name === 'nix-config' ? 'configuration.nix' : 'secrets.yaml';
-    const body =
-      name === 'nix-config'
-        ? '{ config, pkgs, ... }:\n{\n  services.openssh.enable = true;\n}\n'
-        : 'wifi_password: ENC[placeholder]\n';
+    const body = name === 'nix-config' ? configurationNix() : 'wifi_password: ENC[placeholder]\n';
     await writeFile(join(upstreamPath(name), file), body);
+    if (nix && name === 'nix-config')
+      await writeFile(join(upstreamPath(name), 'default.nix'), defaultNix);
     await git(['add', '.'], upstreamPath(name));
     await git(['commit', '--quiet', '--no-gpg-sign', '-m', `initial ${name}`], upstreamPath(name));
     await git(['push', '--quiet', 'origin', 'main'], upstreamPath(name));
@@ -106,8 +115,40 @@ export async function createSandbox(
   }
 
   const configFile = join(dir, 'host.json');
+  const profile = join(dir, 'profiles', 'system');
+  const env: Record<string, string> = nix ? { NIX_CONFIG: nixConfig } : {};
+  const nixOverrides = nix
+    ? {
+        build: { name: 'build', run: ['sh', 'bin/nix-build.sh'], timeout: '5m' },
+        switch: { name: 'switch', run: ['sh', 'bin/nix-switch.sh'], timeout: '5m' },
+        system: { profile },
+      }
+    : {};
   const sandbox: Sandbox = {
     dir,
+    nix,
+    ...(nix ? { profile } : {}),
+    env,
+    async generations() {
+      if (!nix) return [];
+      const current = await readlink(profile).catch(() => '');
+      const names = await readdir(join(dir, 'profiles')).catch(() => [] as string[]);
+      const found = await Promise.all(
+        names.flatMap((entry) => {
+          const match = /^system-(\d+)-link$/.exec(entry);
+          return match
+            ? [
+                readlink(join(dir, 'profiles', entry)).then((storePath) => ({
+                  generation: Number(match[1]),
+                  storePath,
+                  current: entry === current,
+                })),
+              ]
+            : [];
+        }),
+      );
+      return found.sort((a, b) => a.generation - b.generation);
+    },
     configFile,
     repoNames,
     repoPath,
@@ -133,9 +174,15 @@ export async function createSandbox(
       base.repos = (base.repos as { name: string }[]).filter((repo) =>
         repoNames.includes(repo.name),
       );
-      await writeFile(configFile, `${JSON.stringify({ ...base, ...overrides }, null, 2)}\n`);
+      const config = { ...base, ...nixOverrides, ...overrides };
+      await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
     },
   };
   await sandbox.writeConfig();
+  if (nix) {
+    // The host runs its first generation, built from the commits it is on, before any run.
+    await mkdir(join(dir, 'profiles'), { recursive: true });
+    await execa('sh', ['bin/nix-switch.sh'], { cwd: dir, env: { ...process.env, ...env } });
+  }
   return sandbox;
 }

@@ -2,7 +2,14 @@
 // The runner hands the result to `upgradeMachine.provide({ actors })`.
 import { fromPromise } from 'xstate';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Failure, PullOutcome, PulledRepo, SavedCommit } from '../machine/types.js';
+import type {
+  Failure,
+  PullOutcome,
+  PulledRepo,
+  SavedCommit,
+  SavedGeneration,
+  Snapshot,
+} from '../machine/types.js';
 import type { Log } from '../log.js';
 import type { RejectedCommitSet } from '../state/rejectedCommits.js';
 import { notifyValidationFailure } from './notifyValidationFailure.js';
@@ -16,6 +23,7 @@ import {
 } from './runCommand.js';
 import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
+import { rollbackSystem } from './rollbackSystem.js';
 
 export interface ActorDeps {
   log: Log;
@@ -56,10 +64,11 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
     runHooks: step<void, void>(({ signal }) =>
       runCommandsInOrder(config.preUpdateHooks, withSignal(signal)),
     ),
-    snapshotRepos: step<SavedCommit[], void>(({ signal }) =>
+    snapshotRepos: step<Snapshot, void>(({ signal }) =>
       snapshotRepos(config.repos, config.stateDir, {
         ...withSignal(signal),
         configFile: config.file,
+        ...(config.system ? { systemProfile: config.system.profile } : {}),
       }),
     ),
     pullRepos: step<PullOutcome, { savedCommits: SavedCommit[] }>(({ input, signal }) =>
@@ -97,12 +106,8 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
     resetRepos: step<void, { savedCommits: SavedCommit[] }>(({ input, signal }) =>
       resetRepos(config.repos, input.savedCommits, withSignal(signal)),
     ),
-    // Without a rollbackSwitch, switching again on the restored repos brings the old system back.
-    rollbackSystem: step<void, void>(({ signal }) =>
-      runCommand(
-        config.rollbackSwitch ?? { ...config.switch, name: 'rollback-switch' },
-        withSignal(signal),
-      ),
+    rollbackSystem: step<void, { savedSystem: SavedGeneration | undefined }>(({ input, signal }) =>
+      rollbackSystem(config, input.savedSystem, withSignal(signal)),
     ),
   };
 }

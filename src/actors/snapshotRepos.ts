@@ -4,28 +4,37 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RepoSpec } from '../config/resolve.js';
-import type { SavedCommit } from '../machine/types.js';
+import type { SavedCommit, Snapshot } from '../machine/types.js';
 import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
 import { writeFileAtomic } from './stateFile.js';
+import { readGeneration } from './systemProfile.js';
 
 export const savedCommitsFile = 'saved-commits.json';
 
 /** How many dirty files a refusal lists before it says "and N more". */
 const listedFiles = 10;
 
+/**
+ * Saves every repo's commit and, with `system.profile`, the system's generation: on disk first,
+ * then as the machine's context. A profile that is not one stops the run before anything moves.
+ */
 export async function snapshotRepos(
   repos: RepoSpec[],
   stateDir: string,
-  deps: GitDeps & { configFile: string },
-): Promise<SavedCommit[]> {
-  const savedCommits = await forEachRepo(repos, (repo) => snapshotRepo(repo, deps));
+  deps: GitDeps & { configFile: string; systemProfile?: string },
+): Promise<Snapshot> {
+  const [savedCommits, system] = await Promise.all([
+    forEachRepo(repos, (repo) => snapshotRepo(repo, deps)),
+    deps.systemProfile === undefined ? undefined : readGeneration(deps.systemProfile),
+  ]);
   const record = {
     savedAt: new Date().toISOString(),
     config: deps.configFile,
     repos: savedCommits,
+    ...(system ? { system } : {}),
   };
   await writeFileAtomic(join(stateDir, savedCommitsFile), `${JSON.stringify(record, null, 2)}\n`);
-  return savedCommits;
+  return { commits: savedCommits, ...(system ? { system } : {}) };
 }
 
 export async function snapshotRepo(repo: RepoSpec, deps: GitDeps): Promise<SavedCommit> {

@@ -53,6 +53,13 @@ export function formatStatus(
   if (lastRun.rollbackFailure) lines.push(`  rollback: ${lastRun.rollbackFailure.message}`);
   if (lastRun.validationFailure)
     lines.push(`  validation failed (went on): ${lastRun.validationFailure.message}`);
+  const system = describeGenerations(
+    lastRun.system?.saved,
+    lastRun.system?.final,
+    lastRun.states.some((visit) => visit.state === 'rollingBack.revertingSystem') ||
+      lastRun.rolledBackByHand !== undefined,
+  );
+  if (system) lines.push(`  system ${system}`);
   for (const repo of lastRun.repos) {
     lines.push(`  ${repo.repo.padEnd(16)} saved ${short(repo.saved)} -> now ${short(repo.final)}`);
   }
@@ -63,11 +70,38 @@ export function formatStatus(
 
 export function formatHistory(records: RunRecord[], holderPid?: number): string[] {
   if (records.length === 0) return ['no runs recorded'];
-  const header = `${'started (UTC)'.padEnd(16)}  ${'took'.padStart(7)}  ${'result'.padEnd(24)}  exit  failed in`;
-  const rows = records.map((record) => {
+  // The system generation column only for hosts with a profile: "41>42", "41".
+  const generations = records.map((record) => {
+    const { saved, final } = record.system ?? {};
+    if (!saved && !final) return '';
+    if (saved && final && saved.generation !== final.generation)
+      return `${saved.generation}>${final.generation}`;
+    return String((final ?? saved)?.generation ?? '');
+  });
+  const withSystem = generations.some((text) => text !== '');
+  const header = `${'started (UTC)'.padEnd(16)}  ${'took'.padStart(7)}  ${'result'.padEnd(24)}  exit  ${withSystem ? 'system  ' : ''}failed in`;
+  const rows = records.map((record, index) => {
     const exit = record.exitCode === undefined ? '-' : String(record.exitCode);
     const failedIn = record.rolledBackByHand === undefined ? (record.failure?.state ?? '') : '';
-    return `${when(record.startedAt)}  ${took(record).padStart(7)}  ${outcome(record, holderPid).padEnd(24)}  ${exit.padStart(4)}  ${failedIn}`.trimEnd();
+    const system = withSystem ? `${(generations[index] ?? '').padEnd(6)}  ` : '';
+    return `${when(record.startedAt)}  ${took(record).padStart(7)}  ${outcome(record, holderPid).padEnd(24)}  ${exit.padStart(4)}  ${system}${failedIn}`.trimEnd();
   });
   return [header, ...rows];
+}
+
+/** "generation 41 -> 42", "back on generation 41", "generation 41 (unchanged)". */
+export function describeGenerations(
+  saved: { generation: number } | undefined,
+  final: { generation: number } | undefined,
+  /** The system was rolled back. */
+  reverted = false,
+): string | undefined {
+  if (!saved && !final) return undefined;
+  if (!saved) return `generation ${final?.generation ?? '?'}`;
+  if (!final) return `generation ${saved.generation} -> unknown (the profile cannot be read)`;
+  if (saved.generation !== final.generation)
+    return `generation ${saved.generation} -> ${final.generation}`;
+  return reverted
+    ? `back on generation ${saved.generation}`
+    : `generation ${saved.generation} (unchanged)`;
 }

@@ -221,6 +221,13 @@ export async function main(io: CliIo): Promise<number> {
       const config = await loadConfig(options.config, io.cwd);
       const { checkHost } = await import('../config/checkHost.js');
       const { problems, warnings } = await checkHost(config, io.env);
+      if (config.system) {
+        // A profile that is not one: told from the config, so 78 here (a run stops at exit 3).
+        const { readGeneration } = await import('../actors/systemProfile.js');
+        await readGeneration(config.system.profile).catch((error: unknown) =>
+          problems.push(`/system/profile: ${describeError(error)}`),
+        );
+      }
       for (const warning of warnings) errorLine(`warning: ${config.file}: ${warning}`);
       if (problems.length > 0) {
         throw new ConfigError(problems.map((line) => `${config.file}: ${line}`));

@@ -2,7 +2,8 @@
 // before that upgrade, the system rollback runs, and the upgraded commit set is remembered as bad
 // so the next run does not pull it again. The same actors as a run's rollingBack.
 import { resetRepos } from '../actors/resetRepos.js';
-import { runCommand } from '../actors/runCommand.js';
+import { rollbackSystem } from '../actors/rollbackSystem.js';
+import { currentGeneration } from '../actors/systemProfile.js';
 import { snapshotRepo } from '../actors/snapshotRepos.js';
 import { ExitCode } from '../errors.js';
 import { createRedactor } from '../redact.js';
@@ -82,13 +83,10 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
       await resetRepos(config.repos, savedCommits, deps);
       log.state('rollingBack.revertingSystem');
       recorder.stateEntered('rollingBack.revertingSystem', new Date(), undefined);
-      await runCommand(
-        config.rollbackSwitch ?? { ...config.switch, name: 'rollback-switch' },
-        deps,
-      );
+      await rollbackSystem(config, upgrade.system?.saved, deps);
       recorder.stateEntered('rolledBack', new Date(), undefined);
       record.result = 'rolled-back';
-      record.summary = `result: rolled back by hand: the upgrade of ${upgrade.startedAt} is undone, every repo is at the commits it had before it, the system too`;
+      record.summary = `result: rolled back by hand: the upgrade of ${upgrade.startedAt} is undone, every repo is at the commits it had before it, the system too${upgrade.system?.saved ? ` (back on generation ${upgrade.system.saved.generation})` : ''}`;
       log.info(record.summary);
     } catch (error) {
       recorder.stateEntered('rollbackFailed', new Date(), undefined);
@@ -113,6 +111,13 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
         return { repo: repo.name, saved: before ?? '', ...(now ? { final: now } : {}) };
       }),
     );
+    const finalSystem = config.system ? await currentGeneration(config.system.profile) : undefined;
+    if (upgrade.system?.saved || finalSystem) {
+      record.system = {
+        ...(upgrade.system?.saved ? { saved: upgrade.system.saved } : {}),
+        ...(finalSystem ? { final: finalSystem } : {}),
+      };
+    }
     await recorder.finish();
     if (exitCode === ExitCode.rollbackFailed) {
       await markManualRecoveryNeeded(config.stateDir, {

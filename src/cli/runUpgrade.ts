@@ -8,7 +8,8 @@ import type { RepoSpec, ResolvedConfig } from '../config/resolve.js';
 import { ExitCode } from '../errors.js';
 import type { Log } from '../log.js';
 import type { RejectedCommitSet } from '../state/rejectedCommits.js';
-import type { UpgradeOutput, UpgradeResult } from '../machine/types.js';
+import type { SavedGeneration, UpgradeOutput, UpgradeResult } from '../machine/types.js';
+import { currentGeneration } from '../actors/systemProfile.js';
 import { statePathOf } from '../machine/statePath.js';
 import { upgradeMachine } from '../machine/upgradeMachine.js';
 
@@ -49,6 +50,8 @@ export interface RunReport {
   states: StateVisit[];
   /** Each repo's commit once the run ended, and how many commits it is behind its remote branch. */
   finalCommits: { repo: string; commit: string; behind?: number }[];
+  /** The system generation once the run ended (with `system.profile`). */
+  finalSystem?: SavedGeneration;
   exitCode: number;
 }
 
@@ -126,10 +129,17 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
   options.interrupt?.removeEventListener('abort', interrupt);
   if (current) states.push({ state: current.state, ms: performance.now() - current.since });
 
-  const finalCommits = await Promise.all(
-    config.repos.map((repo) => finalCommit(repo, options.env)),
-  );
-  return { output, states, finalCommits, exitCode: exitCodes[output.result] };
+  const [finalCommits, finalSystem] = await Promise.all([
+    Promise.all(config.repos.map((repo) => finalCommit(repo, options.env))),
+    config.system ? currentGeneration(config.system.profile) : undefined,
+  ]);
+  return {
+    output,
+    states,
+    finalCommits,
+    ...(finalSystem ? { finalSystem } : {}),
+    exitCode: exitCodes[output.result],
+  };
 }
 
 /** Where a repo ended up: read-only git, after the run. */

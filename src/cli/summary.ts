@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { savedCommitsFile } from '../actors/snapshotRepos.js';
 import type { LogLevel } from '../log.js';
 import type { Failure, UpgradeOutput } from '../machine/types.js';
+import { describeGenerations } from './history.js';
 import type { RunReport } from './runUpgrade.js';
 
 const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : '(none)');
@@ -151,6 +152,12 @@ export function formatSummary(facts: SummaryFacts): Summary {
     );
     lines.push(...tail.map((line) => `  | ${line}`));
   }
+  const system = describeGenerations(
+    output.savedSystem,
+    report.finalSystem,
+    report.states.some((visit) => visit.state === 'rollingBack.revertingSystem'),
+  );
+  if (system) lines.push(`system: ${system}`);
   for (const repo of config.repos) {
     const saved = output.savedCommits.find((entry) => entry.repo === repo.name)?.commit;
     const final = report.finalCommits.find((entry) => entry.repo === repo.name)?.commit;

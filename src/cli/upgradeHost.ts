@@ -335,6 +335,12 @@ async function executeRun(
   if (output.validationFailure) record.validationFailure = output.validationFailure;
   if (output.rollbackFailure) record.rollbackFailure = output.rollbackFailure;
   if (output.heldBack) record.heldBack = output.heldBack;
+  if (output.savedSystem || report.finalSystem) {
+    record.system = {
+      ...(output.savedSystem ? { saved: output.savedSystem } : {}),
+      ...(report.finalSystem ? { final: report.finalSystem } : {}),
+    };
+  }
   const rejected = rejectedSet(output);
   const summary = formatSummary({
     report,

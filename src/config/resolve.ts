@@ -72,6 +72,8 @@ export interface ResolvedConfig {
   notify: NotificationSpec[];
   keepRuns: number;
   metricsFile?: string;
+  /** The Nix system profile whose generations the run saves and restores. */
+  system?: { profile: string };
   /** Values never written anywhere: secretEnv values, webhook headers and URL credentials. */
   secrets: string[];
 }
@@ -117,6 +119,7 @@ export function resolveConfig(
     ),
     keepRuns: config.keepRuns,
     secrets: collectSecrets(config),
+    ...(config.system === undefined ? {} : { system: { profile: config.system.profile } }),
     ...(config.metricsFile === undefined
       ? {}
       : { metricsFile: resolve(configDir, config.metricsFile) }),

@@ -94,6 +94,15 @@ export type XsUpgradeConfig = {
    * A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder.
    */
   metricsFile?: string;
+  /**
+   * The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.
+   */
+  system?: {
+    /**
+     * The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system).
+     */
+    profile: string;
+  };
 };
 export type Repo = {
   /**

@@ -91,7 +91,7 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
       } as EventObject;
       return [...Object.values(pullOutcomes).map((output) => done(id, output)), error, temporary];
     }
-    return [done(id, id === 'snapshotRepos' ? savedCommits : undefined), error];
+    return [done(id, id === 'snapshotRepos' ? { commits: savedCommits } : undefined), error];
   });
   return [...stop, ...outcomes];
 }

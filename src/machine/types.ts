@@ -7,6 +7,21 @@ export interface SavedCommit {
   commit: string;
 }
 
+/** A generation of the Nix system profile: where a system rollback returns the host. */
+export interface SavedGeneration {
+  profile: string;
+  generation: number;
+  /** The system in /nix/store that generation points at. */
+  storePath: string;
+}
+
+/** What snapshotting saved before anything moved: each repo's commit, and the system's generation. */
+export interface Snapshot {
+  commits: SavedCommit[];
+  /** Only with `system.profile`. */
+  system?: SavedGeneration;
+}
+
 /** What pulling did to one repo. */
 export interface PulledRepo {
   repo: string;
@@ -78,6 +93,8 @@ export const upgradeResults: UpgradeResult[] = [
 export interface UpgradeOutput {
   result: UpgradeResult;
   savedCommits: SavedCommit[];
+  /** The system generation saved before anything moved (with `system.profile`). */
+  savedSystem?: SavedGeneration;
   pulled: PulledRepo[];
   /** Set when upstream was at a commit set that failed before (result `held-back`). */
   heldBack?: HeldBack;

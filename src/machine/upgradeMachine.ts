@@ -11,6 +11,8 @@ import type {
   PullOutcome,
   PulledRepo,
   SavedCommit,
+  SavedGeneration,
+  Snapshot,
   UpgradeOutput,
   UpgradePolicy,
   UpgradeResult,
@@ -19,6 +21,8 @@ import type {
 export interface UpgradeContext {
   policy: UpgradePolicy;
   savedCommits: SavedCommit[];
+  /** The system generation to return to (with `system.profile`). */
+  savedSystem?: SavedGeneration;
   pulled: PulledRepo[];
   heldBack?: HeldBack;
   /** Set on entering `switching`: from then on a rollback must also revert the system. */
@@ -78,7 +82,7 @@ export const upgradeMachine = setup({
   },
   actors: {
     runHooks: required<void>('runHooks'),
-    snapshotRepos: required<SavedCommit[]>('snapshotRepos'),
+    snapshotRepos: required<Snapshot>('snapshotRepos'),
     pullRepos: required<PullOutcome, { savedCommits: SavedCommit[] }>('pullRepos'),
     runBuild: required<void>('runBuild'),
     runChecks: required<void>('runChecks'),
@@ -88,7 +92,7 @@ export const upgradeMachine = setup({
     runSwitch: required<void>('runSwitch'),
     runHealthChecks: required<void>('runHealthChecks'),
     resetRepos: required<void, { savedCommits: SavedCommit[] }>('resetRepos'),
-    rollbackSystem: required<void>('rollbackSystem'),
+    rollbackSystem: required<void, { savedSystem: SavedGeneration | undefined }>('rollbackSystem'),
   },
   actions: {
     // Named actions with the state as a parameter, so the graph (and Stately Studio) shows them.
@@ -169,7 +173,10 @@ export const upgradeMachine = setup({
         src: 'snapshotRepos',
         onDone: {
           target: 'pulling',
-          actions: assign({ savedCommits: ({ event }) => event.output }),
+          actions: assign({
+            savedCommits: ({ event }) => event.output.commits,
+            savedSystem: ({ event }) => event.output.system,
+          }),
         },
         onError: {
           target: 'aborted',
@@ -347,6 +354,7 @@ export const upgradeMachine = setup({
           invoke: {
             id: 'rollbackSystem',
             src: 'rollbackSystem',
+            input: ({ context }) => ({ savedSystem: context.savedSystem }),
             onDone: { target: '#upgrade.rolledBack' },
             onError: {
               target: '#upgrade.rollbackFailed',
@@ -366,6 +374,7 @@ export const upgradeMachine = setup({
   output: ({ context }) => ({
     result: context.result ?? 'aborted',
     savedCommits: context.savedCommits,
+    ...(context.savedSystem ? { savedSystem: context.savedSystem } : {}),
     pulled: context.pulled,
     ...(context.heldBack ? { heldBack: context.heldBack } : {}),
     ...(context.failure ? { failure: context.failure } : {}),

@@ -60,6 +60,20 @@ export function renderMetrics(
     'How long the last run spent in each state.',
     record.states.map((visit) => [`{state="${escapeLabel(visit.state)}"}`, (visit.ms ?? 0) / 1000]),
   );
+  const system = record.system;
+  if (system?.final || system?.saved) {
+    const profile = `{profile="${escapeLabel((system.final ?? system.saved)?.profile ?? '')}"}`;
+    metric(
+      'xs_upgrade_system_generation',
+      'The Nix system profile generation the host is on after the last run.',
+      system.final ? [[profile, system.final.generation]] : [],
+    );
+    metric(
+      'xs_upgrade_system_generation_saved',
+      'The generation the last run saved before anything moved (where a rollback returns).',
+      system.saved ? [[profile, system.saved.generation]] : [],
+    );
+  }
   metric(
     'xs_upgrade_commits_behind',
     "Commits on the remote branch that the repo's checked-out commit does not have.",

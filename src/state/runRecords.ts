@@ -6,7 +6,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../actors/stateFile.js';
-import type { Failure, HeldBack, UpgradeResult } from '../machine/types.js';
+import type { Failure, HeldBack, SavedGeneration, UpgradeResult } from '../machine/types.js';
 
 export const runsFolder = 'runs';
 /** The machine snapshot of the run in progress; left behind only by a run that did not finish. */
@@ -42,6 +42,8 @@ export interface RunRecord {
   forced: boolean;
   states: { state: string; enteredAt: string; ms?: number }[];
   repos: { repo: string; saved?: string; final?: string }[];
+  /** The Nix system profile's generation before the run and after it (with `system.profile`). */
+  system?: { saved?: SavedGeneration; final?: SavedGeneration };
   result?: RecordResult;
   /** The closing result line, as the summary said it. */
   summary?: string;

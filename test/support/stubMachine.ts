@@ -54,7 +54,7 @@ export async function runStubbed(
   const stopped: ActorName[] = [];
   let interrupt = () => undefined as void;
   const outputs: Partial<Record<ActorName, unknown>> = {
-    snapshotRepos: [savedCommit],
+    snapshotRepos: { commits: [savedCommit] },
     pullRepos: {
       repos: options.pulled ?? [movedRepo],
       ...(options.heldBack ? { heldBack: options.heldBack } : {}),
