@@ -81,6 +81,7 @@ let
     rollbackSwitch = cfg.rollbackSwitch;
     metricsFile = cfg.metricsFile;
     notify = cfg.notify;
+    system = if cfg.systemProfile == null then null else { profile = cfg.systemProfile; };
   } // lib.optionalAttrs (cfg.mode == "local") {
     inherit (cfg) repos preUpdateHooks;
   });
@@ -181,7 +182,13 @@ in
       type = types.nullOr command;
       default = null;
       example = [ "nixos-rebuild" "switch" "--rollback" ];
-      description = "Returns the system to its previous generation after a failed switch.";
+      description = "Returns the system to its previous generation after a failed switch. Leave unset with systemProfile: xs-upgrade then returns to exactly the saved generation.";
+    };
+
+    systemProfile = mkOption {
+      type = types.nullOr types.str;
+      default = "/nix/var/nix/profiles/system";
+      description = "The Nix system profile (config key system.profile): its generation is saved before the switch, and a system rollback returns to exactly that generation. null: no profile handling.";
     };
 
     notify = mkOption {

@@ -14,8 +14,11 @@ export function useSandboxes() {
   });
   return {
     /** A new sandbox host, with host.json rewritten from these options. */
-    async sandbox(config: Record<string, unknown> = {}): Promise<Sandbox> {
-      const sandbox = await createSandbox();
+    async sandbox(
+      config: Record<string, unknown> = {},
+      options: { nix?: boolean } = {},
+    ): Promise<Sandbox> {
+      const sandbox = await createSandbox(options);
       sandboxes.push(sandbox);
       await sandbox.writeConfig(config);
       return sandbox;
