@@ -4,6 +4,7 @@
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { configurationNix, nixAvailable } from '../../demo/nixSystem.js';
 import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
 import {
   describePolicy,
@@ -45,6 +46,8 @@ function realizable(path: GeneratedPath): boolean {
   return !(path.policy.mode === 'remote' && touched.some((actor) => localOnly.includes(actor)));
 }
 
+/** Local-mode scenarios run on real Nix where it is installed (CI installs it). */
+const nixHere = await nixAvailable();
 const transitionKeys = listTransitions(upgradeMachine).map((edge) => edge.key);
 const allPaths = generateAllPaths();
 // Every transition in local mode, and again every one remote mode can take on a real host.
@@ -85,6 +88,11 @@ function interruptWhen(actor: string): RegExp {
 
 /** Writes the sandbox's config (and damage) so each actor fails exactly where the path says. */
 async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
+  // On a Nix sandbox, build and switch are real nix-build and nix-env, and the system rollback is
+  // xs-upgrade's own return to the saved generation; elsewhere, shell stand-ins.
+  const scripts = sandbox.nix
+    ? { build: 'bin/nix-build.sh', switch: 'bin/nix-switch.sh' }
+    : { build: 'bin/build.sh', switch: 'bin/switch.sh' };
   const resetFails = fails(path, 'resetRepos');
   const stopped = interruptedActor(path);
   // The step that fails just before the rollback leaves the lock that makes the reset fail.
@@ -95,13 +103,15 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   };
   const config: Record<string, unknown> = {
     buildBeforeSwitch: path.policy.buildBeforeSwitch,
-    build: path.policy.buildBeforeSwitch ? step('runBuild', ['sh', 'bin/build.sh']) : undefined,
+    build: path.policy.buildBeforeSwitch ? step('runBuild', ['sh', scripts.build]) : undefined,
     validationChecks: [step('runChecks', 'true')],
     onValidationFailure: path.policy.onValidationFailure,
-    switch: step('runSwitch', ['sh', 'bin/switch.sh'], 'sh bin/switch.sh'),
+    switch: step('runSwitch', ['sh', scripts.switch], `sh ${scripts.switch}`),
     rollbackSwitch: fails(path, 'rollbackSystem')
       ? 'echo no previous generation; exit 1'
-      : ['sh', 'bin/switch.sh'],
+      : sandbox.nix
+        ? undefined
+        : ['sh', 'bin/switch.sh'],
     // The validation-failure notification: a command that succeeds, fails, or hangs.
     notify: [{ command: step('notifyValidationFailure', 'true'), on: ['validation-failed'] }],
     healthChecks: path.policy.healthChecks
@@ -118,7 +128,12 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   await sandbox.writeConfig(config);
   if (!nothingNew(path)) {
     const commits = {
-      'nix-config': await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new'),
+      'nix-config': await sandbox.pushUpstream(
+        'nix-config',
+        'configuration.nix',
+        configurationNix('  networking.hostName = "new";\n'),
+        'new',
+      ),
       'nix-secrets': await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: 1\n', 'new'),
     };
     if (heldBack(path)) {
@@ -176,18 +191,19 @@ describe('generated end-to-end scenarios', () => {
       (path) => [`[${describePolicy(path.policy)}] ${path.states.join(' > ')}`, path] as const,
     ),
   )('%s', async (_name, path) => {
-    const sandbox = await createSandbox();
+    const sandbox = await createSandbox({ nix: nixHere && path.policy.mode === 'local' });
     sandboxes.push(sandbox);
     const saved = {
       config: await sandbox.head('nix-config'),
       secrets: await sandbox.head('nix-secrets'),
     };
+    const savedSystem = await sandbox.currentSystem();
     await stage(sandbox, path);
     const args = ['run', '--config', sandbox.configFile, ...(path.policy.force ? ['--force'] : [])];
     const stopped = interruptedActor(path);
     const run = stopped
-      ? await runCliAndSignal(args, { when: interruptWhen(stopped) })
-      : await runCli(args);
+      ? await runCliAndSignal(args, { when: interruptWhen(stopped), env: sandbox.env })
+      : await runCli(args, { env: sandbox.env });
     if (stopped) {
       expect(run.stdout).toContain('SIGTERM received: stopping the running step');
       // A step's own child process is stopped with it.
@@ -205,7 +221,7 @@ describe('generated end-to-end scenarios', () => {
       expect(heads).toEqual(saved);
     } else if (path.result === 'held-back' || path.result === 'fetch-failed') {
       expect(heads).toEqual(saved);
-      expect(await sandbox.currentSystem()).toBeUndefined();
+      expect(await sandbox.currentSystem()).toBe(savedSystem);
     } else if (path.result === 'upgraded' && !nothingNew(path)) {
       const upstream = {
         config: await sandbox.remoteHead('nix-config'),
@@ -221,15 +237,25 @@ describe('generated end-to-end scenarios', () => {
       // the repos were reset.
       expect(heads).toEqual(saved);
     }
-    if (
-      path.result === 'rolled-back' &&
-      path.states.includes('switching') &&
-      path.policy.mode === 'local'
-    ) {
+    const switched = path.states.includes('switching');
+    if (path.result === 'rolled-back' && switched && sandbox.nix) {
+      // Exactly the saved generation is active again, and its system.
+      expect((await sandbox.generations()).find((entry) => entry.current)?.generation).toBe(1);
+      expect(await sandbox.currentSystem()).toBe(savedSystem);
+    } else if (path.result === 'rolled-back' && switched && path.policy.mode === 'local') {
       // The system rollback re-activated the build of the saved commits.
       expect(await sandbox.currentSystem()).toBe(
         `results/${saved.config.slice(0, 12)}-${saved.secrets.slice(0, 12)}`,
       );
+    } else if (sandbox.nix && !switched) {
+      // Nothing before the switch touches the system.
+      expect(await sandbox.generations()).toEqual([
+        { generation: 1, storePath: savedSystem, current: true },
+      ]);
+    } else if (sandbox.nix && path.result === 'upgraded') {
+      // A forced rebuild of the same commits is the same system: Nix makes no new generation.
+      const current = (await sandbox.generations()).find((entry) => entry.current);
+      expect(current?.generation).toBe(nothingNew(path) ? 1 : 2);
     }
   });
 });
