@@ -189,6 +189,48 @@ describe('real Nix systems', () => {
     ]);
   });
 
+  it('SIGKILL during healthChecking, then the next run: recovered to generation 1, then upgraded', async () => {
+    // The health check hangs the first time only.
+    const h = await nixHost({
+      healthChecks: [
+        {
+          name: 'web',
+          command: 'if [ -e hang-once ]; then rm hang-once; echo $$ > check.pid; exec sleep 30; fi',
+          retries: 0,
+        },
+      ],
+    });
+    await writeFile(join(h.sandbox.dir, 'hang-once'), '');
+    const child = execa('node', [cliPath, 'run', '--config', h.sandbox.configFile], {
+      reject: false,
+      env: { ...h.sandbox.env, NO_COLOR: '1' },
+    });
+    let pid = 0;
+    for (let attempt = 0; attempt < 300 && !pid; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      pid = Number(
+        (await readFile(join(h.sandbox.dir, 'check.pid'), 'utf8').catch(() => '')).trim(),
+      );
+    }
+    expect(pid).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await child;
+
+    const next = await h.run();
+    expect(next.exitCode, next.stdout).toBe(0);
+    expect(next.stdout).toMatch(/found a run that was killed \(pid \d+, in healthChecking since/);
+    expect(next.stdout).toContain('stopped web (process group');
+    expect(next.stdout).toMatch(/rollback-generation\] switching profile from version 2 to 1/);
+    expect(next.stdout).toContain('recovered: carrying on with a new run');
+    // Back on 1, then the new run switched to the same system as 2 again: Nix reuses
+    // generation 2 (it is the profile's newest and has that very store path).
+    expect(await h.generations()).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(await h.sandbox.head('nix-config')).toBe(await h.sandbox.remoteHead('nix-config'));
+  });
+
   it('xs-upgrade rollback after a good upgrade: generation 1, the repos, and held back after', async () => {
     const h = await nixHost();
     expect((await h.run()).exitCode).toBe(0);
