@@ -3,6 +3,7 @@
 import { fromPromise } from 'xstate';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type {
+  BootFacts,
   Failure,
   PullOutcome,
   PulledRepo,
@@ -24,6 +25,8 @@ import {
 import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
 import { rollbackSystem } from './rollbackSystem.js';
+import { inspectBoot } from './inspectBoot.js';
+import { requestReboot } from './requestReboot.js';
 
 export interface ActorDeps {
   log: Log;
@@ -39,6 +42,8 @@ export interface ActorDeps {
   rejected?: RejectedCommitSet[];
   /** Hears of every step command's process group (see state/stepProcesses.ts). */
   processes?: CommandDeps['processes'];
+  /** The run's record id: a reboot's boot check names the run that asked for it. */
+  runId?: string;
 }
 
 /**
@@ -105,6 +110,17 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
     ),
     resetRepos: step<void, { savedCommits: SavedCommit[] }>(({ input, signal }) =>
       resetRepos(config.repos, input.savedCommits, withSignal(signal)),
+    ),
+    inspectBoot: step<BootFacts, void>(() =>
+      config.system
+        ? inspectBoot(config.reboot, config.system.profile)
+        : Promise.reject(new Error('reboot needs "system.profile"')),
+    ),
+    requestReboot: step<
+      void,
+      { savedSystem: SavedGeneration | undefined; savedCommits: SavedCommit[] }
+    >(({ input, signal }) =>
+      requestReboot(config, input, { ...withSignal(signal), runId: deps.runId ?? 'unknown' }),
     ),
     rollbackSystem: step<void, { savedSystem: SavedGeneration | undefined }>(({ input, signal }) =>
       rollbackSystem(config, input.savedSystem, withSignal(signal)),

@@ -30,6 +30,7 @@ export interface NotificationPayload {
 export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
   switch (result) {
     case 'upgraded':
+    case 'rebooting':
       return ['success'];
     case 'nothing-new':
       return ['nothing-new'];

@@ -45,10 +45,16 @@ export async function currentGeneration(profile: string): Promise<SavedGeneratio
 }
 
 /**
- * Puts `profile` back on exactly the saved generation and activates it, then checks that it is
- * active: anything else is a failed rollback, never a silent success.
+ * Puts `profile` back on exactly the saved generation and activates it (or makes it the boot
+ * default), then checks that the profile is on it: anything else is a failed rollback, never a
+ * silent success.
  */
-export async function switchToGeneration(saved: SavedGeneration, deps: CommandDeps): Promise<void> {
+export async function switchToGeneration(
+  saved: SavedGeneration,
+  deps: CommandDeps,
+  /** `switch`: activate it now; `boot`: make it the boot default, for the next boot. */
+  action: 'switch' | 'boot' = 'switch',
+): Promise<void> {
   const link = generationLink(saved.profile, saved.generation);
   const exists = await lstat(link).then(
     () => true,
@@ -73,7 +79,7 @@ export async function switchToGeneration(saved: SavedGeneration, deps: CommandDe
   await runCommand(
     {
       name: 'rollback-activate',
-      run: { argv: [join(link, 'bin', 'switch-to-configuration'), 'switch'] },
+      run: { argv: [join(link, 'bin', 'switch-to-configuration'), action] },
       env: {},
       cwd: dirname(saved.profile),
     },

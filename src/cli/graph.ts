@@ -26,14 +26,17 @@ export function edgeLabel(edge: TransitionEdge): string {
 
 /** The transitions a config's policy can take (with and without --force); all of them without one. */
 /** The policy values a config fixes (--force is a flag, so both of its values are drawn). */
-export type ConfigPolicy = Omit<UpgradePolicy, 'force'>;
+/** What a config decides; force and a pending reboot vary from run to run. */
+export type ConfigPolicy = Omit<UpgradePolicy, 'force' | 'rebootPending'>;
 
 export function transitionsFor(policy?: ConfigPolicy): TransitionEdge[] {
   const all = listTransitions(upgradeMachine);
   if (!policy) return all;
   const taken = new Set(
     [false, true].flatMap((force) =>
-      generatePathsFor({ ...policy, force }).flatMap((path) => path.transitions),
+      [false, true].flatMap((rebootPending) =>
+        generatePathsFor({ ...policy, force, rebootPending }).flatMap((path) => path.transitions),
+      ),
     ),
   );
   return all.filter((edge) => taken.has(edge.key));

@@ -2,6 +2,7 @@
 // Plain text that fits an 80-column terminal, or JSON for scripts.
 import { formatDuration } from '../config/duration.js';
 import { manualRecoveryLine, type ManualRecovery } from '../state/manualRecovery.js';
+import type { BootCheck, RebootPending } from '../state/rebootState.js';
 import type { RunRecord } from '../state/runRecords.js';
 
 const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : '-');
@@ -31,9 +32,21 @@ export function formatStatus(
   lastRun: RunRecord | undefined,
   holder: { pid: number; since: string } | undefined,
   manualRecovery?: ManualRecovery,
+  reboot: { pending: RebootPending | null; bootCheck: BootCheck | null } = {
+    pending: null,
+    bootCheck: null,
+  },
 ): string[] {
   const lines = [
     ...(manualRecovery ? [`MANUAL RECOVERY NEEDED: ${manualRecoveryLine(manualRecovery)}`] : []),
+    ...(reboot.bootCheck
+      ? [
+          `boot check pending: rebooting into generation ${reboot.bootCheck.expected.generation} (asked for at ${reboot.bootCheck.requestedAt}${reboot.bootCheck.rollbackReboots > 0 ? ', after one rollback reboot' : ''})`,
+        ]
+      : []),
+    ...(reboot.pending
+      ? [`reboot pending since ${reboot.pending.since}: ${reboot.pending.reason}`]
+      : []),
     holder ? `running now: pid ${holder.pid}, since ${holder.since}` : 'running now: no',
   ];
   if (!lastRun) return [...lines, 'last run: none recorded'];

@@ -26,6 +26,7 @@ const stateFiles = async () => ({
   ...(await import('../state/lock.js')),
   ...(await import('../state/runRecords.js')),
   ...(await import('../state/manualRecovery.js')),
+  ...(await import('../state/rebootState.js')),
   ...(await import('../state/stateDirAccess.js')),
   ...(await import('./history.js')),
 });
@@ -159,6 +160,18 @@ export async function main(io: CliIo): Promise<number> {
     });
 
   program
+    .command('boot-check')
+    .description(
+      'after a reboot a run asked for: check the boot (generation, health); roll back once if bad',
+    )
+    .addOption(configOption())
+    .action(async (options: { config?: string }) => {
+      const config = await loadConfig(options.config, io.cwd, forRun);
+      const { checkBoot } = await import('./bootCheck.js');
+      exitCode = await checkBoot(hostOptions(config));
+    });
+
+  program
     .command('rollback')
     .description(
       'undo the last upgrade: repos back to their commits before it, then the system rollback',
@@ -182,10 +195,14 @@ export async function main(io: CliIo): Promise<number> {
       const [lastRun] = await state.readRunRecords(config.stateDir, 1);
       const holder = await state.currentLockHolder(config.stateDir);
       const manualRecovery = await state.readManualRecovery(config.stateDir);
+      const reboot = {
+        pending: (await state.readRebootPending(config.stateDir)) ?? null,
+        bootCheck: (await state.readBootCheck(config.stateDir)) ?? null,
+      };
       io.stdout.write(
         options.json
-          ? `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, lastRun: lastRun ?? null }, null, 2)}\n`
-          : `${state.formatStatus(lastRun, holder, manualRecovery).join('\n')}\n`,
+          ? `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, reboot, lastRun: lastRun ?? null }, null, 2)}\n`
+          : `${state.formatStatus(lastRun, holder, manualRecovery, reboot).join('\n')}\n`,
       );
     });
 
@@ -256,7 +273,7 @@ export async function main(io: CliIo): Promise<number> {
       );
       io.stdout.write(
         `${files.map((file) => `wrote ${file}`).join('\n')}\n` +
-          `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer\n` +
+          `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer${files.length > 2 ? ' && systemctl enable xs-upgrade-boot-check.service' : ''}\n` +
           // /etc/systemd/system is read-only on NixOS: units come from the system configuration.
           'on NixOS: do not copy units; enable services.xs-upgrade from nix/module.nix instead (docs/nixos.md)\n',
       );
@@ -281,6 +298,7 @@ export async function main(io: CliIo): Promise<number> {
         buildBeforeSwitch: config.buildBeforeSwitch,
         onValidationFailure: config.onValidationFailure,
         healthChecks: config.healthChecks.length > 0,
+        reboot: config.reboot.when,
       };
       const { renderGraph } = await import('./graph.js');
       io.stdout.write(renderGraph(options.format, policy));

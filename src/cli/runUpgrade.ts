@@ -34,10 +34,14 @@ export interface RunOptions {
   restoreReason?: string;
   /** Hears of every step command's process group. */
   processes?: ActorDeps['processes'];
+  /** The run record's id. */
+  runId?: string;
   /** Awaited before each step starts (the state is written to disk by then). */
   beforeStep?: () => Promise<void>;
   /** Commit sets that failed before: not pulled again unless `force`. */
   rejected?: RejectedCommitSet[];
+  /** An earlier run left a reboot pending (outside the window): consider it even if nothing is new. */
+  rebootPending?: boolean;
 }
 
 export interface StateVisit {
@@ -58,6 +62,8 @@ export interface RunReport {
 const exitCodes: Record<UpgradeResult, number> = {
   upgraded: ExitCode.done,
   'nothing-new': ExitCode.done,
+  // Upgraded and healthy; the boot that follows is checked by `xs-upgrade boot-check`.
+  rebooting: ExitCode.done,
   // Not upgraded, nothing touched, and a person must fix upstream (or --force): not a success.
   'held-back': ExitCode.aborted,
   'fetch-failed': ExitCode.temporary,
@@ -77,6 +83,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
       ...(options.beforeStep ? { beforeStep: options.beforeStep } : {}),
       ...(options.rejected ? { rejected: options.rejected } : {}),
       ...(options.processes ? { processes: options.processes } : {}),
+      ...(options.runId ? { runId: options.runId } : {}),
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     }),
   });
@@ -90,6 +97,8 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
         onValidationFailure: config.onValidationFailure,
         force: options.force ?? false,
         healthChecks: config.healthChecks.length > 0,
+        reboot: config.reboot.when,
+        rebootPending: options.rebootPending ?? false,
       },
     },
   });

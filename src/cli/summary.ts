@@ -1,7 +1,7 @@
 // The closing summary: what happened, where every repo is, and what to do next. Plain text that
 // reads the same in a terminal and in the journal, where every line of a failure's explanation
 // carries the failure's priority (so `journalctl -p err` shows the cause with the result).
-import type { ResolvedConfig } from '../config/resolve.js';
+import { commandText, type ResolvedConfig } from '../config/resolve.js';
 import { join } from 'node:path';
 import { savedCommitsFile } from '../actors/snapshotRepos.js';
 import type { LogLevel } from '../log.js';
@@ -72,7 +72,22 @@ export function formatSummary(facts: SummaryFacts): Summary {
   const stopped = facts.killed
     ? `next: find out why the run was killed (\`journalctl -u xs-upgrade -b\`; \`dmesg\` for the OOM killer); the next run will try again`
     : 'next: nothing to fix; the next run will try again';
+  const upgradeLine = () =>
+    upgradeDone({
+      states: report.states.map((visit) => visit.state),
+      skippedValidation: facts.skippedValidation,
+      ...(output.validationFailure ? { validationFailure: output.validationFailure } : {}),
+      checksConfigured: config.validationChecks.length > 0,
+      onValidationFailure: config.onValidationFailure,
+    });
   switch (output.result) {
+    case 'rebooting':
+      lines.push(
+        report.states.some((visit) => visit.state === 'switching')
+          ? `result: upgraded, rebooting: the new configuration is ${upgradeLine()}; the boot into it is checked by \`xs-upgrade boot-check\``
+          : 'result: rebooting into the system an earlier run upgraded to; the boot into it is checked by `xs-upgrade boot-check`',
+      );
+      break;
     case 'upgraded':
       lines.push(
         `result: upgraded: the new configuration is ${upgradeDone({
@@ -152,6 +167,17 @@ export function formatSummary(facts: SummaryFacts): Summary {
     );
     lines.push(...tail.map((line) => `  | ${line}`));
   }
+  const reboot = output.reboot;
+  if (reboot?.requested)
+    lines.push(
+      `reboot: asked for (${commandText(config.reboot.command)}); a boot check is pending`,
+    );
+  else if (reboot?.pending && reboot.kernelChanged === undefined)
+    lines.push(`reboot: ${reboot.pending}: reboot by hand if the kernel changed`);
+  else if (reboot?.pending)
+    lines.push(`reboot: pending (${reboot.pending}): a run inside the window will reboot`);
+  else if (reboot)
+    lines.push('reboot: not needed (the kernel, initrd and kernel modules are unchanged)');
   const system = describeGenerations(
     output.savedSystem,
     report.finalSystem,

@@ -33,6 +33,7 @@ import {
   type RunRecord,
 } from '../state/runRecords.js';
 import { StepProcessTracker, stopLeftoverSteps } from '../state/stepProcesses.js';
+import { clearRebootPending, readRebootPending, writeRebootPending } from '../state/rebootState.js';
 import { runUpgrade, type RunReport } from './runUpgrade.js';
 import { formatSummary, resultLevel, type Summary } from './summary.js';
 
@@ -222,7 +223,7 @@ async function confirmManualFix(options: UpgradeHostOptions): Promise<void> {
  * it ends aborted; a finished machine needs nothing. Returns the exit code, or undefined if there
  * was nothing to recover.
  */
-async function recoverUnfinishedRun(
+export async function recoverUnfinishedRun(
   options: UpgradeHostOptions,
   stop: AbortSignal,
 ): Promise<number | undefined> {
@@ -311,6 +312,9 @@ async function executeRun(
     beforeStep: () => recorder.flushed(),
     rejected: await readRejectedCommitSets(config.stateDir),
     processes,
+    runId: record.id,
+    rebootPending:
+      config.reboot.when !== 'never' && (await readRebootPending(config.stateDir)) !== undefined,
     ...(restore === undefined ? {} : { restore: restore.snapshot, restoreReason: restore.reason }),
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     ...(inspection ? { inspect: inspection.observer } : {}),
@@ -335,6 +339,7 @@ async function executeRun(
   if (output.validationFailure) record.validationFailure = output.validationFailure;
   if (output.rollbackFailure) record.rollbackFailure = output.rollbackFailure;
   if (output.heldBack) record.heldBack = output.heldBack;
+  if (output.reboot) record.reboot = output.reboot;
   if (output.savedSystem || report.finalSystem) {
     record.system = {
       ...(output.savedSystem ? { saved: output.savedSystem } : {}),
@@ -365,6 +370,9 @@ async function executeRun(
       log.warn(`cannot record that manual recovery is needed: ${String(error)}`),
     );
   }
+  await rememberReboot(options, record, output).catch((error: unknown) =>
+    log.warn(`cannot record the pending reboot: ${describeError(error)}`),
+  );
   await pruneRunRecords(config.stateDir, config.keepRuns).catch(() => undefined);
 
   await reportRun(options, record, { summary, report });
@@ -379,11 +387,43 @@ async function executeRun(
   return report.exitCode;
 }
 
-/** How a run that never started the machine ended. */
-interface UnstartedOutcome {
+/**
+ * A reboot that was wanted but not done (outside the window, or its command failed) waits for a
+ * later run, which must still know the last good generation and commits; a reboot asked for, or
+ * found not needed, clears it.
+ */
+async function rememberReboot(
+  options: UpgradeHostOptions,
+  record: RunRecord,
+  output: UpgradeOutput,
+): Promise<void> {
+  const { stateDir } = options.config;
+  const reboot = output.reboot;
+  if (!reboot) return;
+  if (reboot.requested || (reboot.pending === undefined && reboot.kernelChanged !== undefined)) {
+    await clearRebootPending(stateDir);
+    return;
+  }
+  // Pending, and known to be wanted (not "cannot tell"): keep the earliest good state.
+  if (reboot.pending === undefined || reboot.kernelChanged === undefined) return;
+  const earlier = await readRebootPending(stateDir);
+  if (!output.savedSystem) return;
+  await writeRebootPending(stateDir, {
+    previous: earlier?.previous ?? output.savedSystem,
+    previousCommits: earlier?.previousCommits ?? output.savedCommits,
+    runId: earlier?.runId ?? record.id,
+    since: earlier?.since ?? new Date().toISOString(),
+    reason: reboot.pending,
+  });
+}
+
+/** How a run that did not go through the machine ended (refused, stopped at start, boot check). */
+export interface UnstartedOutcome {
   result: RecordResult;
   exitCode: number;
-  failure: Failure;
+  failure?: Failure;
+  /** The summary, when not the standard one for a run stopped at its start. */
+  lines?: string[];
 }
 
 /** A run that ended before the machine started: recorded, then reported like any other. */
@@ -396,7 +436,7 @@ async function finishUnstartedRun(
   record.endedAt = new Date().toISOString();
   record.result = outcome.result;
   record.exitCode = outcome.exitCode;
-  record.failure = outcome.failure;
+  if (outcome.failure) record.failure = outcome.failure;
   record.summary = unstartedSummary(outcome).lines[0] ?? '';
   await saveRecord(options, record);
   await pruneRunRecords(options.config.stateDir, options.config.keepRuns).catch(() => undefined);
@@ -415,16 +455,19 @@ async function saveRecord(options: UpgradeHostOptions, record: RunRecord): Promi
 }
 
 function unstartedSummary(outcome: UnstartedOutcome): Summary {
+  if (outcome.lines)
+    return { level: resultLevel('aborted', outcome.exitCode), lines: outcome.lines };
+  const failure = outcome.failure ?? { state: 'starting', message: 'unknown' };
   const lines =
     outcome.result === 'refused'
       ? [
           'result: REFUSED: a failed rollback still waits for manual recovery: nothing was run',
-          `cause: ${outcome.failure.message}`,
+          `cause: ${failure.message}`,
         ]
       : [
           `result: aborted before any change: the host is untouched`,
-          `cause: ${outcome.failure.message}`,
-          ...(outcome.failure.next ? [`next: ${outcome.failure.next}`] : []),
+          `cause: ${failure.message}`,
+          ...(failure.next ? [`next: ${failure.next}`] : []),
         ];
   return { level: 'error', lines };
 }
@@ -433,7 +476,7 @@ function unstartedSummary(outcome: UnstartedOutcome): Summary {
  * The after-run reporters, for every run that ends (upgraded, failed, refused, or stopped before
  * it began): metrics, notifications, and the summary at the outcome's priority.
  */
-async function reportRun(
+export async function reportRun(
   options: UpgradeHostOptions,
   record: RunRecord,
   ended: { summary: Summary; report: RunReport } | UnstartedOutcome,

@@ -48,6 +48,14 @@ export interface HealthCheckSpec {
   intervalMs: number;
 }
 
+export interface RebootSpec {
+  when: 'never' | 'needed' | 'always';
+  /** Times of day, "HH:MM"; the window may cross midnight. */
+  window?: { lower: string; upper: string };
+  command: CommandSpec;
+  bootedSystem: string;
+}
+
 export interface ResolvedConfig {
   /** The file the config came from, for messages. */
   file: string;
@@ -74,6 +82,10 @@ export interface ResolvedConfig {
   metricsFile?: string;
   /** The Nix system profile whose generations the run saves and restores. */
   system?: { profile: string };
+  /** When and how to reboot after an upgrade; `when: "never"` without a `reboot` key. */
+  reboot: RebootSpec;
+  /** Checks `boot-check` runs after the reboot, besides healthChecks. */
+  bootChecks: HealthCheckSpec[];
   /** Values never written anywhere: secretEnv values, webhook headers and URL credentials. */
   secrets: string[];
 }
@@ -120,6 +132,15 @@ export function resolveConfig(
     keepRuns: config.keepRuns,
     secrets: collectSecrets(config),
     ...(config.system === undefined ? {} : { system: { profile: config.system.profile } }),
+    reboot: {
+      when: config.reboot?.when ?? 'never',
+      ...(config.reboot?.window ? { window: config.reboot.window } : {}),
+      command: command(config.reboot?.command ?? ['shutdown', '-r', '+1'], 'reboot'),
+      bootedSystem: config.reboot?.bootedSystem ?? '/run/booted-system',
+    },
+    bootChecks: (config.bootChecks ?? []).map((check, index) =>
+      toHealthCheck(check, index, configDir, 'boot'),
+    ),
     ...(config.metricsFile === undefined
       ? {}
       : { metricsFile: resolve(configDir, config.metricsFile) }),
@@ -130,8 +151,9 @@ function toHealthCheck(
   check: ValidConfig['healthChecks'][number],
   index: number,
   configDir: string,
+  prefix = 'health',
 ): HealthCheckSpec {
-  const name = check.name ?? `health ${index + 1}`;
+  const name = check.name ?? `${prefix} ${index + 1}`;
   const target = check.http
     ? {
         http: {

@@ -103,6 +103,34 @@ export type XsUpgradeConfig = {
      */
     profile: string;
   };
+  /**
+   * Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.
+   */
+  reboot?: {
+    /**
+     * needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all.
+     */
+    when?: 'never' | 'needed' | 'always';
+    /**
+     * Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.
+     */
+    window?: {
+      lower: TimeOfDay;
+      upper: TimeOfDay;
+    };
+    /**
+     * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+     */
+    command?: string | Argv | CommandObject;
+    /**
+     * The link to the system the host booted (NixOS: /run/booted-system).
+     */
+    bootedSystem?: string;
+  };
+  /**
+   * Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.
+   */
+  bootChecks?: HealthCheck[];
 };
 export type Repo = {
   /**
@@ -213,6 +241,10 @@ export type NotifyEvent =
   | 'rolled-back'
   | 'rollback-failed'
   | 'validation-failed';
+/**
+ * A time of day, HH:MM (24 hours).
+ */
+export type TimeOfDay = string;
 
 export interface CommandObject {
   /**

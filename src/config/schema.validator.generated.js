@@ -4,15 +4,17 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]}},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]}}};
 const schema32 = {"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
+const schema48 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$", "u");
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._/-]*$", "u");
 const pattern15 = new RegExp("^/", "u");
+const pattern16 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
 const schema35 = {"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]};
 const schema36 = {"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."};
 const schema37 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]};
@@ -2132,14 +2134,236 @@ vErrors.push(err67);
 errors++;
 }
 }
+if(data.reboot !== undefined){
+let data40 = data.reboot;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.when === undefined){
+data40.when = "never";
 }
-else {
-const err68 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data40.bootedSystem === undefined){
+data40.bootedSystem = "/run/booted-system";
+}
+for(const key3 in data40){
+if(!((((key3 === "when") || (key3 === "window")) || (key3 === "command")) || (key3 === "bootedSystem"))){
+const err68 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot,data:data40};
 if(vErrors === null){
 vErrors = [err68];
 }
 else {
 vErrors.push(err68);
+}
+errors++;
+}
+}
+let data41 = data40.when;
+if(!(((data41 === "never") || (data41 === "needed")) || (data41 === "always"))){
+const err69 = {instancePath:instancePath+"/reboot/when",schemaPath:"#/properties/reboot/properties/when/enum",keyword:"enum",params:{allowedValues: schema31.properties.reboot.properties.when.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.reboot.properties.when.enum,parentSchema:schema31.properties.reboot.properties.when,data:data41};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(data40.window !== undefined){
+let data42 = data40.window;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.lower === undefined){
+const err70 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "lower"},message:"must have required property '"+"lower"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+if(data42.upper === undefined){
+const err71 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "upper"},message:"must have required property '"+"upper"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+for(const key4 in data42){
+if(!((key4 === "lower") || (key4 === "upper"))){
+const err72 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data42.lower !== undefined){
+let data43 = data42.lower;
+if(typeof data43 === "string"){
+if(!pattern16.test(data43)){
+const err73 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema48,data:data43};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data43};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data42.upper !== undefined){
+let data44 = data42.upper;
+if(typeof data44 === "string"){
+if(!pattern16.test(data44)){
+const err75 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema48,data:data44};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data44};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.properties.window.type,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data40.command !== undefined){
+if(!(validate21(data40.command, {instancePath:instancePath+"/reboot/command",parentData:data40,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+let data46 = data40.bootedSystem;
+if(typeof data46 === "string"){
+if(!pattern15.test(data46)){
+const err78 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data46};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.reboot.properties.bootedSystem.type,parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data46};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.type,parentSchema:schema31.properties.reboot,data:data40};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data.bootChecks !== undefined){
+let data47 = data.bootChecks;
+if(Array.isArray(data47)){
+const len5 = data47.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate28(data47[i5], {instancePath:instancePath+"/bootChecks/" + i5,parentData:data47,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/bootChecks",schemaPath:"#/properties/bootChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.bootChecks.type,parentSchema:schema31.properties.bootChecks,data:data47};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data.reboot !== undefined){
+if(data.system === undefined){
+const err82 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
+    missingProperty: "system",
+    depsCount: 1,
+    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data.bootChecks !== undefined){
+if(data.reboot === undefined){
+const err83 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
+    missingProperty: "reboot",
+    depsCount: 1,
+    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+}
+else {
+const err84 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
 }
 errors++;
 }

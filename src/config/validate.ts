@@ -162,6 +162,8 @@ function describeSchemaError(error: ErrorObject): string {
         ? `${where}: unknown option "${unknown}": did you mean "${near}"?`
         : `${where}: unknown option "${unknown}" (allowed: ${allowed.join(', ')})`;
     }
+    case 'dependentRequired':
+      return `${where}: "${String(params.property)}" needs "${String(params.missingProperty)}" too: add it, or remove "${String(params.property)}"`;
     case 'required':
       return `${where}: missing required option "${String(params.missingProperty)}"`;
     case 'enum':

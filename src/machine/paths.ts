@@ -5,7 +5,7 @@
 import { getShortestPaths, joinPaths, serializeSnapshot, type StatePath } from '@xstate/graph';
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { allStateNodes, describeTransition, nodePath } from './transitions.js';
-import type { PullOutcome, SavedCommit, UpgradePolicy } from './types.js';
+import type { BootFacts, PullOutcome, SavedCommit, UpgradePolicy } from './types.js';
 import { statePathOf } from './statePath.js';
 import { upgradeMachine } from './upgradeMachine.js';
 
@@ -13,22 +13,43 @@ type UpgradeSnapshot = AnyMachineSnapshot;
 /** The traversal feeds the machine actor done/error events its own event type does not list. */
 const traversable = upgradeMachine as unknown as AnyStateMachine;
 
-/** Every combination of the policy values the guards read. */
-export const policyCombinations: UpgradePolicy[] = (['local', 'remote'] as const).flatMap((mode) =>
-  [true, false].flatMap((buildBeforeSwitch) =>
-    (['rollback', 'notify', 'ignore'] as const).flatMap((onValidationFailure) =>
-      [false, true].flatMap((force) =>
-        [false, true].map((healthChecks) => ({
-          mode,
-          buildBeforeSwitch,
-          onValidationFailure,
-          force,
-          healthChecks,
-        })),
+/**
+ * Every combination of the policy values the guards read. Reboot policies are crossed with the
+ * values that change what comes before `checkingReboot` (health checks), in local mode: the rest
+ * of the machine does not see them, and 288 full combinations would only repeat those paths.
+ */
+export const policyCombinations: UpgradePolicy[] = [
+  ...(['local', 'remote'] as const).flatMap((mode) =>
+    [true, false].flatMap((buildBeforeSwitch) =>
+      (['rollback', 'notify', 'ignore'] as const).flatMap((onValidationFailure) =>
+        [false, true].flatMap((force) =>
+          [false, true].map((healthChecks) => ({
+            mode,
+            buildBeforeSwitch,
+            onValidationFailure,
+            force,
+            healthChecks,
+            reboot: 'never' as const,
+            rebootPending: false,
+          })),
+        ),
       ),
     ),
   ),
-);
+  ...(['needed', 'always'] as const).flatMap((reboot) =>
+    [false, true].flatMap((rebootPending) =>
+      [false, true].map((healthChecks) => ({
+        mode: 'local' as const,
+        buildBeforeSwitch: true,
+        onValidationFailure: 'rollback' as const,
+        force: false,
+        healthChecks,
+        reboot,
+        rebootPending,
+      })),
+    ),
+  ),
+];
 
 const savedCommits: SavedCommit[] = [
   { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) },
@@ -45,12 +66,33 @@ export const pullOutcomes: Record<PulledKind, PullOutcome> = {
 };
 export type PulledKind = 'moved' | 'unmoved' | 'held-back';
 
+/** The facts inspectBoot can find, as the reboot guards tell them apart. */
+export const bootFacts: Record<BootKind, BootFacts> = {
+  'kernel changed, inside window': { kernelChanged: true, insideWindow: true },
+  'kernel changed, outside window': {
+    kernelChanged: true,
+    insideWindow: false,
+    window: '01:00-05:00',
+  },
+  'kernel same, inside window': { kernelChanged: false, insideWindow: true },
+  'kernel same, outside window': {
+    kernelChanged: false,
+    insideWindow: false,
+    window: '01:00-05:00',
+  },
+};
+export type BootKind =
+  | 'kernel changed, inside window'
+  | 'kernel changed, outside window'
+  | 'kernel same, inside window'
+  | 'kernel same, outside window';
+
 /**
  * What an invoked actor does in one step of a path; "interrupted": a stop came while it ran;
  * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees.
  */
 export type StepOutcome =
-  | { actor: string; outcome: 'done'; pulled?: PulledKind }
+  | { actor: string; outcome: 'done'; pulled?: PulledKind; boot?: BootKind }
   | { actor: string; outcome: 'error'; temporary?: true }
   | { actor: string; outcome: 'interrupted' };
 
@@ -84,6 +126,9 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
       type: `xstate.error.actor.${id}`,
       error: new Error(`${id} failed`),
     } as EventObject;
+    if (id === 'inspectBoot') {
+      return [...Object.values(bootFacts).map((output) => done(id, output)), error];
+    }
     if (id === 'pullRepos') {
       const temporary = {
         type: `xstate.error.actor.${id}`,
@@ -118,10 +163,14 @@ function toGeneratedPath(
         const pulled = (Object.keys(pullOutcomes) as PulledKind[]).find(
           (kind) => pullOutcomes[kind] === output,
         );
+        const boot = (Object.keys(bootFacts) as BootKind[]).find(
+          (kind) => bootFacts[kind] === output,
+        );
         steps.push({
           actor: match[2] ?? '',
           outcome: 'done',
           ...(match[2] === 'pullRepos' && pulled ? { pulled } : {}),
+          ...(match[2] === 'inspectBoot' && boot ? { boot } : {}),
         });
       } else if (match) {
         const temporary = (step.event as { error?: { temporary?: unknown } }).error?.temporary;
@@ -178,6 +227,8 @@ export function describePolicy(policy: UpgradePolicy): string {
     policy.onValidationFailure,
     ...(policy.force ? ['force'] : []),
     ...(policy.healthChecks ? ['health checks'] : []),
+    ...(policy.reboot !== 'never' ? [`reboot ${policy.reboot}`] : []),
+    ...(policy.rebootPending ? ['reboot pending'] : []),
   ].join(', ');
 }
 

@@ -68,11 +68,36 @@ export interface UpgradePolicy {
   force: boolean;
   /** Health checks are configured: run them after the switch. */
   healthChecks: boolean;
+  /** `reboot.when`: after an upgrade, reboot never, when the kernel changed, or always. */
+  reboot: 'never' | 'needed' | 'always';
+  /** An earlier run upgraded but left its reboot for a run inside the reboot window. */
+  rebootPending: boolean;
+}
+
+/** What `checkingReboot` found out: does the new system need a reboot, and may it happen now? */
+export interface BootFacts {
+  /** The new generation's kernel, initrd or kernel modules differ from the booted system's. */
+  kernelChanged: boolean;
+  /** Now is inside `reboot.window` (always true without a window). */
+  insideWindow: boolean;
+  /** The window, "01:00-05:00", for messages. */
+  window?: string;
+}
+
+/** What happened about a reboot after the upgrade. */
+export interface RebootOutcome {
+  /** The reboot was asked for: `xs-upgrade boot-check` checks the boot that follows. */
+  requested: boolean;
+  /** Wanted but not done now: why (outside the window, or the reboot command failed). */
+  pending?: string;
+  /** Whether the kernel, initrd or modules changed, when that could be told. */
+  kernelChanged?: boolean;
 }
 
 export type UpgradeResult =
   | 'upgraded'
   | 'nothing-new'
+  | 'rebooting'
   | 'held-back'
   | 'fetch-failed'
   | 'aborted'
@@ -83,6 +108,7 @@ export type UpgradeResult =
 export const upgradeResults: UpgradeResult[] = [
   'upgraded',
   'nothing-new',
+  'rebooting',
   'held-back',
   'fetch-failed',
   'aborted',
@@ -98,6 +124,8 @@ export interface UpgradeOutput {
   pulled: PulledRepo[];
   /** Set when upstream was at a commit set that failed before (result `held-back`). */
   heldBack?: HeldBack;
+  /** With `reboot`: whether a reboot was asked for, or is still pending, and why. */
+  reboot?: RebootOutcome;
   failure?: Failure;
   /** A validation failure that did not stop the switch (onValidationFailure notify/ignore). */
   validationFailure?: Failure;

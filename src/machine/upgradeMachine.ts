@@ -6,10 +6,12 @@
 // one thing worse than a slow one.
 import { assign, fromPromise, setup } from 'xstate';
 import type {
+  BootFacts,
   Failure,
   HeldBack,
   PullOutcome,
   PulledRepo,
+  RebootOutcome,
   SavedCommit,
   SavedGeneration,
   Snapshot,
@@ -29,6 +31,8 @@ export interface UpgradeContext {
   switchStarted: boolean;
   /** A stop was asked for (SIGTERM, SIGINT): the run stopped its step and rolled back. */
   interrupted: boolean;
+  /** With `reboot`: what was decided about rebooting into the new system. */
+  reboot?: RebootOutcome;
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -69,6 +73,15 @@ export function toFailure(state: string, error: unknown): Failure {
   };
 }
 
+/** The pull moved no repo (and the run is not forced): nothing to build. */
+function nothingNew(context: UpgradeContext, event: unknown): boolean {
+  return (
+    context.policy.mode === 'local' &&
+    !context.policy.force &&
+    ((event as { output?: PullOutcome }).output?.repos ?? []).every((repo) => repo.from === repo.to)
+  );
+}
+
 /** The error an actor's error event carries. */
 const errorOf = (event: unknown) => (event as { error?: unknown }).error;
 
@@ -91,6 +104,11 @@ export const upgradeMachine = setup({
     ),
     runSwitch: required<void>('runSwitch'),
     runHealthChecks: required<void>('runHealthChecks'),
+    inspectBoot: required<BootFacts>('inspectBoot'),
+    requestReboot: required<
+      void,
+      { savedSystem: SavedGeneration | undefined; savedCommits: SavedCommit[] }
+    >('requestReboot'),
     resetRepos: required<void, { savedCommits: SavedCommit[] }>('resetRepos'),
     rollbackSystem: required<void, { savedSystem: SavedGeneration | undefined }>('rollbackSystem'),
   },
@@ -118,12 +136,7 @@ export const upgradeMachine = setup({
   guards: {
     // These read the pull's outcome from the event: guards run before the transition's assign.
     heldBack: ({ event }) => (event as { output?: PullOutcome }).output?.heldBack !== undefined,
-    nothingNew: ({ context, event }) =>
-      context.policy.mode === 'local' &&
-      !context.policy.force &&
-      ((event as { output?: PullOutcome }).output?.repos ?? []).every(
-        (repo) => repo.from === repo.to,
-      ),
+    nothingNew: ({ context, event }) => nothingNew(context, event),
     // The pull failed for a passing reason before any repo moved (it fetches all, then moves).
     fetchFailedTemporarily: ({ event }) =>
       (errorOf(event) as { temporary?: unknown } | undefined)?.temporary === true,
@@ -132,6 +145,22 @@ export const upgradeMachine = setup({
     validationFailureNotifies: ({ context }) => context.policy.onValidationFailure === 'notify',
     switchStarted: ({ context }) => context.switchStarted,
     hasHealthChecks: ({ context }) => context.policy.healthChecks,
+    // After an upgrade, reboots are considered unless the policy says never.
+    rebootConsidered: ({ context }) => context.policy.reboot !== 'never',
+    // With nothing new, only a reboot an earlier run left pending is considered.
+    nothingNewButRebootPending: ({ context, event }) =>
+      context.policy.reboot !== 'never' &&
+      context.policy.rebootPending &&
+      nothingNew(context, event),
+    // These read the facts inspectBoot gathered, from the event (before the assign).
+    rebootWantedNow: ({ context, event }) => {
+      const facts = (event as { output?: BootFacts }).output;
+      const wanted = context.policy.reboot === 'always' || facts?.kernelChanged === true;
+      return wanted && facts?.insideWindow === true;
+    },
+    rebootWanted: ({ context, event }) =>
+      context.policy.reboot === 'always' ||
+      (event as { output?: BootFacts }).output?.kernelChanged === true,
   },
 }).createMachine({
   id: 'upgrade',
@@ -204,6 +233,11 @@ export const upgradeMachine = setup({
               pulled: ({ event }) => event.output.repos,
               heldBack: ({ event }) => event.output.heldBack,
             }),
+          },
+          {
+            guard: 'nothingNewButRebootPending',
+            target: 'checkingReboot',
+            actions: assign({ pulled: ({ event }) => event.output.repos, result: 'nothing-new' }),
           },
           {
             guard: 'nothingNew',
@@ -306,6 +340,11 @@ export const upgradeMachine = setup({
         src: 'runSwitch',
         onDone: [
           { guard: 'hasHealthChecks', target: 'healthChecking' },
+          {
+            guard: 'rebootConsidered',
+            target: 'checkingReboot',
+            actions: assign({ result: 'upgraded' }),
+          },
           { target: 'done', actions: assign({ result: 'upgraded' }) },
         ],
         onError: {
@@ -324,11 +363,94 @@ export const upgradeMachine = setup({
       invoke: {
         id: 'runHealthChecks',
         src: 'runHealthChecks',
-        onDone: { target: 'done', actions: assign({ result: 'upgraded' }) },
+        onDone: [
+          {
+            guard: 'rebootConsidered',
+            target: 'checkingReboot',
+            actions: assign({ result: 'upgraded' }),
+          },
+          { target: 'done', actions: assign({ result: 'upgraded' }) },
+        ],
         // The new system is active but unhealthy: put back the repos and the old system.
         onError: {
           target: 'rollingBack',
           actions: { type: 'recordFailure', params: { state: 'healthChecking' } },
+        },
+      },
+    },
+    // The upgrade is done and healthy: from here on nothing rolls it back, and a stop request
+    // (the reboot's own SIGTERM among them) is not heard.
+    checkingReboot: {
+      invoke: {
+        id: 'inspectBoot',
+        src: 'inspectBoot',
+        onDone: [
+          {
+            guard: 'rebootWantedNow',
+            target: 'rebooting',
+            actions: assign({
+              reboot: ({ event }) => ({
+                requested: false,
+                kernelChanged: event.output.kernelChanged,
+              }),
+            }),
+          },
+          {
+            guard: 'rebootWanted',
+            target: 'done',
+            actions: assign({
+              reboot: ({ event }) => ({
+                requested: false,
+                kernelChanged: event.output.kernelChanged,
+                pending: `outside the reboot window ${event.output.window ?? ''}`.trim(),
+              }),
+            }),
+          },
+          {
+            target: 'done',
+            actions: assign({
+              reboot: ({ event }) => ({
+                requested: false,
+                kernelChanged: event.output.kernelChanged,
+              }),
+            }),
+          },
+        ],
+        onError: {
+          target: 'done',
+          actions: assign({
+            reboot: ({ event }) => ({
+              requested: false,
+              pending: `cannot tell whether a reboot is needed: ${toFailure('checkingReboot', errorOf(event)).message}`,
+            }),
+          }),
+        },
+      },
+    },
+    rebooting: {
+      invoke: {
+        id: 'requestReboot',
+        src: 'requestReboot',
+        input: ({ context }) => ({
+          savedSystem: context.savedSystem,
+          savedCommits: context.savedCommits,
+        }),
+        onDone: {
+          target: 'rebootRequested',
+          actions: assign({
+            reboot: ({ context }) => ({ ...context.reboot, requested: true }),
+          }),
+        },
+        // The system is upgraded and healthy; only the reboot did not happen: say so, keep it pending.
+        onError: {
+          target: 'done',
+          actions: assign({
+            reboot: ({ context, event }) => ({
+              ...context.reboot,
+              requested: false,
+              pending: `the reboot command failed: ${toFailure('rebooting', errorOf(event)).message}`,
+            }),
+          }),
         },
       },
     },
@@ -365,6 +487,7 @@ export const upgradeMachine = setup({
       },
     },
     done: { type: 'final' },
+    rebootRequested: { type: 'final', entry: assign({ result: 'rebooting' }) },
     heldBack: { type: 'final', entry: assign({ result: 'held-back' }) },
     fetchFailed: { type: 'final', entry: assign({ result: 'fetch-failed' }) },
     aborted: { type: 'final', entry: assign({ result: 'aborted' }) },
@@ -377,6 +500,7 @@ export const upgradeMachine = setup({
     ...(context.savedSystem ? { savedSystem: context.savedSystem } : {}),
     pulled: context.pulled,
     ...(context.heldBack ? { heldBack: context.heldBack } : {}),
+    ...(context.reboot ? { reboot: context.reboot } : {}),
     ...(context.failure ? { failure: context.failure } : {}),
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),

@@ -14,6 +14,8 @@ export function renderMetrics(
   behind: { repo: string; behind?: number }[],
   /** A failed rollback still waits for an operator. */
   manualRecoveryNeeded = false,
+  /** A reboot is pending, or its boot check is. */
+  rebootPending = false,
 ): string {
   const lines: string[] = [];
   const metric = (name: string, help: string, samples: [string, number][]) => {
@@ -33,6 +35,11 @@ export function renderMetrics(
     'xs_upgrade_held_back',
     '1 if upstream is at commits that failed on this host before, so the host stays behind.',
     [['', record.result === 'held-back' ? 1 : 0]],
+  );
+  metric(
+    'xs_upgrade_reboot_pending',
+    '1 while a reboot into the new system, or the boot check after it, is pending.',
+    [['', rebootPending ? 1 : 0]],
   );
   metric(
     'xs_upgrade_manual_recovery_needed',

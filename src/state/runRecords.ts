@@ -6,7 +6,13 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../actors/stateFile.js';
-import type { Failure, HeldBack, SavedGeneration, UpgradeResult } from '../machine/types.js';
+import type {
+  Failure,
+  HeldBack,
+  RebootOutcome,
+  SavedGeneration,
+  UpgradeResult,
+} from '../machine/types.js';
 
 export const runsFolder = 'runs';
 /** The machine snapshot of the run in progress; left behind only by a run that did not finish. */
@@ -54,6 +60,10 @@ export interface RunRecord {
   killed?: { state: string; lastSeen: string };
   /** Upstream was at a commit set that failed here before (result `held-back`). */
   heldBack?: HeldBack;
+  /** With `reboot`: asked for, pending and why; and what the boot check after it found. */
+  reboot?: RebootOutcome & {
+    bootCheck?: { at: string; passed: boolean; booted?: string; problem?: string };
+  };
   /** `xs-upgrade rollback`: the upgrade (its record id) that was undone by hand. */
   rolledBackByHand?: string;
   /** Run with --skip-validation: the checks were not run. */

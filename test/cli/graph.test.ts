@@ -56,6 +56,7 @@ describe('graph', () => {
       buildBeforeSwitch: false,
       onValidationFailure: 'ignore',
       healthChecks: false,
+      reboot: 'never',
     });
     const keys = remote.map((edge) => edge.key);
     expect(keys).not.toContain('pulling: xstate.done.actor.pullRepos [nothingNew] -> done');

@@ -61,6 +61,23 @@ describe('xs-upgrade systemd', () => {
     expect((await stat(service)).mode & 0o777).toBe(0o644);
   });
 
+  it('with reboot, also a boot-check oneshot after multi-user.target that verify accepts', async () => {
+    await sandbox.writeConfig({
+      system: { profile: '/nix/var/nix/profiles/system' },
+      reboot: { when: 'needed' },
+    });
+    const run = await runCli(['systemd', '--config', sandbox.configFile, '--out', out]);
+    expect(run.exitCode).toBe(0);
+    const bootCheck = join(out, 'xs-upgrade-boot-check.service');
+    const checked = await verify(bootCheck);
+    expect(checked.stderr).toBe('');
+    const text = await readFile(bootCheck, 'utf8');
+    expect(text).toContain('After=multi-user.target');
+    expect(text).toContain('WantedBy=multi-user.target');
+    expect(text).toMatch(/^ExecStart=\S+ \S+ boot-check --config /m);
+    expect(run.stdout).toContain('systemctl enable xs-upgrade-boot-check.service');
+  });
+
   it('the check is real: systemd-analyze complains about a broken unit', async () => {
     const broken = join(out, 'broken.service');
     await writeFile(broken, '[Service]\nType=oneshoot\nExecStart=/bin/true\n');

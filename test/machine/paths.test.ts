@@ -5,6 +5,7 @@ import {
   describePolicy,
   generateAllPaths,
   pathsCoveringEveryTransition,
+  bootFacts,
   pullOutcomes,
   type GeneratedPath,
 } from '../../src/machine/paths.js';
@@ -14,7 +15,15 @@ import { runStubbed, type ActorName } from '../support/stubMachine.js';
 
 const transitions = listTransitions(upgradeMachine);
 const paths = generateAllPaths();
-const finalStates = ['done', 'heldBack', 'fetchFailed', 'aborted', 'rolledBack', 'rollbackFailed'];
+const finalStates = [
+  'done',
+  'rebootRequested',
+  'heldBack',
+  'fetchFailed',
+  'aborted',
+  'rolledBack',
+  'rollbackFailed',
+];
 
 describe('the generated paths', () => {
   it('take every transition of the machine definition', () => {
@@ -42,9 +51,8 @@ describe('the generated paths', () => {
       const rolledBack = after.some((state) => state.startsWith('rollingBack'));
       // Held back and fetch-failed end straight after pulling: the pull moved nothing then.
       const unmoved = ['heldBack', 'fetchFailed'].includes(after[0] ?? '') && after.length === 1;
-      expect(path.states.at(-1) === 'done' || rolledBack || unmoved, path.states.join(' > ')).toBe(
-        true,
-      );
+      const ended = ['done', 'rebootRequested'].includes(path.states.at(-1) ?? '');
+      expect(ended || rolledBack || unmoved, path.states.join(' > ')).toBe(true);
     }
   });
 
@@ -55,6 +63,20 @@ describe('the generated paths', () => {
       expect(path.result === 'held-back').toBe(
         pull?.outcome === 'done' && 'pulled' in pull && pull.pulled === 'held-back',
       );
+    }
+  });
+
+  it('never roll back once the reboot is considered, and reboot only inside the window', () => {
+    for (const path of paths.filter((candidate) => candidate.states.includes('checkingReboot'))) {
+      const after = path.states.slice(path.states.indexOf('checkingReboot'));
+      expect(after.some((state) => state.startsWith('rollingBack'))).toBe(false);
+      const inspected = path.steps.find((step) => step.actor === 'inspectBoot');
+      const rebooted = path.states.includes('rebooting');
+      const boot = inspected && 'boot' in inspected ? inspected.boot : undefined;
+      if (rebooted) expect(boot).toMatch(/inside window/);
+      if (boot === 'kernel same, inside window')
+        expect(rebooted).toBe(path.policy.reboot === 'always');
+      expect(path.policy.reboot).not.toBe('never');
     }
   });
 
@@ -116,6 +138,10 @@ describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (
   it('runs the real machine with stub actors through the same states to the same result', async () => {
     const pulled = path.steps.find((step) => step.actor === 'pullRepos' && step.outcome === 'done');
     const interrupted = path.steps.find((step) => step.outcome === 'interrupted');
+    const inspected = path.steps.find(
+      (step) => step.actor === 'inspectBoot' && step.outcome === 'done',
+    );
+    const boot = inspected && 'boot' in inspected ? inspected.boot : undefined;
     const outcome =
       pullOutcomes[pulled && 'pulled' in pulled ? (pulled.pulled ?? 'moved') : 'moved'];
     const failed = path.steps.filter((step) => step.outcome === 'error');
@@ -128,6 +154,7 @@ describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (
         .map((step) => step.actor as ActorName),
       pulled: outcome.repos,
       ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
+      ...(boot ? { bootFacts: bootFacts[boot] } : {}),
     });
     expect(run.states).toEqual(path.states);
     expect(run.output.result).toBe(path.result);

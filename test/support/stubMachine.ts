@@ -3,6 +3,7 @@
 import { createActor, fromPromise } from 'xstate';
 import { statePathOf } from '../../src/machine/statePath.js';
 import type {
+  BootFacts,
   HeldBack,
   PulledRepo,
   UpgradeOutput,
@@ -20,6 +21,8 @@ export const defaultPolicy: UpgradePolicy = {
   onValidationFailure: 'rollback',
   force: false,
   healthChecks: false,
+  reboot: 'never',
+  rebootPending: false,
 };
 
 export const savedCommit = { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) };
@@ -46,6 +49,8 @@ export async function runStubbed(
     pulled?: PulledRepo[];
     /** The pull finds upstream at a commit set that failed before. */
     heldBack?: HeldBack;
+    /** What inspectBoot finds (default: the kernel changed, inside the window). */
+    bootFacts?: BootFacts;
     /** This actor runs until stopped, and the run is interrupted while it does. */
     interruptDuring?: ActorName;
   } = {},
@@ -55,6 +60,7 @@ export async function runStubbed(
   let interrupt = () => undefined as void;
   const outputs: Partial<Record<ActorName, unknown>> = {
     snapshotRepos: { commits: [savedCommit] },
+    inspectBoot: options.bootFacts ?? { kernelChanged: true, insideWindow: true },
     pullRepos: {
       repos: options.pulled ?? [movedRepo],
       ...(options.heldBack ? { heldBack: options.heldBack } : {}),

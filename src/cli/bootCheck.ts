@@ -1,0 +1,235 @@
+// `xs-upgrade boot-check`: after a reboot a run asked for (a oneshot unit ordered after
+// multi-user.target runs it at every boot), is the host on the new generation, and healthy? Pass:
+// the run that asked for the reboot ends "upgraded (rebooted into generation N)". Fail, or booted
+// into something else: the profile goes back to the last good generation (as the boot default),
+// the repos to their commits, and the host reboots once more; a second failed boot stops with
+// exit 5 and what to do by hand (greenboot's idea, on the Nix profile).
+import { readlink } from 'node:fs/promises';
+import { resetRepos } from '../actors/resetRepos.js';
+import { runCommand } from '../actors/runCommand.js';
+import { runHealthChecks } from '../actors/runHealthChecks.js';
+import { switchToGeneration } from '../actors/systemProfile.js';
+import { ExitCode, describeError } from '../errors.js';
+import {
+  markManualRecoveryNeeded,
+  readManualRecovery,
+  manualRecoveryLine,
+} from '../state/manualRecovery.js';
+import {
+  clearBootCheck,
+  readBootCheck,
+  rebootedSince,
+  writeBootCheck,
+  type BootCheck,
+} from '../state/rebootState.js';
+import { rejectCommitSet } from '../state/rejectedCommits.js';
+import { newRunRecord, readRunRecords, RunRecorder, type RunRecord } from '../state/runRecords.js';
+import { bootId } from '../state/stepProcesses.js';
+import {
+  recoverUnfinishedRun,
+  reportRun,
+  withRunLock,
+  type UnstartedOutcome,
+  type UpgradeHostOptions,
+} from './upgradeHost.js';
+
+export async function checkBoot(options: UpgradeHostOptions): Promise<number> {
+  const { config, log } = options;
+  return withRunLock(options, async (stop) => {
+    const marker = await readManualRecovery(config.stateDir);
+    if (marker) {
+      log.error(manualRecoveryLine(marker));
+      return ExitCode.rollbackFailed;
+    }
+    // A run killed between its reboot request and now is finished first (it never asks twice).
+    await recoverUnfinishedRun(options, stop);
+    const check = await readBootCheck(config.stateDir);
+    if (!check) {
+      log.info('no boot check pending: nothing to do');
+      return ExitCode.done;
+    }
+    if (!(await rebootedSince(check, config.reboot.bootedSystem))) {
+      log.info(
+        `the host has not booted since the reboot was asked for at ${check.requestedAt}: nothing to check yet`,
+      );
+      return ExitCode.done;
+    }
+    const problem = await bootProblem(options, check);
+    const record = await runRecord(options, check.runId);
+    if (problem === undefined) return passed(options, check, record);
+    if (check.rollbackReboots >= 1) return failedTwice(options, check, record, problem);
+    return rollBackAndReboot(options, check, record, problem);
+  });
+}
+
+/** Why the boot is not good: booted into another system, or a check failed; undefined if good. */
+async function bootProblem(
+  options: UpgradeHostOptions,
+  check: BootCheck,
+): Promise<string | undefined> {
+  const { config, log } = options;
+  const booted = await readlink(config.reboot.bootedSystem).catch(() => '(unreadable)');
+  log.info(`booted ${booted}; expected generation ${check.expected.generation}`);
+  if (booted !== check.expected.storePath) {
+    return `booted ${booted}, not generation ${check.expected.generation} (${check.expected.storePath})`;
+  }
+  const deps = { log, env: options.env, signal: new AbortController().signal };
+  try {
+    await runHealthChecks([...config.healthChecks, ...config.bootChecks], deps);
+    return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
+async function passed(
+  options: UpgradeHostOptions,
+  check: BootCheck,
+  record: RunRecord,
+): Promise<number> {
+  await clearBootCheck(options.config.stateDir);
+  const generation = check.expected.generation;
+  const backOnPrevious = check.rollbackReboots > 0;
+  record.reboot = {
+    ...record.reboot,
+    requested: true,
+    bootCheck: { at: new Date().toISOString(), passed: true, booted: check.expected.storePath },
+  };
+  const summary = backOnPrevious
+    ? `result: rolled back (rebooted into generation ${generation}, the last good one, after the new generation failed its boot check)`
+    : `result: upgraded (rebooted into generation ${generation})`;
+  return finish(options, record, {
+    result: backOnPrevious ? 'rolled-back' : 'upgraded',
+    exitCode: ExitCode.done,
+    lines: [summary, `system: generation ${generation}, booted and healthy`],
+  });
+}
+
+/** The first failed boot: back to the last good generation and commits, and reboot once more. */
+async function rollBackAndReboot(
+  options: UpgradeHostOptions,
+  check: BootCheck,
+  record: RunRecord,
+  problem: string,
+): Promise<number> {
+  const { config, log } = options;
+  const deps = { log, env: options.env, signal: new AbortController().signal };
+  log.report('error', `boot check failed: ${problem}`);
+  try {
+    await switchToGeneration(check.previous, deps, 'boot');
+    await resetRepos(config.repos, check.previousCommits, deps);
+    await writeBootCheck(config.stateDir, {
+      ...check,
+      expected: check.previous,
+      requestedAt: new Date().toISOString(),
+      bootId: bootId(),
+      rollbackReboots: check.rollbackReboots + 1,
+    });
+    await rejectFailedCommits(options, record, problem);
+    await runCommand(config.reboot.command, deps);
+  } catch (error) {
+    return failedTwice(
+      options,
+      check,
+      record,
+      `${problem}; and the rollback failed: ${describeError(error)}`,
+    );
+  }
+  record.reboot = {
+    ...record.reboot,
+    requested: true,
+    bootCheck: { at: new Date().toISOString(), passed: false, problem },
+  };
+  return finish(options, record, {
+    result: 'rolled-back',
+    exitCode: ExitCode.rolledBack,
+    failure: { state: 'bootCheck', message: problem },
+    lines: [
+      `result: the boot into generation ${check.expected.generation} failed its check and was rolled back: generation ${check.previous.generation} is the boot default again, every repo is back at its saved commit, and the host reboots into it`,
+      `cause: ${problem}`,
+      'next: fix the cause upstream; these commits are not tried again here. The boot after this reboot is checked too',
+    ],
+  });
+}
+
+/** The boot after the automatic rollback failed too (or the rollback did): a person must look. */
+async function failedTwice(
+  options: UpgradeHostOptions,
+  check: BootCheck,
+  record: RunRecord,
+  problem: string,
+): Promise<number> {
+  const { config } = options;
+  await clearBootCheck(config.stateDir);
+  const at = new Date().toISOString();
+  await markManualRecoveryNeeded(config.stateDir, {
+    since: at,
+    runId: record.id,
+    reason: `boot check failed after the automatic rollback reboot: ${problem}`,
+  });
+  record.rollbackFailure = { state: 'bootCheck', message: problem };
+  record.reboot = {
+    ...record.reboot,
+    requested: true,
+    bootCheck: { at, passed: false, problem },
+  };
+  const profile = check.previous.profile;
+  return finish(options, record, {
+    result: 'rollback-failed',
+    exitCode: ExitCode.rollbackFailed,
+    failure: { state: 'bootCheck', message: problem },
+    lines: [
+      'result: ROLLBACK FAILED: the host did not come back healthy after one automatic rollback reboot: manual recovery needed',
+      `cause: ${problem}`,
+      `next: pick a generation that boots (\`nix-env -p ${profile} --list-generations\`; the last good one was ${check.previous.generation}), make it the default with \`nix-env -p ${profile} --switch-generation N\` and \`${profile}/bin/switch-to-configuration boot\`, reboot, put the repos back (docs/recovery.md), then \`xs-upgrade recover --confirm-manual-fix\``,
+    ],
+  });
+}
+
+/** The commits of the upgrade whose boot failed are not tried again. */
+async function rejectFailedCommits(
+  options: UpgradeHostOptions,
+  record: RunRecord,
+  problem: string,
+): Promise<void> {
+  const commits = Object.fromEntries(
+    record.repos.flatMap((repo) => (repo.final ? [[repo.repo, repo.final]] : [])),
+  );
+  if (Object.keys(commits).length === 0) return;
+  await rejectCommitSet(options.config.stateDir, {
+    commits,
+    at: new Date().toISOString(),
+    reason: `bootCheck: ${problem}`.slice(0, 300),
+  });
+}
+
+/** The record of the run that asked for the reboot (a new one if it is gone). */
+async function runRecord(options: UpgradeHostOptions, id: string): Promise<RunRecord> {
+  const found = (await readRunRecords(options.config.stateDir)).find((record) => record.id === id);
+  return (
+    found ??
+    newRunRecord({
+      config: options.config.file,
+      xsUpgradeVersion: options.version,
+      forced: false,
+    })
+  );
+}
+
+async function finish(
+  options: UpgradeHostOptions,
+  record: RunRecord,
+  outcome: UnstartedOutcome & { lines: string[] },
+): Promise<number> {
+  record.result = outcome.result;
+  record.exitCode = outcome.exitCode;
+  record.summary = outcome.lines[0] ?? '';
+  if (outcome.failure) record.failure = outcome.failure;
+  record.running = false;
+  record.endedAt = new Date().toISOString();
+  await new RunRecorder(options.config.stateDir, record, (message) =>
+    options.log.warn(message),
+  ).save();
+  await reportRun(options, record, outcome);
+  return outcome.exitCode;
+}
