@@ -1,7 +1,7 @@
 // The generated machine paths against the real world: for a set of paths that together take every
 // transition, a sandbox host whose hook, build, check, switch and reset steps fail exactly where
 // the path says, run with the built CLI. Generated from the graph, not written by hand.
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configurationNix, nixAvailable } from '../../demo/nixSystem.js';
@@ -43,6 +43,8 @@ function realizable(path: GeneratedPath): boolean {
   const localOnly = ['runHooks', 'snapshotRepos', 'pullRepos', 'resetRepos'];
   const touched = path.steps.filter((step) => step.outcome !== 'done').map((step) => step.actor);
   if (heldBack(path) && (path.policy.mode === 'remote' || path.policy.force)) return false;
+  // Reboots need a system profile: a Nix sandbox.
+  if (path.policy.reboot !== 'never' && !nixHere) return false;
   return !(path.policy.mode === 'remote' && touched.some((actor) => localOnly.includes(actor)));
 }
 
@@ -67,6 +69,7 @@ const exitCodes: Record<string, number> = {
   'nothing-new': 0,
   'held-back': 3,
   'fetch-failed': 75,
+  rebooting: 0,
   aborted: 3,
   'rolled-back': 4,
   'rollback-failed': 5,
@@ -118,6 +121,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
       ? [{ command: step('runHealthChecks', 'true'), retries: 0 }]
       : undefined,
   };
+  if (path.policy.reboot !== 'never') await stageReboot(sandbox, path, config);
   if (path.policy.mode === 'remote') {
     // No repos: build and switch name their own source (here, the sandbox's scripts).
     Object.assign(config, { mode: 'remote', repos: undefined, preUpdateHooks: undefined });
@@ -176,6 +180,68 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   }
 }
 
+/** What inspectBoot finds in this path, if it runs. */
+const bootKind = (path: GeneratedPath) => {
+  const inspected = path.steps.find(
+    (step) => step.actor === 'inspectBoot' && step.outcome === 'done',
+  );
+  return inspected && 'boot' in inspected ? inspected.boot : undefined;
+};
+
+/** "HH:MM", `hours` from now, local time. */
+const hoursFromNow = (hours: number) => {
+  const at = new Date(Date.now() + hours * 3_600_000);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+};
+
+/**
+ * The reboot as the path says: a booted system whose kernel differs or not (a booted-system link
+ * to a system with other kernel links, or to generation 1), a window that holds now or not, a
+ * reboot command that works or not, a reboot an earlier run left pending.
+ */
+async function stageReboot(
+  sandbox: Sandbox,
+  path: GeneratedPath,
+  config: Record<string, unknown>,
+): Promise<void> {
+  const kind = bootKind(path) ?? '';
+  const booted = join(sandbox.dir, 'booted-system');
+  if (fails(path, 'inspectBoot')) {
+    await symlink(join(sandbox.dir, 'no-such-system'), booted);
+  } else if (kind.startsWith('kernel changed')) {
+    const other = join(sandbox.dir, 'older-system');
+    await mkdir(other, { recursive: true });
+    for (const part of ['kernel', 'initrd', 'kernel-modules'])
+      await symlink(join(sandbox.dir, `older-${part}`), join(other, part));
+    await symlink(other, booted);
+  } else {
+    await symlink((await sandbox.currentSystem()) ?? '', booted);
+  }
+  config.reboot = {
+    when: path.policy.reboot,
+    bootedSystem: booted,
+    command: fails(path, 'requestReboot')
+      ? 'echo "no reboot for you"; exit 1'
+      : 'echo "reboot requested" >> reboot.log',
+    // Outside: a window that starts two hours from now.
+    ...(kind.endsWith('outside window')
+      ? { window: { lower: hoursFromNow(2), upper: hoursFromNow(3) } }
+      : {}),
+  };
+  if (path.policy.rebootPending) {
+    const first = (await sandbox.generations())[0];
+    const pending = {
+      previous: { profile: sandbox.profile, generation: 1, storePath: first?.storePath },
+      previousCommits: [],
+      runId: 'an-earlier-run',
+      since: new Date().toISOString(),
+      reason: 'outside the reboot window',
+    };
+    await mkdir(join(sandbox.dir, 'state'), { recursive: true });
+    await writeFile(join(sandbox.dir, 'state', 'reboot-pending.json'), JSON.stringify(pending));
+  }
+}
+
 const sandboxes: Sandbox[] = [];
 afterAll(async () => {
   await Promise.all(sandboxes.map((sandbox) => rm(sandbox.dir, { recursive: true, force: true })));
@@ -222,7 +288,7 @@ describe('generated end-to-end scenarios', () => {
     } else if (path.result === 'held-back' || path.result === 'fetch-failed') {
       expect(heads).toEqual(saved);
       expect(await sandbox.currentSystem()).toBe(savedSystem);
-    } else if (path.result === 'upgraded' && !nothingNew(path)) {
+    } else if (['upgraded', 'rebooting'].includes(path.result) && !nothingNew(path)) {
       const upstream = {
         config: await sandbox.remoteHead('nix-config'),
         secrets: await sandbox.remoteHead('nix-secrets'),
@@ -238,6 +304,10 @@ describe('generated end-to-end scenarios', () => {
       expect(heads).toEqual(saved);
     }
     const switched = path.states.includes('switching');
+    const reboots = (await readFile(join(sandbox.dir, 'reboot.log'), 'utf8').catch(() => ''))
+      .split('\n')
+      .filter(Boolean).length;
+    expect(reboots).toBe(path.result === 'rebooting' ? 1 : 0);
     if (path.result === 'rolled-back' && switched && sandbox.nix) {
       // Exactly the saved generation is active again, and its system.
       expect((await sandbox.generations()).find((entry) => entry.current)?.generation).toBe(1);
@@ -252,7 +322,7 @@ describe('generated end-to-end scenarios', () => {
       expect(await sandbox.generations()).toEqual([
         { generation: 1, storePath: savedSystem, current: true },
       ]);
-    } else if (sandbox.nix && path.result === 'upgraded') {
+    } else if (sandbox.nix && ['upgraded', 'rebooting'].includes(path.result)) {
       // A forced rebuild of the same commits is the same system: Nix makes no new generation.
       const current = (await sandbox.generations()).find((entry) => entry.current);
       expect(current?.generation).toBe(nothingNew(path) ? 1 : 2);
