@@ -82,6 +82,7 @@ let
     metricsFile = cfg.metricsFile;
     notify = cfg.notify;
     system = if cfg.systemProfile == null then null else { profile = cfg.systemProfile; };
+    reboot = cfg.reboot;
   } // lib.optionalAttrs (cfg.mode == "local") {
     inherit (cfg) repos preUpdateHooks;
   });
@@ -185,6 +186,13 @@ in
       description = "Returns the system to its previous generation after a failed switch. Leave unset with systemProfile: xs-upgrade then returns to exactly the saved generation.";
     };
 
+    reboot = mkOption {
+      type = types.nullOr json.type;
+      default = null;
+      example = literalExpression ''{ when = "needed"; window = { lower = "01:00"; upper = "05:00"; }; }'';
+      description = "Reboot when the new system needs it (see docs/reboots.md); with it, the boot-check service checks each boot after an upgrade.";
+    };
+
     systemProfile = mkOption {
       type = types.nullOr types.str;
       default = "/nix/var/nix/profiles/system";
@@ -250,6 +258,23 @@ in
         Type = "oneshot";
         ExecStart = "${cfg.package}/bin/xs-upgrade run --config /etc/xs-upgrade/host.json";
         # SIGTERM to xs-upgrade alone: it stops its step and rolls back.
+        KillMode = "mixed";
+        TimeoutStopSec = cfg.timeoutStopSec;
+        StateDirectory = lib.mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
+        StateDirectoryMode = "0700";
+      };
+    };
+
+    # After a reboot the run asked for: check the boot, roll back once if it is bad.
+    systemd.services.xs-upgrade-boot-check = mkIf (cfg.reboot != null && (cfg.reboot.when or "never") != "never") {
+      description = "xs-upgrade: check the boot after an upgrade, roll back once if it is bad";
+      after = [ "multi-user.target" ];
+      wantedBy = [ "multi-user.target" ];
+      restartIfChanged = false;
+      path = [ pkgs.git pkgs.coreutils config.nix.package ];
+      serviceConfig = {
+        Type = "oneshot";
+        ExecStart = "${cfg.package}/bin/xs-upgrade boot-check --config /etc/xs-upgrade/host.json";
         KillMode = "mixed";
         TimeoutStopSec = cfg.timeoutStopSec;
         StateDirectory = lib.mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";

@@ -61,8 +61,8 @@ describe('xs-upgrade', () => {
     ],
     [
       'unknown.json',
-      '{"switch": "s", "build": "b", "repos": [{"name": "a", "path": "."}], "reboot": true}',
-      /\/: unknown option "reboot"/,
+      '{"switch": "s", "build": "b", "repos": [{"name": "a", "path": "."}], "frobnicate": true}',
+      /\/: unknown option "frobnicate"/,
     ],
     [
       'remote-hooks.yaml',
