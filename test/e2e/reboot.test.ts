@@ -268,9 +268,9 @@ describe('xs-upgrade boot-check', () => {
     expect(twice.exitCode, twice.stdout).toBe(5);
     expect(twice.stdout).toContain('result: ROLLBACK FAILED: the host did not come back healthy');
     expect(twice.stdout).toMatch(/next: pick a generation that boots .*--confirm-manual-fix/);
-    expect(server.requests.map((request) => JSON.parse(request.body).event)).toEqual([
-      'rollback-failed',
-    ]);
+    expect(
+      server.requests.map((request) => (JSON.parse(request.body) as { event: string }).event),
+    ).toEqual(['rollback-failed']);
     expect(await h.reboots()).toBe(2);
     expect((await h.cli('run')).exitCode).toBe(5);
   });
