@@ -4,6 +4,7 @@ import { fromPromise } from 'xstate';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type {
   BootFacts,
+  ConditionFacts,
   Failure,
   PullOutcome,
   PulledRepo,
@@ -26,6 +27,7 @@ import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
 import { rollbackSystem } from './rollbackSystem.js';
 import { inspectBoot } from './inspectBoot.js';
+import { checkConditions } from './checkConditions.js';
 import { requestReboot } from './requestReboot.js';
 
 export interface ActorDeps {
@@ -65,7 +67,12 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
       if (args.signal.aborted) throw new Error('stopped before it started');
       return run(args);
     });
+  const conditions = step<ConditionFacts, void>(({ signal }) =>
+    checkConditions(config, withSignal(signal)),
+  );
   return {
+    checkConditions: conditions,
+    recheckConditions: conditions,
     runHooks: step<void, void>(({ signal }) =>
       runCommandsInOrder(config.preUpdateHooks, withSignal(signal)),
     ),

@@ -39,6 +39,8 @@ export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
       return ['held-back'];
     case 'fetch-failed':
       return ['fetch-failed'];
+    case 'skipped':
+      return ['skipped'];
     case 'aborted':
       return ['failure'];
     // The specific event first: a notification listening to both is told which it was.

@@ -42,6 +42,7 @@ export interface CliIo {
 interface RunCommandOptions {
   config?: string;
   force?: boolean;
+  ignoreConditions?: boolean;
   skipValidation?: boolean;
   dryRun?: boolean;
   inspect?: string | boolean;
@@ -112,6 +113,10 @@ export async function main(io: CliIo): Promise<number> {
       'build and switch even when nothing is new, or upstream is at commits that failed before',
     )
     .option(
+      '--ignore-conditions',
+      'run even outside the maintenance window, on battery or metered (logged, recorded)',
+    )
+    .option(
       '--skip-validation',
       'switch without running validationChecks (logged loudly, kept in the run record)',
     )
@@ -137,6 +142,7 @@ export async function main(io: CliIo): Promise<number> {
         ...hostOptions(config),
         force: options.force ?? false,
         skipValidation: options.skipValidation ?? false,
+        ignoreConditions: options.ignoreConditions ?? false,
         ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
         ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
       });
@@ -299,6 +305,7 @@ export async function main(io: CliIo): Promise<number> {
         onValidationFailure: config.onValidationFailure,
         healthChecks: config.healthChecks.length > 0,
         reboot: config.reboot.when,
+        conditions: (await import('../config/resolve.js')).conditionsConfigured(config),
       };
       const { renderGraph } = await import('./graph.js');
       io.stdout.write(renderGraph(options.format, policy));

@@ -12,6 +12,7 @@ import type { SavedGeneration, UpgradeOutput, UpgradeResult } from '../machine/t
 import { currentGeneration } from '../actors/systemProfile.js';
 import { statePathOf } from '../machine/statePath.js';
 import { upgradeMachine } from '../machine/upgradeMachine.js';
+import { conditionsConfigured } from '../config/resolve.js';
 
 export interface RunOptions {
   config: ResolvedConfig;
@@ -40,6 +41,8 @@ export interface RunOptions {
   beforeStep?: () => Promise<void>;
   /** Commit sets that failed before: not pulled again unless `force`. */
   rejected?: RejectedCommitSet[];
+  /** --ignore-conditions: run whatever the window, power and network say. */
+  ignoreConditions?: boolean;
   /** An earlier run left a reboot pending (outside the window): consider it even if nothing is new. */
   rebootPending?: boolean;
 }
@@ -64,6 +67,8 @@ const exitCodes: Record<UpgradeResult, number> = {
   'nothing-new': ExitCode.done,
   // Upgraded and healthy; the boot that follows is checked by `xs-upgrade boot-check`.
   rebooting: ExitCode.done,
+  // Not now (outside the window, on battery, metered): nothing was done, and that is fine.
+  skipped: ExitCode.done,
   // Not upgraded, nothing touched, and a person must fix upstream (or --force): not a success.
   'held-back': ExitCode.aborted,
   'fetch-failed': ExitCode.temporary,
@@ -99,6 +104,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
         healthChecks: config.healthChecks.length > 0,
         reboot: config.reboot.when,
         rebootPending: options.rebootPending ?? false,
+        conditions: !options.ignoreConditions && conditionsConfigured(config),
       },
     },
   });

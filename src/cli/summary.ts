@@ -99,6 +99,13 @@ export function formatSummary(facts: SummaryFacts): Summary {
         })}`,
       );
       break;
+    case 'skipped':
+      lines.push(
+        report.states.some((visit) => visit.state.startsWith('rollingBack'))
+          ? `result: skipped (${output.skipReason ?? '?'}): every repo is back at its saved commit, nothing was switched; the next run tries again`
+          : `result: skipped (${output.skipReason ?? '?'}): nothing was done; the next run tries again`,
+      );
+      break;
     case 'nothing-new':
       lines.push(
         'result: nothing new upstream: nothing was built or switched (use --force to rebuild anyway)',

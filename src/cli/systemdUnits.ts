@@ -44,6 +44,8 @@ export function renderUnits(config: ResolvedConfig, paths: UnitPaths): Units {
     'Description=xs-upgrade: upgrade this host from its config repos, or roll back',
     'Wants=network-online.target',
     'After=network-online.target',
+    // The same rule as conditions.acPower, so systemd does not even start a run on battery.
+    ...(config.conditions.acPower ? ['ConditionACPower=true'] : []),
     // NixOS: a config change must not restart (and so interrupt) a running upgrade.
     'X-RestartIfChanged=false',
     '',

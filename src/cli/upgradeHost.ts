@@ -5,8 +5,8 @@
 // commits, metrics, notifications, summary).
 import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import { createRedactor } from '../redact.js';
-import type { ResolvedConfig } from '../config/resolve.js';
 import { checkRepos } from '../config/checkRepos.js';
+import { conditionsConfigured, type ResolvedConfig } from '../config/resolve.js';
 import { buildPayload, eventsForResult, sendNotifications } from '../actors/sendNotifications.js';
 import { defaultKillGraceMs } from '../actors/runCommand.js';
 import type { Log } from '../log.js';
@@ -44,6 +44,8 @@ export interface UpgradeHostOptions {
   version: string;
   force: boolean;
   skipValidation?: boolean;
+  /** --ignore-conditions: run whatever the window, power and network say. */
+  ignoreConditions?: boolean;
   inspect?: string | boolean;
   inspectLog?: string;
   /** Whether a person is watching (keeps the inspector relay up after the run). */
@@ -75,6 +77,12 @@ export async function upgradeHost(options: UpgradeHostOptions): Promise<number> 
       forced: options.force,
     });
     if (options.skipValidation) record.skippedValidation = true;
+    if (options.ignoreConditions && conditionsConfigured(options.config)) {
+      record.ignoredConditions = true;
+      options.log.warn(
+        'CONDITIONS IGNORED (--ignore-conditions): running whatever the maintenance window, power and network say',
+      );
+    }
     // A config that is valid as written, on a host whose repos are not what it says: a failed
     // run like any other (recorded, notified, in the metrics), not exit 78.
     const problems = await checkRepos(options.config.repos);
@@ -307,6 +315,7 @@ async function executeRun(
     env: options.env,
     force: options.force,
     skipValidation: options.skipValidation ?? false,
+    ignoreConditions: options.ignoreConditions ?? false,
     interrupt: stop,
     onState: (state, at, persisted) => recorder.stateEntered(state, at, persisted),
     beforeStep: () => recorder.flushed(),
@@ -340,6 +349,7 @@ async function executeRun(
   if (output.rollbackFailure) record.rollbackFailure = output.rollbackFailure;
   if (output.heldBack) record.heldBack = output.heldBack;
   if (output.reboot) record.reboot = output.reboot;
+  if (output.skipReason) record.skipReason = output.skipReason;
   if (output.savedSystem || report.finalSystem) {
     record.system = {
       ...(output.savedSystem ? { saved: output.savedSystem } : {}),

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { urlSecrets } from '../redact.js';
 import { parseDuration } from './duration.js';
+import type { WindowSpec } from './maintenanceWindow.js';
 import type { Command, Notification } from './schema.generated.js';
 import type { ValidConfig } from './validate.js';
 
@@ -48,6 +49,13 @@ export interface HealthCheckSpec {
   intervalMs: number;
 }
 
+/** Whether a run checks a window or conditions before it goes on. */
+export function conditionsConfigured(
+  config: Pick<ResolvedConfig, 'windows' | 'conditions'>,
+): boolean {
+  return config.windows.length > 0 || config.conditions.acPower || config.conditions.unmetered;
+}
+
 export interface RebootSpec {
   when: 'never' | 'needed' | 'always';
   /** Times of day, "HH:MM"; the window may cross midnight. */
@@ -86,6 +94,10 @@ export interface ResolvedConfig {
   reboot: RebootSpec;
   /** Checks `boot-check` runs after the reboot, besides healthChecks. */
   bootChecks: HealthCheckSpec[];
+  /** Maintenance windows; empty: any time. */
+  windows: WindowSpec[];
+  /** What must hold for a run to go on (else it is skipped). */
+  conditions: { acPower: boolean; unmetered: boolean; sysfsRoot: string };
   /** Values never written anywhere: secretEnv values, webhook headers and URL credentials. */
   secrets: string[];
 }
@@ -137,6 +149,22 @@ export function resolveConfig(
       ...(config.reboot?.window ? { window: config.reboot.window } : {}),
       command: command(config.reboot?.command ?? ['shutdown', '-r', '+1'], 'reboot'),
       bootedSystem: config.reboot?.bootedSystem ?? '/run/booted-system',
+    },
+    windows: (config.window === undefined
+      ? []
+      : Array.isArray(config.window)
+        ? config.window
+        : [config.window]
+    ).map((window) => ({
+      start: window.start,
+      lengthMs: parseDuration(window.length),
+      ...(window.days ? { days: window.days } : {}),
+      ...(window.timeZone ? { timeZone: window.timeZone } : {}),
+    })),
+    conditions: {
+      acPower: config.conditions?.acPower ?? false,
+      unmetered: config.conditions?.unmetered ?? false,
+      sysfsRoot: config.conditions?.sysfsRoot ?? '/sys',
     },
     bootChecks: (config.bootChecks ?? []).map((check, index) =>
       toHealthCheck(check, index, configDir, 'boot'),

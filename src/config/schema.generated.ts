@@ -131,6 +131,27 @@ export type XsUpgradeConfig = {
    * Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.
    */
   bootChecks?: HealthCheck[];
+  /**
+   * Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).
+   */
+  window?: MaintenanceWindow | [MaintenanceWindow, ...MaintenanceWindow[]];
+  /**
+   * Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.
+   */
+  conditions?: {
+    /**
+     * Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC.
+     */
+    acPower?: boolean;
+    /**
+     * Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered.
+     */
+    unmetered?: boolean;
+    /**
+     * Where sysfs is mounted (a container may bind another).
+     */
+    sysfsRoot?: string;
+  };
 };
 export type Repo = {
   /**
@@ -230,13 +251,14 @@ export type Notification = {
   command?: string | Argv | CommandObject;
 };
 /**
- * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
+ * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
  */
 export type NotifyEvent =
   | 'success'
   | 'nothing-new'
   | 'held-back'
   | 'fetch-failed'
+  | 'skipped'
   | 'failure'
   | 'rolled-back'
   | 'rollback-failed'
@@ -245,6 +267,10 @@ export type NotifyEvent =
  * A time of day, HH:MM (24 hours).
  */
 export type TimeOfDay = string;
+/**
+ * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+ */
+export type Duration = string;
 
 export interface CommandObject {
   /**
@@ -309,4 +335,21 @@ export interface Webhook {
    * Further attempts after a network error or a 5xx answer, with growing pauses.
    */
   retries?: number;
+}
+export interface MaintenanceWindow {
+  /**
+   * The days the window starts on (default every day).
+   *
+   * @minItems 1
+   */
+  days?: [
+    'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun',
+    ...('Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun')[]
+  ];
+  start: TimeOfDay;
+  length: Duration;
+  /**
+   * An IANA time zone such as Europe/Berlin (default the host's).
+   */
+  timeZone?: string;
 }

@@ -2,6 +2,7 @@
 // express. No file system access here (see checkRepos.ts), so it is cheap to test and fuzz.
 import type { ErrorObject } from 'ajv';
 import { readPackageJson } from '../packageFiles.js';
+import { knownTimeZone } from './maintenanceWindow.js';
 import type { Notification, Repo, XsUpgradeConfig } from './schema.generated.js';
 // Precompiled from the schema at build time (ajv standalone): no ajv compile at start-up.
 import validate from './schema.validator.generated.js';
@@ -82,7 +83,7 @@ export function validateConfig(document: unknown): ValidationResult {
   config.validationChecks ??= [];
   config.notify ??= [];
   config.healthChecks ??= [];
-  const errors = [...duplicateRepoProblems(config)];
+  const errors = [...duplicateRepoProblems(config), ...timeZoneProblems(config)];
   return errors.length > 0 ? { errors } : { config, errors };
 }
 
@@ -242,4 +243,22 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 3;
+}
+
+/** A time zone this host does not know would make every window check fail at run time. */
+function timeZoneProblems(config: ValidConfig): string[] {
+  const windows =
+    config.window === undefined
+      ? []
+      : Array.isArray(config.window)
+        ? config.window
+        : [config.window];
+  return windows.flatMap((window, index) => {
+    const zone = window.timeZone;
+    if (zone === undefined || knownTimeZone(zone)) return [];
+    const where = Array.isArray(config.window) ? `/window/${index}/timeZone` : '/window/timeZone';
+    return [
+      `${where}: unknown time zone ${JSON.stringify(zone)} (use an IANA name such as "Europe/Berlin")`,
+    ];
+  });
 }

@@ -3,9 +3,21 @@
 // the config values the guards read, the shortest path through every transition, each completed to
 // a final state. The generated tests, the end-to-end scenarios and `graph --config` use them.
 import { getShortestPaths, joinPaths, serializeSnapshot, type StatePath } from '@xstate/graph';
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import type {
+  AnyMachineSnapshot,
+  AnyStateMachine,
+  AnyStateNode,
+  AnyTransitionDefinition,
+  EventObject,
+} from 'xstate';
 import { allStateNodes, describeTransition, nodePath } from './transitions.js';
-import type { BootFacts, PullOutcome, SavedCommit, UpgradePolicy } from './types.js';
+import type {
+  BootFacts,
+  ConditionFacts,
+  PullOutcome,
+  SavedCommit,
+  UpgradePolicy,
+} from './types.js';
 import { statePathOf } from './statePath.js';
 import { upgradeMachine } from './upgradeMachine.js';
 
@@ -31,6 +43,7 @@ export const policyCombinations: UpgradePolicy[] = [
             healthChecks,
             reboot: 'never' as const,
             rebootPending: false,
+            conditions: false,
           })),
         ),
       ),
@@ -46,9 +59,21 @@ export const policyCombinations: UpgradePolicy[] = [
         healthChecks,
         reboot,
         rebootPending,
+        conditions: false,
       })),
     ),
   ),
+  // Windows and conditions, checked at the start and before every way into switching.
+  ...(['rollback', 'notify', 'ignore'] as const).map((onValidationFailure) => ({
+    mode: 'local' as const,
+    buildBeforeSwitch: true,
+    onValidationFailure,
+    force: false,
+    healthChecks: false,
+    reboot: 'never' as const,
+    rebootPending: false,
+    conditions: true,
+  })),
 ];
 
 const savedCommits: SavedCommit[] = [
@@ -65,6 +90,12 @@ export const pullOutcomes: Record<PulledKind, PullOutcome> = {
   },
 };
 export type PulledKind = 'moved' | 'unmoved' | 'held-back';
+
+/** The two verdicts of the condition checks. */
+export const conditionFacts: Record<'hold' | 'fail', ConditionFacts> = {
+  hold: { hold: true },
+  fail: { hold: false, reason: 'outside the maintenance window' },
+};
 
 /** The facts inspectBoot can find, as the reboot guards tell them apart. */
 export const bootFacts: Record<BootKind, BootFacts> = {
@@ -92,7 +123,13 @@ export type BootKind =
  * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees.
  */
 export type StepOutcome =
-  | { actor: string; outcome: 'done'; pulled?: PulledKind; boot?: BootKind }
+  | {
+      actor: string;
+      outcome: 'done';
+      pulled?: PulledKind;
+      boot?: BootKind;
+      conditions?: 'hold' | 'fail';
+    }
   | { actor: string; outcome: 'error'; temporary?: true }
   | { actor: string; outcome: 'interrupted' };
 
@@ -126,6 +163,9 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
       type: `xstate.error.actor.${id}`,
       error: new Error(`${id} failed`),
     } as EventObject;
+    if (id === 'checkConditions' || id === 'recheckConditions') {
+      return [done(id, conditionFacts.hold), done(id, conditionFacts.fail), error];
+    }
     if (id === 'inspectBoot') {
       return [...Object.values(bootFacts).map((output) => done(id, output)), error];
     }
@@ -150,6 +190,9 @@ function toGeneratedPath(
   const steps: StepOutcome[] = [];
   const transitions: string[] = [];
   let previous: AnyMachineSnapshot | undefined;
+  // The start decides at once (eventless transitions): record the one it took.
+  const first = path.steps[0];
+  if (first) transitions.push(...initialTransitions(statePathOf(first.state.value)));
   for (const step of path.steps) {
     if (previous) {
       for (const definition of machine.getTransitionData(previous as never, step.event)) {
@@ -171,6 +214,8 @@ function toGeneratedPath(
           outcome: 'done',
           ...(match[2] === 'pullRepos' && pulled ? { pulled } : {}),
           ...(match[2] === 'inspectBoot' && boot ? { boot } : {}),
+          ...(output === conditionFacts.hold ? { conditions: 'hold' as const } : {}),
+          ...(output === conditionFacts.fail ? { conditions: 'fail' as const } : {}),
         });
       } else if (match) {
         const temporary = (step.event as { error?: { temporary?: unknown } }).error?.temporary;
@@ -186,6 +231,18 @@ function toGeneratedPath(
     previous = step.state;
   }
   return { policy, states, steps, transitions, result: String(path.state.context.result) };
+}
+
+/** The eventless transitions of the initial state that lead to `firstState`. */
+function initialTransitions(firstState: string): string[] {
+  const initial = (upgradeMachine as AnyStateMachine).root.initial.target[0] as
+    AnyStateNode | undefined;
+  if (!initial?.always) return [];
+  const taken = initial.always.find(
+    (definition: AnyTransitionDefinition) =>
+      (definition.target ?? []).map((target: AnyStateNode) => nodePath(target))[0] === firstState,
+  );
+  return taken ? [describeTransition(taken).key] : [];
 }
 
 /** Shortest paths to every reachable state, each completed to a final state, for one policy. */
@@ -229,6 +286,7 @@ export function describePolicy(policy: UpgradePolicy): string {
     ...(policy.healthChecks ? ['health checks'] : []),
     ...(policy.reboot !== 'never' ? [`reboot ${policy.reboot}`] : []),
     ...(policy.rebootPending ? ['reboot pending'] : []),
+    ...(policy.conditions ? ['conditions'] : []),
   ].join(', ');
 }
 

@@ -72,6 +72,15 @@ export interface UpgradePolicy {
   reboot: 'never' | 'needed' | 'always';
   /** An earlier run upgraded but left its reboot for a run inside the reboot window. */
   rebootPending: boolean;
+  /** Maintenance windows or conditions are configured (and not ignored): check them. */
+  conditions: boolean;
+}
+
+/** What the condition checks found: do the window, power and network allow a run now? */
+export interface ConditionFacts {
+  hold: boolean;
+  /** Why not: "outside the maintenance window (next: Tue 02:00 Europe/Berlin)", "on battery". */
+  reason?: string;
 }
 
 /** What `checkingReboot` found out: does the new system need a reboot, and may it happen now? */
@@ -98,6 +107,7 @@ export type UpgradeResult =
   | 'upgraded'
   | 'nothing-new'
   | 'rebooting'
+  | 'skipped'
   | 'held-back'
   | 'fetch-failed'
   | 'aborted'
@@ -109,6 +119,7 @@ export const upgradeResults: UpgradeResult[] = [
   'upgraded',
   'nothing-new',
   'rebooting',
+  'skipped',
   'held-back',
   'fetch-failed',
   'aborted',
@@ -126,6 +137,8 @@ export interface UpgradeOutput {
   heldBack?: HeldBack;
   /** With `reboot`: whether a reboot was asked for, or is still pending, and why. */
   reboot?: RebootOutcome;
+  /** Result `skipped`: why the conditions did not hold. */
+  skipReason?: string;
   failure?: Failure;
   /** A validation failure that did not stop the switch (onValidationFailure notify/ignore). */
   validationFailure?: Failure;

@@ -7,6 +7,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type {
   BootFacts,
+  ConditionFacts,
   Failure,
   HeldBack,
   PullOutcome,
@@ -33,6 +34,8 @@ export interface UpgradeContext {
   interrupted: boolean;
   /** With `reboot`: what was decided about rebooting into the new system. */
   reboot?: RebootOutcome;
+  /** The window, power or network did not allow the run: why (result `skipped`). */
+  skipReason?: string;
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -94,6 +97,8 @@ export const upgradeMachine = setup({
     output: {} as UpgradeOutput,
   },
   actors: {
+    checkConditions: required<ConditionFacts>('checkConditions'),
+    recheckConditions: required<ConditionFacts>('recheckConditions'),
     runHooks: required<void>('runHooks'),
     snapshotRepos: required<Snapshot>('snapshotRepos'),
     pullRepos: required<PullOutcome, { savedCommits: SavedCommit[] }>('pullRepos'),
@@ -144,6 +149,9 @@ export const upgradeMachine = setup({
     validationFailureRollsBack: ({ context }) => context.policy.onValidationFailure === 'rollback',
     validationFailureNotifies: ({ context }) => context.policy.onValidationFailure === 'notify',
     switchStarted: ({ context }) => context.switchStarted,
+    conditionsConfigured: ({ context }) => context.policy.conditions,
+    // Reads the facts checkConditions gathered, from the event (before the assign).
+    conditionsHold: ({ event }) => (event as { output?: ConditionFacts }).output?.hold === true,
     hasHealthChecks: ({ context }) => context.policy.healthChecks,
     // After an upgrade, reboots are considered unless the policy says never.
     rebootConsidered: ({ context }) => context.policy.reboot !== 'never',
@@ -171,8 +179,39 @@ export const upgradeMachine = setup({
     switchStarted: false,
     interrupted: false,
   }),
-  initial: 'hooksRunning',
+  initial: 'starting',
   states: {
+    // Not a resting state: decides at once whether the window, power and network are checked.
+    starting: {
+      always: [
+        { guard: 'conditionsConfigured', target: 'checkingConditions' },
+        { target: 'hooksRunning' },
+      ],
+    },
+    checkingConditions: {
+      on: {
+        INTERRUPT: {
+          target: 'aborted',
+          actions: { type: 'recordInterruption', params: { state: 'checkingConditions' } },
+        },
+      },
+      invoke: {
+        id: 'checkConditions',
+        src: 'checkConditions',
+        onDone: [
+          { guard: 'conditionsHold', target: 'hooksRunning' },
+          {
+            target: 'skipped',
+            actions: assign({ skipReason: ({ event }) => event.output.reason ?? 'conditions' }),
+          },
+        ],
+        // Cannot tell whether a run is allowed: do not run, and say why (not a silent skip).
+        onError: {
+          target: 'aborted',
+          actions: { type: 'recordFailure', params: { state: 'checkingConditions' } },
+        },
+      },
+    },
     hooksRunning: {
       on: {
         INTERRUPT: {
@@ -292,7 +331,10 @@ export const upgradeMachine = setup({
       invoke: {
         id: 'runChecks',
         src: 'runChecks',
-        onDone: { target: 'switching' },
+        onDone: [
+          { guard: 'conditionsConfigured', target: 'recheckingConditions' },
+          { target: 'switching' },
+        ],
         onError: [
           {
             guard: 'validationFailureRollsBack',
@@ -302,6 +344,11 @@ export const upgradeMachine = setup({
           {
             guard: 'validationFailureNotifies',
             target: 'notifying',
+            actions: 'recordValidationFailure',
+          },
+          {
+            guard: 'conditionsConfigured',
+            target: 'recheckingConditions',
             actions: 'recordValidationFailure',
           },
           {
@@ -323,8 +370,41 @@ export const upgradeMachine = setup({
         src: 'notifyValidationFailure',
         input: ({ context }) => ({ failure: context.validationFailure, pulled: context.pulled }),
         // A notification never changes the run: sent or not, the switch goes ahead.
-        onDone: { target: 'switching' },
-        onError: { target: 'switching' },
+        onDone: [
+          { guard: 'conditionsConfigured', target: 'recheckingConditions' },
+          { target: 'switching' },
+        ],
+        onError: [
+          { guard: 'conditionsConfigured', target: 'recheckingConditions' },
+          { target: 'switching' },
+        ],
+      },
+    },
+    // A long build may have run past the window's end (or the host went on battery): then put
+    // the repos back and switch nothing.
+    recheckingConditions: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'recheckingConditions' } },
+        },
+      },
+      invoke: {
+        id: 'recheckConditions',
+        src: 'recheckConditions',
+        onDone: [
+          { guard: 'conditionsHold', target: 'switching' },
+          {
+            target: 'rollingBack',
+            actions: assign({
+              skipReason: ({ event }) => `${event.output.reason ?? 'conditions'} before switching`,
+            }),
+          },
+        ],
+        onError: {
+          target: 'rollingBack',
+          actions: { type: 'recordFailure', params: { state: 'recheckingConditions' } },
+        },
       },
     },
     switching: {
@@ -491,7 +571,14 @@ export const upgradeMachine = setup({
     heldBack: { type: 'final', entry: assign({ result: 'held-back' }) },
     fetchFailed: { type: 'final', entry: assign({ result: 'fetch-failed' }) },
     aborted: { type: 'final', entry: assign({ result: 'aborted' }) },
-    rolledBack: { type: 'final', entry: assign({ result: 'rolled-back' }) },
+    // Rolled back because the window closed (or power, network changed): skipped, not failed.
+    rolledBack: {
+      type: 'final',
+      entry: assign({
+        result: ({ context }) => (context.skipReason ? 'skipped' : 'rolled-back'),
+      }),
+    },
+    skipped: { type: 'final', entry: assign({ result: 'skipped' }) },
     rollbackFailed: { type: 'final', entry: assign({ result: 'rollback-failed' }) },
   },
   output: ({ context }) => ({
@@ -501,6 +588,7 @@ export const upgradeMachine = setup({
     pulled: context.pulled,
     ...(context.heldBack ? { heldBack: context.heldBack } : {}),
     ...(context.reboot ? { reboot: context.reboot } : {}),
+    ...(context.skipReason ? { skipReason: context.skipReason } : {}),
     ...(context.failure ? { failure: context.failure } : {}),
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),

@@ -68,6 +68,10 @@ export interface RunRecord {
   rolledBackByHand?: string;
   /** Run with --skip-validation: the checks were not run. */
   skippedValidation?: boolean;
+  /** Run with --ignore-conditions: the window, power and network were not checked. */
+  ignoredConditions?: boolean;
+  /** Result `skipped`: why. */
+  skipReason?: string;
   exitCode?: number;
   failure?: Failure;
   validationFailure?: Failure;

@@ -57,6 +57,7 @@ describe('graph', () => {
       onValidationFailure: 'ignore',
       healthChecks: false,
       reboot: 'never',
+      conditions: false,
     });
     const keys = remote.map((edge) => edge.key);
     expect(keys).not.toContain('pulling: xstate.done.actor.pullRepos [nothingNew] -> done');

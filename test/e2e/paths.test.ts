@@ -70,6 +70,7 @@ const exitCodes: Record<string, number> = {
   'held-back': 3,
   'fetch-failed': 75,
   rebooting: 0,
+  skipped: 0,
   aborted: 3,
   'rolled-back': 4,
   'rollback-failed': 5,
@@ -86,6 +87,8 @@ const slowGitHelper = '#!/bin/sh\nexec 2>/dev/null\nsleep 30\n';
 function interruptWhen(actor: string): RegExp {
   if (actor === 'snapshotRepos') return /state snapshotting/;
   if (actor === 'pullRepos') return /state pulling/;
+  if (actor === 'checkConditions') return /state checkingConditions/;
+  if (actor === 'recheckConditions') return /state recheckingConditions/;
   return /\] started \d+/;
 }
 
@@ -122,6 +125,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
       : undefined,
   };
   if (path.policy.reboot !== 'never') await stageReboot(sandbox, path, config);
+  if (path.policy.conditions) await stageConditions(sandbox, path, config);
   if (path.policy.mode === 'remote') {
     // No repos: build and switch name their own source (here, the sandbox's scripts).
     Object.assign(config, { mode: 'remote', repos: undefined, preUpdateHooks: undefined });
@@ -242,6 +246,47 @@ async function stageReboot(
   }
 }
 
+/**
+ * The condition checks as the path says, through `conditions.unmetered` and an nmcli on PATH that
+ * gives one answer per call: unmetered (the check holds), metered (it does not), or an error.
+ */
+async function stageConditions(
+  sandbox: Sandbox,
+  path: GeneratedPath,
+  config: Record<string, unknown>,
+): Promise<void> {
+  const answers = ['checkConditions', 'recheckConditions'].flatMap((actor) => {
+    const step = path.steps.find((candidate) => candidate.actor === actor);
+    if (!step) return [];
+    if (step.outcome === 'error') return ['error'];
+    if (step.outcome === 'interrupted') return ['hang'];
+    return 'conditions' in step && step.conditions === 'fail' ? ['yes'] : ['no'];
+  });
+  await writeFile(join(sandbox.dir, 'nmcli-answers'), `${answers.join('\n')}\n`);
+  await mkdir(join(sandbox.dir, 'fake-bin'), { recursive: true });
+  await writeFile(
+    join(sandbox.dir, 'fake-bin', 'nmcli'),
+    `#!/bin/sh
+# NetworkManager as the path needs it: the first answer left in nmcli-answers.
+answers="${sandbox.dir}/nmcli-answers"
+answer=$(head -n 1 "$answers"); sed -i 1d "$answers"
+case "$answer" in
+  error) echo "Error: NetworkManager is not running." >&2; exit 8 ;;
+  hang) sleep 30 ;;
+esac
+printf 'GENERAL.DEVICE:eth0\nGENERAL.STATE:100 (connected)\nGENERAL.METERED:%s\n' "$answer"
+`,
+    { mode: 0o755 },
+  );
+  config.conditions = { unmetered: true };
+}
+
+/** The CLI's environment for this sandbox: Nix, and the fake nmcli first on PATH. */
+const cliEnv = (sandbox: Sandbox) => ({
+  ...sandbox.env,
+  PATH: `${join(sandbox.dir, 'fake-bin')}:${process.env.PATH ?? ''}`,
+});
+
 const sandboxes: Sandbox[] = [];
 afterAll(async () => {
   await Promise.all(sandboxes.map((sandbox) => rm(sandbox.dir, { recursive: true, force: true })));
@@ -268,8 +313,8 @@ describe('generated end-to-end scenarios', () => {
     const args = ['run', '--config', sandbox.configFile, ...(path.policy.force ? ['--force'] : [])];
     const stopped = interruptedActor(path);
     const run = stopped
-      ? await runCliAndSignal(args, { when: interruptWhen(stopped), env: sandbox.env })
-      : await runCli(args, { env: sandbox.env });
+      ? await runCliAndSignal(args, { when: interruptWhen(stopped), env: cliEnv(sandbox) })
+      : await runCli(args, { env: cliEnv(sandbox) });
     if (stopped) {
       expect(run.stdout).toContain('SIGTERM received: stopping the running step');
       // A step's own child process is stopped with it.

@@ -6,6 +6,7 @@ import {
   generateAllPaths,
   pathsCoveringEveryTransition,
   bootFacts,
+  conditionFacts,
   pullOutcomes,
   type GeneratedPath,
 } from '../../src/machine/paths.js';
@@ -17,6 +18,7 @@ const transitions = listTransitions(upgradeMachine);
 const paths = generateAllPaths();
 const finalStates = [
   'done',
+  'skipped',
   'rebootRequested',
   'heldBack',
   'fetchFailed',
@@ -142,6 +144,10 @@ describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (
       (step) => step.actor === 'inspectBoot' && step.outcome === 'done',
     );
     const boot = inspected && 'boot' in inspected ? inspected.boot : undefined;
+    const verdict = (actor: string) => {
+      const found = path.steps.find((step) => step.actor === actor && step.outcome === 'done');
+      return found && 'conditions' in found && found.conditions ? found.conditions : 'hold';
+    };
     const outcome =
       pullOutcomes[pulled && 'pulled' in pulled ? (pulled.pulled ?? 'moved') : 'moved'];
     const failed = path.steps.filter((step) => step.outcome === 'error');
@@ -155,6 +161,10 @@ describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (
       pulled: outcome.repos,
       ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
       ...(boot ? { bootFacts: bootFacts[boot] } : {}),
+      conditions: [
+        conditionFacts[verdict('checkConditions')],
+        conditionFacts[verdict('recheckConditions')],
+      ],
     });
     expect(run.states).toEqual(path.states);
     expect(run.output.result).toBe(path.result);

@@ -4,6 +4,7 @@ import { createActor, fromPromise } from 'xstate';
 import { statePathOf } from '../../src/machine/statePath.js';
 import type {
   BootFacts,
+  ConditionFacts,
   HeldBack,
   PulledRepo,
   UpgradeOutput,
@@ -23,6 +24,7 @@ export const defaultPolicy: UpgradePolicy = {
   healthChecks: false,
   reboot: 'never',
   rebootPending: false,
+  conditions: false,
 };
 
 export const savedCommit = { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) };
@@ -51,6 +53,8 @@ export async function runStubbed(
     heldBack?: HeldBack;
     /** What inspectBoot finds (default: the kernel changed, inside the window). */
     bootFacts?: BootFacts;
+    /** What checkConditions finds, then recheckConditions (default: they hold). */
+    conditions?: ConditionFacts[];
     /** This actor runs until stopped, and the run is interrupted while it does. */
     interruptDuring?: ActorName;
   } = {},
@@ -61,6 +65,8 @@ export async function runStubbed(
   const outputs: Partial<Record<ActorName, unknown>> = {
     snapshotRepos: { commits: [savedCommit] },
     inspectBoot: options.bootFacts ?? { kernelChanged: true, insideWindow: true },
+    checkConditions: options.conditions?.[0] ?? { hold: true },
+    recheckConditions: options.conditions?.[1] ?? options.conditions?.[0] ?? { hold: true },
     pullRepos: {
       repos: options.pulled ?? [movedRepo],
       ...(options.heldBack ? { heldBack: options.heldBack } : {}),
