@@ -2,14 +2,13 @@
 // activated from a real Nix profile with generations. Every test checks the profile's generations,
 // the active system and every repo's commit: a failure anywhere must leave exactly the saved
 // generation active, never "the previous one".
-import { execa } from 'execa';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configurationNix, nixAvailable } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
-import { cliPath, runCli } from '../support/cli.js';
+import { runCli, runCliUntilPidFile } from '../support/cli.js';
 import { processAlive } from '../support/processes.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
@@ -160,24 +159,18 @@ describe('real Nix systems', () => {
     const h = await nixHost({
       switch: 'sh bin/nix-switch.sh && echo $$ > switch.pid && exec sleep 30',
     });
-    const child = execa('node', [cliPath, 'run', '--config', h.sandbox.configFile], {
-      reject: false,
-      env: { ...h.sandbox.env, NO_COLOR: '1' },
-    });
-    let pid = 0;
-    for (let attempt = 0; attempt < 300 && !pid; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      pid = Number(
-        (await readFile(join(h.sandbox.dir, 'switch.pid'), 'utf8').catch(() => '')).trim(),
-      );
-    }
+    const killed = await runCliUntilPidFile(
+      h.sandbox.configFile,
+      join(h.sandbox.dir, 'switch.pid'),
+      h.sandbox.env,
+    );
+    const pid = killed.pid;
     expect(pid).toBeGreaterThan(0);
     expect(await h.generations()).toEqual([
       [1, false],
       [2, true],
     ]);
-    child.kill('SIGKILL');
-    await child;
+    await killed.kill();
 
     const recover = await h.run('recover');
     expect(recover.exitCode, recover.stdout).toBe(4);
@@ -201,20 +194,14 @@ describe('real Nix systems', () => {
       ],
     });
     await writeFile(join(h.sandbox.dir, 'hang-once'), '');
-    const child = execa('node', [cliPath, 'run', '--config', h.sandbox.configFile], {
-      reject: false,
-      env: { ...h.sandbox.env, NO_COLOR: '1' },
-    });
-    let pid = 0;
-    for (let attempt = 0; attempt < 300 && !pid; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      pid = Number(
-        (await readFile(join(h.sandbox.dir, 'check.pid'), 'utf8').catch(() => '')).trim(),
-      );
-    }
+    const killed = await runCliUntilPidFile(
+      h.sandbox.configFile,
+      join(h.sandbox.dir, 'check.pid'),
+      h.sandbox.env,
+    );
+    const pid = killed.pid;
     expect(pid).toBeGreaterThan(0);
-    child.kill('SIGKILL');
-    await child;
+    await killed.kill();
 
     const next = await h.run();
     expect(next.exitCode, next.stdout).toBe(0);

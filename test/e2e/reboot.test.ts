@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
-import { cliPath, runCli, type CliRun } from '../support/cli.js';
+import { cliPath, runCli, runCliUntilPidFile, type CliRun } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
@@ -293,20 +293,14 @@ describe('xs-upgrade boot-check', () => {
       },
       sameKernel,
     );
-    const child = execa('node', [cliPath, 'run', '--config', h.sandbox.configFile], {
-      reject: false,
-      env: { ...h.sandbox.env, NO_COLOR: '1' },
-    });
-    let pid = 0;
-    for (let attempt = 0; attempt < 300 && !pid; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      pid = Number(
-        (await readFile(join(h.sandbox.dir, 'reboot.pid'), 'utf8').catch(() => '')).trim(),
-      );
-    }
+    const killed = await runCliUntilPidFile(
+      h.sandbox.configFile,
+      join(h.sandbox.dir, 'reboot.pid'),
+      h.sandbox.env,
+    );
+    const pid = killed.pid;
     expect(pid).toBeGreaterThan(0);
-    child.kill('SIGKILL');
-    await child;
+    await killed.kill();
     await h.boot(2);
     const check = await h.cli('boot-check');
     expect(check.exitCode, check.stdout).toBe(0);

@@ -1,5 +1,6 @@
 // Runs the built CLI as a real subprocess, the way systemd or an operator would.
 import { execa } from 'execa';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/packageFiles.js';
 
@@ -74,4 +75,35 @@ export async function runCliAsNobody(
   );
   const states = [...result.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, states };
+}
+
+/**
+ * Starts `xs-upgrade run` and waits until a step writes its pid to `pidFile` (it then hangs
+ * there); `kill()` then kills the run with SIGKILL, as the OOM killer or a power cut would.
+ */
+export async function runCliUntilPidFile(
+  configFile: string,
+  pidFile: string,
+  env: Record<string, string> = {},
+): Promise<{ pid: number; output: () => string; kill: () => Promise<void> }> {
+  const child = execa('node', [cliPath, 'run', '--config', configFile], {
+    reject: false,
+    stdin: 'ignore',
+    env: { ...env, NO_COLOR: '1' },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let pid = 0;
+  for (let attempt = 0; attempt < 300 && !pid; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  }
+  return {
+    pid,
+    output: () => output,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await child;
+    },
+  };
 }
