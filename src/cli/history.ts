@@ -4,6 +4,7 @@ import { formatDuration } from '../config/duration.js';
 import { manualRecoveryLine, type ManualRecovery } from '../state/manualRecovery.js';
 import type { BootCheck, RebootPending } from '../state/rebootState.js';
 import type { RunRecord } from '../state/runRecords.js';
+import { describeGenerations } from '../runner/generations.js';
 
 const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : '-');
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
@@ -100,21 +101,4 @@ export function formatHistory(records: RunRecord[], holderPid?: number): string[
     return `${when(record.startedAt)}  ${took(record).padStart(7)}  ${outcome(record, holderPid).padEnd(24)}  ${exit.padStart(4)}  ${system}${failedIn}`.trimEnd();
   });
   return [header, ...rows];
-}
-
-/** "generation 41 -> 42", "back on generation 41", "generation 41 (unchanged)". */
-export function describeGenerations(
-  saved: { generation: number } | undefined,
-  final: { generation: number } | undefined,
-  /** The system was rolled back. */
-  reverted = false,
-): string | undefined {
-  if (!saved && !final) return undefined;
-  if (!saved) return `generation ${final?.generation ?? '?'}`;
-  if (!final) return `generation ${saved.generation} -> unknown (the profile cannot be read)`;
-  if (saved.generation !== final.generation)
-    return `generation ${saved.generation} -> ${final.generation}`;
-  return reverted
-    ? `back on generation ${saved.generation}`
-    : `generation ${saved.generation} (unchanged)`;
 }

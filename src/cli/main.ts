@@ -137,7 +137,7 @@ export async function main(io: CliIo): Promise<number> {
         });
         return;
       }
-      const { upgradeHost } = await import('./upgradeHost.js');
+      const { upgradeHost } = await import('../runner/upgradeHost.js');
       exitCode = await upgradeHost({
         ...hostOptions(config),
         force: options.force ?? false,
@@ -158,7 +158,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .action(async (options: { config?: string; confirmManualFix?: boolean }) => {
       const config = await loadConfig(options.config, io.cwd, forRun);
-      const { recoverHost } = await import('./upgradeHost.js');
+      const { recoverHost } = await import('../runner/upgradeHost.js');
       exitCode = await recoverHost({
         ...hostOptions(config),
         confirmManualFix: options.confirmManualFix ?? false,
@@ -173,7 +173,7 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
       const config = await loadConfig(options.config, io.cwd, forRun);
-      const { checkBoot } = await import('./bootCheck.js');
+      const { checkBoot } = await import('../runner/bootCheck.js');
       exitCode = await checkBoot(hostOptions(config));
     });
 
@@ -185,7 +185,7 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
       const config = await loadConfig(options.config, io.cwd, forRun);
-      const { rollbackLastUpgrade } = await import('./manualRollback.js');
+      const { rollbackLastUpgrade } = await import('../runner/manualRollback.js');
       exitCode = await rollbackLastUpgrade(hostOptions(config));
     });
 

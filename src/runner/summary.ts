@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { savedCommitsFile } from '../actors/snapshotRepos.js';
 import type { LogLevel } from '../log.js';
 import type { Failure, UpgradeOutput } from '../machine/types.js';
-import { describeGenerations } from './history.js';
+import { describeGenerations } from './generations.js';
 import type { RunReport } from './runUpgrade.js';
 
 const short = (commit: string | undefined) => (commit ? commit.slice(0, 12) : '(none)');
