@@ -3,8 +3,15 @@
 import { join } from 'node:path';
 import { gitAt, gitMessage } from '../actors/git.js';
 import { savedCommitsFile, snapshotRepo } from '../actors/snapshotRepos.js';
+import { checkConditions } from '../actors/checkConditions.js';
 import { checkRepos } from '../config/checkRepos.js';
-import { commandText, type CommandSpec, type ResolvedConfig } from '../config/resolve.js';
+import {
+  commandText,
+  conditionsConfigured,
+  type CommandSpec,
+  type ResolvedConfig,
+} from '../config/resolve.js';
+import type { Log } from '../log.js';
 import { ExitCode } from '../errors.js';
 import { currentLockHolder } from '../state/lock.js';
 import { manualRecoveryLine, readManualRecovery } from '../state/manualRecovery.js';
@@ -40,6 +47,17 @@ export async function dryRun(
   if (repoProblems.length > 0) {
     for (const problem of repoProblems) print(`would abort (exit 3): ${problem}`);
     return ExitCode.aborted;
+  }
+  if (conditionsConfigured(config)) {
+    // Reading the clock, sysfs and nmcli writes nothing: the dry run checks them for real.
+    const facts = await checkConditions(config, { ...deps, log: quietLog(print) });
+    if (!facts.hold) {
+      print(
+        `would skip (exit 0): ${facts.reason ?? 'conditions'} (--ignore-conditions runs anyway)`,
+      );
+      return ExitCode.done;
+    }
+    print('checkingConditions: the maintenance window, power and network allow a run now');
   }
   print('hooksRunning:');
   commands(config.preUpdateHooks).forEach((line) => print(line));
@@ -111,4 +129,18 @@ export async function dryRun(
     `  after a switch, would run ${config.rollbackSwitch ? commandText(config.rollbackSwitch) : `${commandText(config.switch)} (switch again on the restored repos)`}`,
   );
   return exitCode;
+}
+
+/** A log for the checks the dry run makes: what they say becomes a line of the plan. */
+function quietLog(print: (line: string) => void): Log {
+  const say = (message: string) => print(`  ${message}`);
+  return {
+    state: () => undefined,
+    info: say,
+    warn: say,
+    error: say,
+    report: (_level, message) => say(message),
+    output: (_step, line) => say(line),
+    flush: () => undefined,
+  };
 }

@@ -128,6 +128,21 @@ describe('maintenance windows', () => {
     expect(records.find((record) => record.result === 'upgraded')?.ignoredConditions).toBe(true);
   });
 
+  it('--dry-run says the run would be skipped, and why, exit 0', async () => {
+    const h = await host({ window: berlinWindow });
+    const dry = await h.run({ at: '2026-03-03 12:00:00', args: ['--dry-run'] });
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stdout).toContain(
+      'would skip (exit 0): outside the maintenance window (next: Wed 02:00 Europe/Berlin)',
+    );
+    expect(dry.stdout).not.toContain('hooksRunning:');
+    const inside = await h.run({ at: '2026-03-03 02:30:00', args: ['--dry-run'] });
+    expect(inside.stdout).toContain(
+      'checkingConditions: the maintenance window, power and network allow a run now',
+    );
+    expect(await h.upgraded()).toBe(false);
+  });
+
   it('a window across midnight, in the host time zone', async () => {
     const h = await host({ window: { start: '23:00', length: '3h' } });
     expect((await h.run({ at: '2026-03-03 01:00:00' })).states.at(-1)).toBe('done');
@@ -146,10 +161,10 @@ describe('maintenance windows', () => {
     // faketime's clock runs on: the window closes a few seconds into the run.
     const h = await host({
       window: { start: '02:00', length: '1h' },
-      build: 'sleep 4; sh bin/build.sh',
+      build: 'sleep 10; sh bin/build.sh',
     });
     const saved = await h.sandbox.head('nix-config');
-    const run = await h.run({ at: '2026-03-03 02:59:57' });
+    const run = await h.run({ at: '2026-03-03 02:59:52' });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.states).toEqual([
       'checkingConditions',

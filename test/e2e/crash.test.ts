@@ -129,7 +129,7 @@ async function killedHost(crash: Crash) {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // Wait until the step hangs (it wrote its pid), in the state under test.
   let hangPid = 0;
-  for (let attempt = 0; attempt < 300 && !hangPid; attempt += 1) {
+  for (let attempt = 0; attempt < 1500 && !hangPid; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     hangPid = Number((await readFile(join(dir, 'hang.pid'), 'utf8').catch(() => '')).trim());
   }

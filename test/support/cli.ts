@@ -94,7 +94,8 @@ export async function runCliUntilPidFile(
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let pid = 0;
-  for (let attempt = 0; attempt < 300 && !pid; attempt += 1) {
+  // Up to 30 s: a loaded 2-core CI machine builds slowly.
+  for (let attempt = 0; attempt < 1500 && !pid; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
   }
