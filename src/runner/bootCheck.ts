@@ -48,18 +48,29 @@ export async function checkBoot(options: UpgradeHostOptions): Promise<number> {
       log.info('no boot check pending: nothing to do');
       return ExitCode.done;
     }
-    if (!(await rebootedSince(check, config.reboot.bootedSystem))) {
-      log.info(
-        `the host has not booted since the reboot was asked for at ${check.requestedAt}: nothing to check yet`,
-      );
-      return ExitCode.done;
-    }
-    const problem = await bootProblem(options, check);
-    const record = await runRecord(options, check.runId);
-    if (problem === undefined) return passed(options, check, record);
-    if (check.rollbackReboots >= 1) return failedTwice(options, check, record, problem);
-    return rollBackAndReboot(options, check, record, problem);
+    return performBootCheck(options, check);
   });
+}
+
+/**
+ * The boot check itself, under the run lock: also what `run` does first when it finds one
+ * pending (a timer with Persistent=true may fire at boot before the boot-check unit does).
+ */
+export async function performBootCheck(
+  options: UpgradeHostOptions,
+  check: BootCheck,
+): Promise<number> {
+  if (!(await rebootedSince(check, options.config.reboot.bootedSystem))) {
+    options.log.info(
+      `the host has not booted since the reboot into generation ${check.expected.generation} was asked for at ${check.requestedAt}: nothing to check yet`,
+    );
+    return ExitCode.done;
+  }
+  const problem = await bootProblem(options, check);
+  const record = await runRecord(options, check.runId);
+  if (problem === undefined) return passed(options, check, record);
+  if (check.rollbackReboots >= 1) return failedTwice(options, check, record, problem);
+  return rollBackAndReboot(options, check, record, problem);
 }
 
 /** Why the boot is not good: booted into another system, or a check failed; undefined if good. */

@@ -33,7 +33,12 @@ import {
   type RunRecord,
 } from '../state/runRecords.js';
 import { StepProcessTracker, stopLeftoverSteps } from '../state/stepProcesses.js';
-import { clearRebootPending, readRebootPending, writeRebootPending } from '../state/rebootState.js';
+import {
+  clearRebootPending,
+  readBootCheck,
+  readRebootPending,
+  writeRebootPending,
+} from '../state/rebootState.js';
 import { runUpgrade, type RunReport } from './runUpgrade.js';
 import { formatSummary, resultLevel, type Summary } from './summary.js';
 
@@ -71,6 +76,17 @@ export async function upgradeHost(options: UpgradeHostOptions): Promise<number> 
     }
     if (recovery !== undefined) options.log.info('recovered: carrying on with a new run');
     if (stop.aborted) return recovery ?? ExitCode.aborted;
+    // A reboot this host asked for comes first: before it, upgrading again would make the boot
+    // check expect the wrong generation; after it, the boot is checked before anything moves.
+    const bootCheck = await readBootCheck(options.config.stateDir);
+    if (bootCheck) {
+      const { performBootCheck } = await import('./bootCheck.js');
+      const checked = await performBootCheck(options, bootCheck);
+      options.log.info(
+        'a reboot this host asked for is pending or was just checked: not upgrading in this run',
+      );
+      return checked;
+    }
     const record = newRunRecord({
       config: options.config.file,
       xsUpgradeVersion: options.version,
@@ -503,9 +519,13 @@ export async function reportRun(
     if (record.endedAt === undefined) record.endedAt = new Date().toISOString();
     if (record.result === undefined) record.result = result;
     const behind = 'summary' in ended ? ended.report.finalCommits : [];
+    // A reboot, or the boot check after it, waits: from either marker.
+    const rebootPending =
+      (await readRebootPending(config.stateDir).catch(() => undefined)) !== undefined ||
+      (await readBootCheck(config.stateDir).catch(() => undefined)) !== undefined;
     await writeMetrics(
       config.metricsFile,
-      renderMetrics(record, behind, manualRecoveryNeeded),
+      renderMetrics(record, behind, manualRecoveryNeeded, rebootPending),
     ).catch((error: unknown) =>
       log.warn(
         `cannot write the metrics file ${config.metricsFile ?? ''}: ${describeError(error)}`,

@@ -11,6 +11,7 @@ import { packageRoot } from '../../src/packageFiles.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
 import { runCli, runCliAsNobody } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
+import { sample } from '../support/metrics.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const use = useSandboxes();
@@ -79,8 +80,8 @@ describe('1. a failed rollback is not forgotten', () => {
     const shown = await status(sandbox);
     expect(shown.stdout).toMatch(/^MANUAL RECOVERY NEEDED: a rollback failed on /);
     expect(shown.stdout).toMatch(/last run: .*: refused \(exit 5\)/);
-    expect(await metrics(sandbox)).toContain('xs_upgrade_manual_recovery_needed 1');
-    expect(await metrics(sandbox)).toContain('xs_upgrade_last_run_success 0');
+    expect(sample(await metrics(sandbox), 'xs_upgrade_manual_recovery_needed')).toBe(1);
+    expect(sample(await metrics(sandbox), 'xs_upgrade_last_run_success')).toBe(0);
     // The rollback-failed notification is repeated for the refused run.
     expect(hook.events().filter((event) => event.event === 'rollback-failed')).toHaveLength(2);
     expect((await runCli(['recover', '--config', sandbox.configFile])).exitCode).toBe(5);
@@ -99,7 +100,7 @@ describe('1. a failed rollback is not forgotten', () => {
     const after = await run(sandbox);
     expect(after.exitCode).toBe(0);
     expect(await sandbox.head('nix-config')).toBe(await sandbox.remoteHead('nix-config'));
-    expect(await metrics(sandbox)).toContain('xs_upgrade_manual_recovery_needed 0');
+    expect(sample(await metrics(sandbox), 'xs_upgrade_manual_recovery_needed')).toBe(0);
     expect((await status(sandbox)).stdout).not.toContain('MANUAL RECOVERY NEEDED');
   });
 });
@@ -127,9 +128,9 @@ describe('3. held back at commits that failed is not "nothing new"', () => {
     expect(held.stdout).toContain('or run `xs-upgrade run --force` to try these commits again');
     expect((await history(sandbox))[0]).toMatchObject({ result: 'held-back', exitCode: 3 });
     const text = await metrics(sandbox);
-    expect(text).toContain('xs_upgrade_last_run_success 0');
-    expect(text).toContain('xs_upgrade_held_back 1');
-    expect(text).toContain('xs_upgrade_last_run_result{result="held-back"} 1');
+    expect(sample(text, 'xs_upgrade_last_run_success')).toBe(0);
+    expect(sample(text, 'xs_upgrade_held_back')).toBe(1);
+    expect(sample(text, 'xs_upgrade_last_run_result{result="held-back"}')).toBe(1);
     expect(hook.events().at(-1)).toMatchObject({ event: 'held-back', result: 'held-back' });
     expect((await status(sandbox)).stdout).toMatch(/last run: .*: held-back \(exit 3\)/);
   });
@@ -146,7 +147,7 @@ describe('4. a world that does not match the config is a failed run', () => {
       /cause: \/repos\/1\/path: .*nix-secrets does not exist: clone repo "nix-secrets" there/,
     );
     expect((await history(sandbox))[0]).toMatchObject({ result: 'aborted', exitCode: 3 });
-    expect(await metrics(sandbox)).toContain('xs_upgrade_last_run_result{result="aborted"} 1');
+    expect(sample(await metrics(sandbox), 'xs_upgrade_last_run_result{result="aborted"}')).toBe(1);
     expect(hook.events().at(-1)).toMatchObject({ event: 'failure', result: 'aborted' });
     // Invalid as written is still 78; so is `validate` for the vanished repo.
     const validate = await runCli(['validate', '--config', sandbox.configFile]);
@@ -171,7 +172,9 @@ describe('5. a network outage is temporary, not a failure', () => {
     );
     expect(outage.stdout).toContain('next: nothing to fix on this host if the network');
     expect(await sandbox.head('nix-config')).toBe(saved);
-    expect(await metrics(sandbox)).toContain('xs_upgrade_last_run_result{result="fetch-failed"} 1');
+    expect(
+      sample(await metrics(sandbox), 'xs_upgrade_last_run_result{result="fetch-failed"}'),
+    ).toBe(1);
     expect(hook.events().at(-1)).toMatchObject({ event: 'fetch-failed' });
     expect(hook.events().some((event) => event.event === 'failure')).toBe(false);
     // Not a content failure: nothing is remembered as bad.
