@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the checks need beyond Node and git, installed only when missing (idempotent):
+# Debian packages the checks need beyond Node and git, installed only when missing (idempotent;
+# `npm test` runs it first, so a fresh machine needs nothing else):
 # - systemd: systemd-analyze (unit checks, part of `npm test`)
 # - nix-bin: nix-instantiate, nix-build, nix-env (parsing nix/module.nix; the real-Nix tests)
 # - etcd-server: a real etcd on 127.0.0.1 for the fleet tests
@@ -14,6 +15,10 @@ command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing Debian packages the tests need: ${missing[*]}; run: sudo bash scripts/install-system-deps.sh" >&2
+    exit 1
+  fi
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
