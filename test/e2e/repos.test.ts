@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sandboxGitEnv } from '../../demo/sandbox.js';
 import { useSandboxes } from '../support/sandboxes.js';
-import { cliPath, runCli } from '../support/cli.js';
+import { runCli, runCliAsNobody } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 
 const use = useSandboxes();
@@ -127,23 +127,7 @@ describe('repos in trouble', () => {
       }),
     );
     await chmod(config, 0o644);
-    const run = await execa(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        'node',
-        cliPath,
-        'validate',
-        '--config',
-        config,
-      ],
-      {
-        reject: false,
-        env: { HOME: '/', NO_COLOR: '1' },
-      },
-    );
+    const run = await runCliAsNobody(['validate', '--config', config]);
     expect(run.exitCode).toBe(78);
     expect(run.stderr).toContain(`/repos/0/path: ${repo} cannot be read by this user (EACCES)`);
   });

@@ -1,7 +1,9 @@
 // Runs the built CLI as a real subprocess, the way systemd or an operator would.
 import { execa } from 'execa';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { chmod, cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { packageRoot } from '../../src/packageFiles.js';
 
 export const cliPath = join(packageRoot, 'bin', 'xs-upgrade.js');
@@ -63,16 +65,56 @@ export async function runCliAndSignal(
   };
 }
 
+const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+
+let publicCli: Promise<string> | undefined;
+
+/**
+ * The built CLI where `nobody` can run it: this clone, when others may read it; else (a clone in
+ * a 0700 home folder) a copy of what the CLI needs to run (bin, dist, schemas, package.json and
+ * the production modules) in a temp folder, removed when the test process exits.
+ */
+export function cliForNobody(): Promise<string> {
+  publicCli ??= (async () => {
+    const probe = await execa('setpriv', [...asNobody, 'test', '-r', cliPath], { reject: false });
+    if (probe.exitCode === 0) return cliPath;
+    const copy = await mkdtemp(join(tmpdir(), 'xs-upgrade-public-'));
+    process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
+    await chmod(copy, 0o755);
+    const modules = (
+      await execa('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+        cwd: packageRoot,
+        reject: false,
+      })
+    ).stdout
+      .split('\n')
+      .filter((path) => path.startsWith(join(packageRoot, 'node_modules')));
+    for (const path of [
+      'package.json',
+      'bin',
+      'dist',
+      'schemas',
+      ...modules.map((module) => relative(packageRoot, module)),
+    ]) {
+      await cp(join(packageRoot, path), join(copy, path), { recursive: true });
+    }
+    await execa('chmod', ['-R', 'a+rX', copy]);
+    return join(copy, 'bin', 'xs-upgrade.js');
+  })();
+  return publicCli;
+}
+
 /** Runs the built CLI as the user `nobody` (uid 65534), as an operator without root would. */
 export async function runCliAsNobody(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CliRun> {
-  const result = await execa(
-    'setpriv',
-    ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', cliPath, ...args],
-    { reject: false, stdin: 'ignore', env: { HOME: '/', NO_COLOR: '1', ...env } },
-  );
+  const result = await execa('setpriv', [...asNobody, 'node', await cliForNobody(), ...args], {
+    reject: false,
+    stdin: 'ignore',
+    cwd: '/',
+    env: { HOME: '/', NO_COLOR: '1', ...env },
+  });
   const states = [...result.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, states };
 }
