@@ -5,13 +5,14 @@ import { execa } from 'execa';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sandboxGitEnv } from '../../demo/sandbox.js';
 import { useSandboxes } from '../support/sandboxes.js';
-import { runCli, runCliAsNobody } from '../support/cli.js';
+import { runCli, runCliAsNobody, removeCliForNobody } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 
 const use = useSandboxes();
+afterAll(removeCliForNobody);
 
 async function host(config: Record<string, unknown> = {}) {
   const sandbox = await use.sandbox(config);

@@ -5,16 +5,17 @@ import { execa } from 'execa';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { packageRoot } from '../../src/packageFiles.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
-import { runCli, runCliAsNobody } from '../support/cli.js';
+import { runCli, runCliAsNobody, removeCliForNobody } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { sample } from '../support/metrics.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const use = useSandboxes();
+afterAll(removeCliForNobody);
 
 /** A webhook on 127.0.0.1 that hears every event; the payloads it got, parsed. */
 async function webhook() {

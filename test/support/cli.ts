@@ -1,7 +1,6 @@
 // Runs the built CLI as a real subprocess, the way systemd or an operator would.
 import { execa } from 'execa';
-import { rmSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { packageRoot } from '../../src/packageFiles.js';
@@ -68,18 +67,26 @@ export async function runCliAndSignal(
 const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 
 let publicCli: Promise<string> | undefined;
+let publicCopy: string | undefined;
+
+/** Removes the public copy, if one was made (call it in afterAll). */
+export async function removeCliForNobody(): Promise<void> {
+  if (publicCopy) await rm(publicCopy, { recursive: true, force: true });
+  publicCopy = undefined;
+  publicCli = undefined;
+}
 
 /**
  * The built CLI where `nobody` can run it: this clone, when others may read it; else (a clone in
  * a 0700 home folder) a copy of what the CLI needs to run (bin, dist, schemas, package.json and
- * the production modules) in a temp folder, removed when the test process exits.
+ * the production modules) in a temp folder, removed by `removeCliForNobody`.
  */
 export function cliForNobody(): Promise<string> {
   publicCli ??= (async () => {
     const probe = await execa('setpriv', [...asNobody, 'test', '-r', cliPath], { reject: false });
     if (probe.exitCode === 0) return cliPath;
     const copy = await mkdtemp(join(tmpdir(), 'xs-upgrade-public-'));
-    process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
+    publicCopy = copy;
     await chmod(copy, 0o755);
     const modules = (
       await execa('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
