@@ -88,6 +88,19 @@ let
   });
 
   configFile = json.generate "xs-upgrade.json" settings;
+
+  servicePath = [ pkgs.git pkgs.coreutils config.nix.package ];
+
+  # The service and the boot check run the same way: one xs-upgrade command, as a oneshot.
+  oneshot = command: {
+    Type = "oneshot";
+    ExecStart = "${cfg.package}/bin/xs-upgrade ${command} --config /etc/xs-upgrade/host.json";
+    # SIGTERM to xs-upgrade alone: it stops its step and rolls back.
+    KillMode = "mixed";
+    TimeoutStopSec = cfg.timeoutStopSec;
+    StateDirectory = lib.mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
+    StateDirectoryMode = "0700";
+  };
 in
 {
   options.services.xs-upgrade = {
@@ -253,16 +266,8 @@ in
       after = [ "network-online.target" ];
       # A config change must not restart (and so interrupt) a running upgrade.
       restartIfChanged = false;
-      path = [ pkgs.git pkgs.coreutils config.nix.package ];
-      serviceConfig = {
-        Type = "oneshot";
-        ExecStart = "${cfg.package}/bin/xs-upgrade run --config /etc/xs-upgrade/host.json";
-        # SIGTERM to xs-upgrade alone: it stops its step and rolls back.
-        KillMode = "mixed";
-        TimeoutStopSec = cfg.timeoutStopSec;
-        StateDirectory = lib.mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
-        StateDirectoryMode = "0700";
-      };
+      path = servicePath;
+      serviceConfig = oneshot "run";
     };
 
     # After a reboot the run asked for: check the boot, roll back once if it is bad.
@@ -271,15 +276,8 @@ in
       after = [ "multi-user.target" ];
       wantedBy = [ "multi-user.target" ];
       restartIfChanged = false;
-      path = [ pkgs.git pkgs.coreutils config.nix.package ];
-      serviceConfig = {
-        Type = "oneshot";
-        ExecStart = "${cfg.package}/bin/xs-upgrade boot-check --config /etc/xs-upgrade/host.json";
-        KillMode = "mixed";
-        TimeoutStopSec = cfg.timeoutStopSec;
-        StateDirectory = lib.mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
-        StateDirectoryMode = "0700";
-      };
+      path = servicePath;
+      serviceConfig = oneshot "boot-check";
     };
 
     systemd.timers.xs-upgrade = {
