@@ -298,7 +298,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .action(async (options: { format: GraphFormat; config?: string }) => {
       const config =
-        options.config === undefined ? undefined : await loadConfig(options.config, io.cwd);
+        options.config === undefined ? undefined : await loadConfig(options.config, io.cwd, forRun);
       const policy = config && {
         mode: config.mode,
         buildBeforeSwitch: config.buildBeforeSwitch,

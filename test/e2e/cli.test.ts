@@ -47,6 +47,12 @@ describe('xs-upgrade', () => {
     },
   );
 
+  it('graph --config draws a host config without needing its repos on this machine', async () => {
+    const run = await runCli(['graph', '--config', 'configs/example-nixos.json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^stateDiagram-v2/);
+  });
+
   it('validate: exits 0 on a good config', async () => {
     const run = await runCli(['validate', '--config', sandbox.configFile]);
     expect(run.exitCode).toBe(0);
