@@ -23,10 +23,11 @@ import {
   type BootCheck,
 } from '../state/rebootState.js';
 import { rejectCommitSet } from '../state/rejectedCommits.js';
-import { newRunRecord, readRunRecords, RunRecorder, type RunRecord } from '../state/runRecords.js';
+import { readRunRecords, RunRecorder, type RunRecord } from '../state/runRecords.js';
 import { bootId } from '../state/stepProcesses.js';
 import {
   recoverUnfinishedRun,
+  recordFor,
   reportRun,
   withRunLock,
   type UnstartedOutcome,
@@ -217,14 +218,7 @@ async function rejectFailedCommits(
 /** The record of the run that asked for the reboot (a new one if it is gone). */
 async function runRecord(options: UpgradeHostOptions, id: string): Promise<RunRecord> {
   const found = (await readRunRecords(options.config.stateDir)).find((record) => record.id === id);
-  return (
-    found ??
-    newRunRecord({
-      config: options.config.file,
-      xsUpgradeVersion: options.version,
-      forced: false,
-    })
-  );
+  return found ?? recordFor(options, false);
 }
 
 async function finish(

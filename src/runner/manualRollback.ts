@@ -14,8 +14,8 @@ import {
   readManualRecovery,
 } from '../state/manualRecovery.js';
 import { rejectCommitSet } from '../state/rejectedCommits.js';
-import { newRunRecord, readRunRecords, RunRecorder } from '../state/runRecords.js';
-import { withRunLock, type UpgradeHostOptions } from './upgradeHost.js';
+import { readRunRecords, RunRecorder } from '../state/runRecords.js';
+import { recordFor, withRunLock, type UpgradeHostOptions } from './upgradeHost.js';
 
 export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<number> {
   const { config, log } = options;
@@ -59,11 +59,7 @@ export async function rollbackLastUpgrade(options: UpgradeHostOptions): Promise<
       return ExitCode.aborted;
     }
 
-    const record = newRunRecord({
-      config: config.file,
-      xsUpgradeVersion: options.version,
-      forced: false,
-    });
+    const record = recordFor(options, false);
     const recorder = new RunRecorder(
       config.stateDir,
       record,

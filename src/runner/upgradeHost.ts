@@ -87,11 +87,7 @@ export async function upgradeHost(options: UpgradeHostOptions): Promise<number> 
       );
       return checked;
     }
-    const record = newRunRecord({
-      config: options.config.file,
-      xsUpgradeVersion: options.version,
-      forced: options.force,
-    });
+    const record = recordFor(options);
     if (options.skipValidation) record.skippedValidation = true;
     if (options.ignoreConditions && conditionsConfigured(options.config)) {
       record.ignoredConditions = true;
@@ -151,7 +147,7 @@ export async function withRunLock(
       // A state dir that cannot be written is a failed run that cannot be recorded: still say it
       // where monitoring looks (metrics, notifications). Another run holding the lock is not.
       if (error instanceof XsUpgradeError && error.exitCode !== ExitCode.temporary) {
-        await reportRun(options, unrecordedRun(options), {
+        await reportRun(options, recordFor(options), {
           result: 'aborted',
           exitCode: error.exitCode,
           failure: { state: 'starting', message: error.message },
@@ -191,13 +187,9 @@ export async function withRunLock(
   }
 }
 
-/** A record for a run that could not even be recorded (the state dir is not writable). */
-function unrecordedRun(options: UpgradeHostOptions): RunRecord {
-  return newRunRecord({
-    config: options.config.file,
-    xsUpgradeVersion: options.version,
-    forced: options.force,
-  });
+/** A new run record for this host's config and version; `forced` as the command line said. */
+export function recordFor(options: UpgradeHostOptions, forced = options.force): RunRecord {
+  return newRunRecord({ config: options.config.file, xsUpgradeVersion: options.version, forced });
 }
 
 /**
@@ -209,11 +201,7 @@ async function refuseWhileManualRecoveryNeeded(
 ): Promise<number | undefined> {
   const marker = await readManualRecovery(options.config.stateDir);
   if (!marker) return undefined;
-  const record = newRunRecord({
-    config: options.config.file,
-    xsUpgradeVersion: options.version,
-    forced: options.force,
-  });
+  const record = recordFor(options);
   return finishUnstartedRun(options, record, {
     result: 'refused',
     exitCode: ExitCode.rollbackFailed,
@@ -225,11 +213,7 @@ async function refuseWhileManualRecoveryNeeded(
 async function confirmManualFix(options: UpgradeHostOptions): Promise<void> {
   const { config, log } = options;
   await clearManualRecovery(config.stateDir);
-  const record = newRunRecord({
-    config: config.file,
-    xsUpgradeVersion: options.version,
-    forced: false,
-  });
+  const record = recordFor(options, false);
   record.result = 'recovery-confirmed';
   record.summary =
     'result: manual recovery confirmed by an operator (--confirm-manual-fix): runs go ahead again';
@@ -268,9 +252,7 @@ export async function recoverUnfinishedRun(
       `stopped ${step.name} (process group ${step.pid}, started ${step.startedAt}), which the killed run left running`,
     );
   }
-  const record =
-    found ??
-    newRunRecord({ config: config.file, xsUpgradeVersion: options.version, forced: false });
+  const record = found ?? recordFor(options, false);
   record.recovered = true;
   record.killed = { state: current.state, lastSeen };
   return executeRun({ ...options, inspect: false }, record, stop, {

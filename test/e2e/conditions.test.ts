@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
-import { cliPath, runCli, type CliRun } from '../support/cli.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import { sample } from '../support/metrics.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
@@ -28,29 +28,11 @@ async function host(config: Record<string, unknown>): Promise<Host> {
   await mkdir(fakeBin, { recursive: true });
   return {
     sandbox,
-    async run({ at, args = [], tz = 'UTC' } = {}) {
-      const cli = [cliPath, 'run', '--config', sandbox.configFile, ...args];
-      const result = await execa(
-        at ? 'faketime' : 'node',
-        at ? ['-f', `@${at}`, 'node', ...cli] : cli,
-        {
-          reject: false,
-          env: {
-            NO_COLOR: '1',
-            TZ: tz,
-            JOURNAL_STREAM: undefined,
-            PATH: `${fakeBin}:${process.env.PATH ?? ''}`,
-          },
-        },
-      );
-      const states = [...result.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
-      return {
-        exitCode: result.exitCode ?? -1,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        states,
-      };
-    },
+    run: ({ at, args = [], tz = 'UTC' } = {}) =>
+      runCli(['run', '--config', sandbox.configFile, ...args], {
+        env: { TZ: tz, PATH: `${fakeBin}:${process.env.PATH ?? ''}` },
+        ...(at ? { at } : {}),
+      }),
     upgraded: async () =>
       (await sandbox.head('nix-config')) === (await sandbox.remoteHead('nix-config')),
     lastRecord: async () =>

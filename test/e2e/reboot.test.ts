@@ -2,14 +2,13 @@
 // follows. Real Nix profiles (demo/nixSystem.ts: the kernel is a store path of its own, changed by
 // boot.kernelVersion), the real clock shifted with faketime for windows, a reboot command that
 // records the request, and a boot simulated by pointing `bootedSystem` at a generation.
-import { execa } from 'execa';
 import { readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
-import { cliPath, runCli, runCliUntilPidFile, type CliRun } from '../support/cli.js';
+import { runCli, runCliUntilPidFile, type CliRun } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { sample } from '../support/metrics.js';
 import { useSandboxes } from '../support/sandboxes.js';
@@ -55,19 +54,11 @@ async function rebootHost(
     ...config,
   });
   if (news !== null) await sandbox.pushUpstream('nix-config', 'configuration.nix', news, 'news');
-  const cli = async (command: string, at?: string): Promise<CliRun> => {
-    const args = [cliPath, command, '--config', sandbox.configFile];
-    const run = await execa(
-      at ? 'faketime' : 'node',
-      at ? ['-f', `@${at}`, 'node', ...args] : args,
-      {
-        reject: false,
-        env: { ...sandbox.env, NO_COLOR: '1', TZ: 'UTC', JOURNAL_STREAM: undefined },
-      },
-    );
-    const states = [...run.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
-    return { exitCode: run.exitCode ?? -1, stdout: run.stdout, stderr: run.stderr, states };
-  };
+  const cli = (command: string, at?: string): Promise<CliRun> =>
+    runCli([command, '--config', sandbox.configFile], {
+      env: { ...sandbox.env, TZ: 'UTC' },
+      ...(at ? { at } : {}),
+    });
   return {
     sandbox,
     cli,

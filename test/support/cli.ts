@@ -15,18 +15,35 @@ export interface CliRun {
   states: string[];
 }
 
+/** The states a run logged ("state <name>" lines), in order. */
+export const statesOf = (stdout: string) =>
+  [...stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
+
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    /** Run at this time of day on the real clock shifted by faketime ("2026-03-03 02:30:00"). */
+    at?: string;
+  } = {},
 ): Promise<CliRun> {
-  const result = await execa('node', [cliPath, ...args], {
+  const command = ['node', cliPath, ...args];
+  const [file = 'node', ...rest] = options.at
+    ? ['faketime', '-f', `@${options.at}`, ...command]
+    : command;
+  const result = await execa(file, rest, {
     cwd: options.cwd ?? packageRoot,
     env: { NO_COLOR: '1', JOURNAL_STREAM: undefined, ...options.env },
     reject: false,
     stdin: 'ignore',
   });
-  const states = [...result.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
-  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, states };
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    states: statesOf(result.stdout),
+  };
 }
 
 /**
@@ -54,7 +71,7 @@ export async function runCliAndSignal(
   });
   const result = await child;
   const stdout = String(result.stdout);
-  const states = [...stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
+  const states = statesOf(stdout);
   return {
     exitCode: result.exitCode ?? -1,
     stdout,
@@ -122,8 +139,12 @@ export async function runCliAsNobody(
     cwd: '/',
     env: { HOME: '/', NO_COLOR: '1', ...env },
   });
-  const states = [...result.stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
-  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, states };
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    states: statesOf(result.stdout),
+  };
 }
 
 /**
