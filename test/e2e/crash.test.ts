@@ -135,6 +135,9 @@ async function killedHost(crash: Crash) {
   }
   expect(hangPid, output).toBeGreaterThan(0);
   expect([...output.matchAll(/\bstate (\S+)/g)].map((match) => match[1]).at(-1)).toBe(crash.state);
+  // The guarantee starts once the step's process group is on disk (a few milliseconds after it
+  // starts; docs/recovery.md): kill the run only then.
+  if (crash.step !== undefined) await stepRecorded(join(dir, 'state'), hangPid);
   child.kill('SIGKILL');
   await child;
   // A step command goes on after its run was killed, until the recovery stops it. A program git
@@ -142,6 +145,16 @@ async function killedHost(crash: Crash) {
   if (crash.step === undefined) process.kill(hangPid, 'SIGKILL');
   else expect(await processAlive(hangPid)).toBe(true);
   return { sandbox, saved, savedSystem, hangPid };
+}
+
+/** Waits until the run has written the process group `pid` to its state dir. */
+async function stepRecorded(stateDir: string, pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    const text = await readFile(join(stateDir, 'step-processes.json'), 'utf8').catch(() => '');
+    if (text.includes(`"pid": ${pid},`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the run never recorded process group ${pid}`);
 }
 
 describe('killed with SIGKILL, then recovered', () => {
