@@ -46,6 +46,8 @@ export interface ActorDeps {
   processes?: CommandDeps['processes'];
   /** The run's record id: a reboot's boot check names the run that asked for it. */
   runId?: string;
+  /** With `fleet`: waits for this host's slot (src/fleet/hostSlot.ts). */
+  takeSlot?: (pulled: PulledRepo[], signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -110,6 +112,11 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
           ...withSignal(signal),
           configFile: config.file,
         }),
+    ),
+    takeSlot: step<void, { pulled: PulledRepo[] }>(({ input, signal }) =>
+      deps.takeSlot
+        ? deps.takeSlot(input.pulled, signal)
+        : Promise.reject(new Error('fleet slots are not configured')),
     ),
     runSwitch: step<void, void>(({ signal }) => runCommand(config.switch, withSignal(signal))),
     runHealthChecks: step<void, void>(({ signal }) =>

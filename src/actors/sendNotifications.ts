@@ -39,6 +39,8 @@ export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
       return ['held-back'];
     case 'fetch-failed':
       return ['fetch-failed'];
+    case 'no-slot':
+      return ['no-slot'];
     case 'skipped':
       return ['skipped'];
     case 'aborted':

@@ -1,6 +1,6 @@
 // Writes a file in the state dir so that a crash leaves either the old or the new content, never a
 // torn one: write a temp file, fsync it, rename it over the target, fsync the folder.
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export async function ensureStateDir(stateDir: string): Promise<void> {
@@ -32,5 +32,15 @@ export async function writeFileAtomic(file: string, content: string, mode = 0o60
     await folder.sync();
   } finally {
     await folder.close();
+  }
+}
+
+/** A JSON state file, or undefined when there is none; unreadable or torn: an error naming it. */
+export async function readJsonFile<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${file} cannot be read (${String(error)}): move it away and run again`);
   }
 }

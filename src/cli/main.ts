@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { ConfigError, ExitCode, XsUpgradeError, describeError } from '../errors.js';
+import { ConfigError, ExitCode, UsageError, XsUpgradeError, describeError } from '../errors.js';
 import { createLog } from '../log.js';
 import { packageRoot, readPackageJson } from '../packageFiles.js';
 import { createRedactor } from '../redact.js';
@@ -13,8 +13,19 @@ import type { GraphFormat } from './graph.js';
 // not pay for ajv, xstate, git and the inspector.
 const graphFormats: GraphFormat[] = ['mermaid', 'dot', 'json', 'markdown'];
 type LoadOptions = import('../config/load.js').LoadOptions;
-const loadConfig = async (file: string | undefined, cwd: string, options?: LoadOptions) =>
-  (await import('../config/load.js')).loadConfig(file, cwd, options);
+const loadConfig = async (
+  file: string | undefined,
+  io: Pick<CliIo, 'cwd' | 'env'>,
+  options?: LoadOptions,
+) => {
+  const config = await (await import('../config/load.js')).loadConfig(file, io.cwd, options);
+  // The etcd password lives in the environment the config names: redacted like every secret.
+  const backend = config.fleet?.backend;
+  const password =
+    backend && 'etcd' in backend ? io.env[backend.etcd.passwordEnv ?? ''] : undefined;
+  if (password) config.secrets.push(password);
+  return config;
+};
 // A run checks the repos itself (a vanished repo is a failed run it records and reports).
 const forRun: LoadOptions = { checkRepos: false };
 /** status and history read an installed host's config when no other is found. */
@@ -127,7 +138,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .option('--inspect-log <file>', 'write every inspection event to a file as JSON lines')
     .action(async (options: RunCommandOptions) => {
-      const config = await loadConfig(options.config, io.cwd, forRun);
+      const config = await loadConfig(options.config, io, forRun);
       if (options.dryRun) {
         const { dryRun } = await import('./dryRun.js');
         exitCode = await dryRun(config, {
@@ -157,7 +168,7 @@ export async function main(io: CliIo): Promise<number> {
       'after a failed rollback (exit 5): say the host was put back by hand, so runs go ahead again',
     )
     .action(async (options: { config?: string; confirmManualFix?: boolean }) => {
-      const config = await loadConfig(options.config, io.cwd, forRun);
+      const config = await loadConfig(options.config, io, forRun);
       const { recoverHost } = await import('../runner/upgradeHost.js');
       exitCode = await recoverHost({
         ...hostOptions(config),
@@ -172,7 +183,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
-      const config = await loadConfig(options.config, io.cwd, forRun);
+      const config = await loadConfig(options.config, io, forRun);
       const { checkBoot } = await import('../runner/bootCheck.js');
       exitCode = await checkBoot(hostOptions(config));
     });
@@ -184,7 +195,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
-      const config = await loadConfig(options.config, io.cwd, forRun);
+      const config = await loadConfig(options.config, io, forRun);
       const { rollbackLastUpgrade } = await import('../runner/manualRollback.js');
       exitCode = await rollbackLastUpgrade(hostOptions(config));
     });
@@ -195,7 +206,7 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .option('--json', 'print JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const config = await loadConfig(options.config, io.cwd, await forReading(io.env));
+      const config = await loadConfig(options.config, io, await forReading(io.env));
       const state = await stateFiles();
       await state.assertStateDirReadable(config.stateDir);
       const [lastRun] = await state.readRunRecords(config.stateDir, 1);
@@ -221,7 +232,7 @@ export async function main(io: CliIo): Promise<number> {
       new Option('-n, --limit <count>', 'how many runs').default(20).argParser(positiveInteger),
     )
     .action(async (options: { config?: string; json?: boolean; limit: number }) => {
-      const config = await loadConfig(options.config, io.cwd, await forReading(io.env));
+      const config = await loadConfig(options.config, io, await forReading(io.env));
       const { readRunRecords, currentLockHolder, formatHistory, assertStateDirReadable } =
         await stateFiles();
       await assertStateDirReadable(config.stateDir);
@@ -241,7 +252,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
-      const config = await loadConfig(options.config, io.cwd);
+      const config = await loadConfig(options.config, io);
       const { checkHost } = await import('../config/checkHost.js');
       const { problems, warnings } = await checkHost(config, io.env);
       if (config.system) {
@@ -266,7 +277,7 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .option('-o, --out <dir>', 'where to write the units', '.')
     .action(async (options: { config?: string; out: string }) => {
-      const config = await loadConfig(options.config, io.cwd);
+      const config = await loadConfig(options.config, io);
       const { renderUnits, writeUnits } = await import('./systemdUnits.js');
       const { checkSchedule } = await import('../config/checkHost.js');
       await checkSchedule(config);
@@ -285,6 +296,86 @@ export async function main(io: CliIo): Promise<number> {
       );
     });
 
+  const fleetCommand = program
+    .command('fleet')
+    .description("the fleet's slots on its coordinator (etcd or FleetLock): see docs/fleet.md");
+  /** The config's fleet section, or exit 78 naming what to add. */
+  const fleetOf = async (file: string | undefined) => {
+    const config = await loadConfig(file, io, await forReading(io.env));
+    if (!config.fleet) {
+      throw new XsUpgradeError(
+        `${config.file} has no "fleet" section: add one naming the coordinator (docs/fleet.md)`,
+        ExitCode.config,
+      );
+    }
+    return { config, fleet: config.fleet, admin: await import('../fleet/admin.js') };
+  };
+  fleetCommand
+    .command('status')
+    .description('per group: slots, which hosts hold them, since when, on which commits')
+    .addOption(configOption())
+    .option('--json', 'print JSON')
+    .action(async (options: { config?: string; json?: boolean }) => {
+      const { config, fleet, admin } = await fleetOf(options.config);
+      const groups = await admin.fleetStatus(fleet, io.env);
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify({ groups }, null, 2)}\n`);
+        return;
+      }
+      const { formatFleetStatus } = await import('./fleet.js');
+      const { fleetHostId } = await import('../fleet/hostId.js');
+      const id = await fleetHostId(fleet.id).catch(() => undefined);
+      const redact = createRedactor(config.secrets);
+      io.stdout.write(`${redact(formatFleetStatus(groups, fleet.group, id).join('\n'))}\n`);
+    });
+  fleetCommand
+    .command('release')
+    .description(
+      'free the slot a host holds (after a failure, with onFailure "hold"): the rollout goes on',
+    )
+    .addOption(configOption())
+    .requiredOption('--id <id>', 'the host whose slot to free (as `fleet status` shows it)')
+    .option('--group <group>', "its group; default: this config's fleet.group")
+    .action(async (options: { config?: string; id: string; group?: string }) => {
+      const { config, fleet, admin } = await fleetOf(options.config);
+      const group = options.group ?? fleet.group;
+      const held = await admin.releaseFleetSlot(fleet, io.env, options.id, group);
+      // This host's own record of a held slot goes too, when it is this host's slot.
+      const { fleetHostId } = await import('../fleet/hostId.js');
+      const own = await fleetHostId(fleet.id).catch(() => undefined);
+      if (own === options.id) {
+        const { clearHeldSlot } = await import('../state/fleetSlot.js');
+        await clearHeldSlot(config.stateDir).catch(() => undefined);
+      }
+      io.stdout.write(
+        held
+          ? `released the slot of ${options.id} in group ${group}\n`
+          : `${options.id} held no slot in group ${group}: nothing to release\n`,
+      );
+    });
+  fleetCommand
+    .command('set-slots')
+    .description('how many hosts of a group may switch at once (0 pauses the rollout)')
+    .argument('<count>', 'the number of slots', (text: string) => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < 0 || value > 10_000)
+        throw new InvalidArgumentError('a whole number from 0 to 10000');
+      return value;
+    })
+    .addOption(configOption())
+    .option('--group <group>', "the group; default: this config's fleet.group")
+    .action(async (count: number, options: { config?: string; group?: string }) => {
+      const { fleet, admin } = await fleetOf(options.config);
+      const group = options.group ?? fleet.group;
+      if (!/^[a-zA-Z0-9.-]+$/.test(group)) {
+        throw new UsageError(`--group ${group}: a group name is letters, digits, "." and "-"`);
+      }
+      const semaphore = await admin.setFleetSlots(fleet, io.env, group, count);
+      io.stdout.write(
+        `group ${group}: ${semaphore.slots} slot${semaphore.slots === 1 ? '' : 's'}, ${semaphore.holders.length} held\n`,
+      );
+    });
+
   program
     .command('graph')
     .description('print the upgrade machine as Mermaid, Graphviz DOT, Stately JSON or Markdown')
@@ -298,7 +389,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .action(async (options: { format: GraphFormat; config?: string }) => {
       const config =
-        options.config === undefined ? undefined : await loadConfig(options.config, io.cwd, forRun);
+        options.config === undefined ? undefined : await loadConfig(options.config, io, forRun);
       const policy = config && {
         mode: config.mode,
         buildBeforeSwitch: config.buildBeforeSwitch,
@@ -306,6 +397,7 @@ export async function main(io: CliIo): Promise<number> {
         healthChecks: config.healthChecks.length > 0,
         reboot: config.reboot.when,
         conditions: (await import('../config/resolve.js')).conditionsConfigured(config),
+        fleet: config.fleet !== undefined,
       };
       const { renderGraph } = await import('./graph.js');
       io.stdout.write(renderGraph(options.format, policy));

@@ -64,6 +64,26 @@ export interface RebootSpec {
   bootedSystem: string;
 }
 
+export interface EtcdSpec {
+  endpoints: string[];
+  prefix: string;
+  username?: string;
+  /** The environment variable that holds the password (never the password itself). */
+  passwordEnv?: string;
+  tls?: { ca?: string; cert?: string; key?: string };
+  timeoutMs: number;
+}
+
+/** Slots from a fleet coordinator, taken before switching (docs/fleet.md). */
+export interface ResolvedFleet {
+  group: string;
+  /** Unset: /etc/machine-id, read when a slot is asked for. */
+  id?: string;
+  slotTimeoutMs: number;
+  onFailure: 'hold' | 'release';
+  backend: { etcd: EtcdSpec } | { fleetLock: { url: string; timeoutMs: number } };
+}
+
 export interface ResolvedConfig {
   /** The file the config came from, for messages. */
   file: string;
@@ -98,6 +118,8 @@ export interface ResolvedConfig {
   windows: WindowSpec[];
   /** What must hold for a run to go on (else it is skipped). */
   conditions: { acPower: boolean; unmetered: boolean; sysfsRoot: string };
+  /** Fleet slots; unset: the host switches without asking anyone. */
+  fleet?: ResolvedFleet;
   /** Values never written anywhere: secretEnv values, webhook headers and URL credentials. */
   secrets: string[];
 }
@@ -172,6 +194,39 @@ export function resolveConfig(
     ...(config.metricsFile === undefined
       ? {}
       : { metricsFile: resolve(configDir, config.metricsFile) }),
+    ...(config.fleet === undefined ? {} : { fleet: toFleet(config.fleet) }),
+  };
+}
+
+function toFleet(fleet: NonNullable<ValidConfig['fleet']>): ResolvedFleet {
+  const common = {
+    group: fleet.group ?? 'default',
+    ...(fleet.id === undefined ? {} : { id: fleet.id }),
+    slotTimeoutMs: parseDuration(fleet.slotTimeout ?? '30m'),
+    onFailure: fleet.onFailure ?? 'hold',
+  } as const;
+  if (fleet.etcd) {
+    const { endpoints, prefix, username, password, tls, timeout } = fleet.etcd;
+    return {
+      ...common,
+      backend: {
+        etcd: {
+          endpoints: endpoints.map((endpoint) => endpoint.replace(/\/$/, '')),
+          prefix: prefix ?? '/xs-upgrade',
+          ...(username === undefined ? {} : { username }),
+          ...(password === undefined ? {} : { passwordEnv: password }),
+          ...(tls === undefined ? {} : { tls }),
+          timeoutMs: parseDuration(timeout ?? '5s'),
+        },
+      },
+    };
+  }
+  const fleetLock = fleet.fleetLock as { url: string; timeout?: string };
+  return {
+    ...common,
+    backend: {
+      fleetLock: { url: fleetLock.url, timeoutMs: parseDuration(fleetLock.timeout ?? '10s') },
+    },
   };
 }
 
@@ -246,6 +301,7 @@ function collectSecrets(config: ValidConfig): string[] {
           ]
         : [],
     ),
+    ...(config.fleet?.fleetLock ? urlSecrets(config.fleet.fleetLock.url) : []),
   ];
 }
 

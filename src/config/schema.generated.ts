@@ -152,6 +152,77 @@ export type XsUpgradeConfig = {
      */
     sysfsRoot?: string;
   };
+  /**
+   * Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.
+   */
+  fleet?: {
+    [k: string]: unknown;
+  } & {
+    /**
+     * The group whose slots this host shares (FleetLock's group name rules).
+     */
+    group?: string;
+    /**
+     * This host's id in the fleet. Default: the contents of /etc/machine-id.
+     */
+    id?: string;
+    /**
+     * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+     */
+    slotTimeout?: string;
+    /**
+     * After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it.
+     */
+    onFailure?: 'hold' | 'release';
+    /**
+     * Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.
+     */
+    etcd?: {
+      /**
+       * Client URLs of the cluster's members, such as http://10.0.0.1:2379.
+       *
+       * @minItems 1
+       */
+      endpoints: [string, ...string[]];
+      /**
+       * The key prefix under which xs-upgrade keeps its documents.
+       */
+      prefix?: string;
+      /**
+       * etcd user, when the cluster has authentication on.
+       */
+      username?: string;
+      /**
+       * The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records.
+       */
+      password?: string;
+      /**
+       * Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.
+       */
+      tls?: {
+        ca?: string;
+        cert?: string;
+        key?: string;
+      };
+      /**
+       * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+       */
+      timeout?: string;
+    };
+    /**
+     * Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).
+     */
+    fleetLock?: {
+      /**
+       * The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state.
+       */
+      url: string;
+      /**
+       * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+       */
+      timeout?: string;
+    };
+  };
 };
 export type Repo = {
   /**
@@ -251,7 +322,7 @@ export type Notification = {
   command?: string | Argv | CommandObject;
 };
 /**
- * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
+ * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
  */
 export type NotifyEvent =
   | 'success'
@@ -259,6 +330,7 @@ export type NotifyEvent =
   | 'held-back'
   | 'fetch-failed'
   | 'skipped'
+  | 'no-slot'
   | 'failure'
   | 'rolled-back'
   | 'rollback-failed'

@@ -44,6 +44,7 @@ export const policyCombinations: UpgradePolicy[] = [
             reboot: 'never' as const,
             rebootPending: false,
             conditions: false,
+            fleet: false,
           })),
         ),
       ),
@@ -60,6 +61,7 @@ export const policyCombinations: UpgradePolicy[] = [
         reboot,
         rebootPending,
         conditions: false,
+        fleet: false,
       })),
     ),
   ),
@@ -73,7 +75,23 @@ export const policyCombinations: UpgradePolicy[] = [
     reboot: 'never' as const,
     rebootPending: false,
     conditions: true,
+    fleet: false,
   })),
+  // Fleet slots, taken after the checks (whichever way they went) and before the conditions'
+  // second look.
+  ...(['rollback', 'notify', 'ignore'] as const).flatMap((onValidationFailure) =>
+    [false, true].map((conditions) => ({
+      mode: 'local' as const,
+      buildBeforeSwitch: true,
+      onValidationFailure,
+      force: false,
+      healthChecks: true,
+      reboot: 'never' as const,
+      rebootPending: false,
+      conditions,
+      fleet: true,
+    })),
+  ),
 ];
 
 const savedCommits: SavedCommit[] = [

@@ -74,6 +74,8 @@ export interface UpgradePolicy {
   rebootPending: boolean;
   /** Maintenance windows or conditions are configured (and not ignored): check them. */
   conditions: boolean;
+  /** Fleet slots are configured: take one before switching. */
+  fleet: boolean;
 }
 
 /** What the condition checks found: do the window, power and network allow a run now? */
@@ -110,6 +112,7 @@ export type UpgradeResult =
   | 'skipped'
   | 'held-back'
   | 'fetch-failed'
+  | 'no-slot'
   | 'aborted'
   | 'rolled-back'
   | 'rollback-failed';
@@ -122,6 +125,7 @@ export const upgradeResults: UpgradeResult[] = [
   'skipped',
   'held-back',
   'fetch-failed',
+  'no-slot',
   'aborted',
   'rolled-back',
   'rollback-failed',
@@ -146,4 +150,8 @@ export interface UpgradeOutput {
   rollbackFailure?: Failure;
   /** The run was stopped by SIGTERM or SIGINT. */
   interrupted: boolean;
+  /** The switch began: a rollback also reverted the system. */
+  switchStarted: boolean;
+  /** With fleet slots: whether one was asked for (and may be held) or taken. */
+  slot?: 'asked' | 'taken';
 }

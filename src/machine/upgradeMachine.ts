@@ -36,6 +36,10 @@ export interface UpgradeContext {
   reboot?: RebootOutcome;
   /** The window, power or network did not allow the run: why (result `skipped`). */
   skipReason?: string;
+  /** With fleet slots: asked for one (it may be held, so the runner releases it) or took it. */
+  slot?: 'asked' | 'taken';
+  /** No fleet slot in time, or the coordinator unreachable: result `no-slot`, try later. */
+  noSlot: boolean;
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -85,6 +89,16 @@ function nothingNew(context: UpgradeContext, event: unknown): boolean {
   );
 }
 
+/**
+ * After the checks, on the way to the switch: first a fleet slot (the wait may be long), then
+ * the window and conditions once more, then the switch.
+ */
+const towardsSwitch = [
+  { guard: 'fleetSlots', target: 'waitingForSlot' },
+  { guard: 'conditionsConfigured', target: 'recheckingConditions' },
+  { target: 'switching' },
+] as const;
+
 /** The error an actor's error event carries. */
 const errorOf = (event: unknown) => (event as { error?: unknown }).error;
 
@@ -107,6 +121,7 @@ export const upgradeMachine = setup({
     notifyValidationFailure: required<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
       'notifyValidationFailure',
     ),
+    takeSlot: required<void, { pulled: PulledRepo[] }>('takeSlot'),
     runSwitch: required<void>('runSwitch'),
     runHealthChecks: required<void>('runHealthChecks'),
     inspectBoot: required<BootFacts>('inspectBoot'),
@@ -150,6 +165,7 @@ export const upgradeMachine = setup({
     validationFailureNotifies: ({ context }) => context.policy.onValidationFailure === 'notify',
     switchStarted: ({ context }) => context.switchStarted,
     conditionsConfigured: ({ context }) => context.policy.conditions,
+    fleetSlots: ({ context }) => context.policy.fleet,
     // Reads the facts checkConditions gathered, from the event (before the assign).
     conditionsHold: ({ event }) => (event as { output?: ConditionFacts }).output?.hold === true,
     hasHealthChecks: ({ context }) => context.policy.healthChecks,
@@ -178,6 +194,7 @@ export const upgradeMachine = setup({
     pulled: [],
     switchStarted: false,
     interrupted: false,
+    noSlot: false,
   }),
   initial: 'starting',
   states: {
@@ -331,10 +348,7 @@ export const upgradeMachine = setup({
       invoke: {
         id: 'runChecks',
         src: 'runChecks',
-        onDone: [
-          { guard: 'conditionsConfigured', target: 'recheckingConditions' },
-          { target: 'switching' },
-        ],
+        onDone: [...towardsSwitch],
         onError: [
           {
             guard: 'validationFailureRollsBack',
@@ -346,15 +360,10 @@ export const upgradeMachine = setup({
             target: 'notifying',
             actions: 'recordValidationFailure',
           },
-          {
-            guard: 'conditionsConfigured',
-            target: 'recheckingConditions',
-            actions: 'recordValidationFailure',
-          },
-          {
-            target: 'switching',
-            actions: 'recordValidationFailure',
-          },
+          ...towardsSwitch.map((branch) => ({
+            ...branch,
+            actions: 'recordValidationFailure' as const,
+          })),
         ],
       },
     },
@@ -370,14 +379,40 @@ export const upgradeMachine = setup({
         src: 'notifyValidationFailure',
         input: ({ context }) => ({ failure: context.validationFailure, pulled: context.pulled }),
         // A notification never changes the run: sent or not, the switch goes ahead.
+        onDone: [...towardsSwitch],
+        onError: [...towardsSwitch],
+      },
+    },
+    // Only the disruptive part is serialized across the fleet: builds and checks ran in parallel.
+    // No slot in time, or the coordinator unreachable: the repos go back, nothing is switched,
+    // and the commits are not counted as bad (result no-slot, exit 75).
+    waitingForSlot: {
+      entry: assign({ slot: 'asked' }),
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'waitingForSlot' } },
+        },
+      },
+      invoke: {
+        id: 'takeSlot',
+        src: 'takeSlot',
+        input: ({ context }) => ({ pulled: context.pulled }),
         onDone: [
-          { guard: 'conditionsConfigured', target: 'recheckingConditions' },
-          { target: 'switching' },
+          {
+            guard: 'conditionsConfigured',
+            target: 'recheckingConditions',
+            actions: assign({ slot: 'taken' }),
+          },
+          { target: 'switching', actions: assign({ slot: 'taken' }) },
         ],
-        onError: [
-          { guard: 'conditionsConfigured', target: 'recheckingConditions' },
-          { target: 'switching' },
-        ],
+        onError: {
+          target: 'rollingBack',
+          actions: [
+            { type: 'recordFailure', params: { state: 'waitingForSlot' } },
+            assign({ noSlot: true }),
+          ],
+        },
       },
     },
     // A long build may have run past the window's end (or the host went on battery): then put
@@ -575,7 +610,8 @@ export const upgradeMachine = setup({
     rolledBack: {
       type: 'final',
       entry: assign({
-        result: ({ context }) => (context.skipReason ? 'skipped' : 'rolled-back'),
+        result: ({ context }) =>
+          context.noSlot ? 'no-slot' : context.skipReason ? 'skipped' : 'rolled-back',
       }),
     },
     skipped: { type: 'final', entry: assign({ result: 'skipped' }) },
@@ -593,6 +629,8 @@ export const upgradeMachine = setup({
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),
     interrupted: context.interrupted,
+    switchStarted: context.switchStarted,
+    ...(context.slot ? { slot: context.slot } : {}),
   }),
 });
 

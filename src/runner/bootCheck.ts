@@ -25,6 +25,7 @@ import {
 import { rejectCommitSet } from '../state/rejectedCommits.js';
 import { readRunRecords, RunRecorder, type RunRecord } from '../state/runRecords.js';
 import { bootId } from '../state/stepProcesses.js';
+import type { SlotDecision } from '../fleet/hostSlot.js';
 import {
   recoverUnfinishedRun,
   recordFor,
@@ -111,6 +112,8 @@ async function passed(
     ? `result: rolled back (rebooted into generation ${generation}, the last good one, after the new generation failed its boot check)`
     : `result: upgraded (rebooted into generation ${generation})`;
   return finish(options, record, {
+    // Back on the last good generation after a failed boot: the slot follows onFailure.
+    slot: backOnPrevious ? 'after-failure' : 'release',
     result: backOnPrevious ? 'rolled-back' : 'upgraded',
     exitCode: ExitCode.done,
     lines: [summary, `system: generation ${generation}, booted and healthy`],
@@ -153,6 +156,8 @@ async function rollBackAndReboot(
     bootCheck: { at: new Date().toISOString(), passed: false, problem },
   };
   return finish(options, record, {
+    // Rebooting again, into the last good generation: that boot's check decides.
+    slot: 'keep-for-boot-check',
     result: 'rolled-back',
     exitCode: ExitCode.rolledBack,
     failure: { state: 'bootCheck', message: problem },
@@ -187,6 +192,7 @@ async function failedTwice(
   };
   const profile = check.previous.profile;
   return finish(options, record, {
+    slot: 'hold-after-failure',
     result: 'rollback-failed',
     exitCode: ExitCode.rollbackFailed,
     failure: { state: 'bootCheck', message: problem },
@@ -196,6 +202,29 @@ async function failedTwice(
       `next: pick a generation that boots (\`nix-env -p ${profile} --list-generations\`; the last good one was ${check.previous.generation}), make it the default with \`nix-env -p ${profile} --switch-generation N\` and \`${profile}/bin/switch-to-configuration boot\`, reboot, put the repos back (docs/recovery.md), then \`xs-upgrade recover --confirm-manual-fix\``,
     ],
   });
+}
+
+/** The fleet slot the upgrade kept through the reboot: released, held or kept, as the boot went. */
+async function settleSlot(
+  options: UpgradeHostOptions,
+  decision: SlotDecision | 'after-failure',
+  reason: string,
+): Promise<string | undefined> {
+  const { fleet, stateDir } = options.config;
+  if (!fleet) return undefined;
+  const { HostSlot } = await import('../fleet/hostSlot.js');
+  const slot = await HostSlot.prepare(fleet, { env: options.env, log: options.log, stateDir });
+  try {
+    const chosen =
+      decision === 'after-failure'
+        ? fleet.onFailure === 'hold'
+          ? 'hold-after-failure'
+          : 'release'
+        : decision;
+    return await slot.apply(chosen, reason);
+  } finally {
+    await slot.close();
+  }
 }
 
 /** The commits of the upgrade whose boot failed are not tried again. */
@@ -224,8 +253,14 @@ async function runRecord(options: UpgradeHostOptions, id: string): Promise<RunRe
 async function finish(
   options: UpgradeHostOptions,
   record: RunRecord,
-  outcome: UnstartedOutcome & { lines: string[] },
+  outcome: UnstartedOutcome & { lines: string[]; slot: SlotDecision | 'after-failure' },
 ): Promise<number> {
+  const slotLine = await settleSlot(
+    options,
+    outcome.slot,
+    outcome.failure?.message ?? outcome.result,
+  );
+  if (slotLine) outcome.lines.push(slotLine);
   record.result = outcome.result;
   record.exitCode = outcome.exitCode;
   record.summary = outcome.lines[0] ?? '';

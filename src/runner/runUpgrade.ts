@@ -45,6 +45,8 @@ export interface RunOptions {
   ignoreConditions?: boolean;
   /** An earlier run left a reboot pending (outside the window): consider it even if nothing is new. */
   rebootPending?: boolean;
+  /** With `fleet`: waits for this host's slot. */
+  takeSlot?: ActorDeps['takeSlot'];
 }
 
 export interface StateVisit {
@@ -72,6 +74,8 @@ const exitCodes: Record<UpgradeResult, number> = {
   // Not upgraded, nothing touched, and a person must fix upstream (or --force): not a success.
   'held-back': ExitCode.aborted,
   'fetch-failed': ExitCode.temporary,
+  // No fleet slot in time, or the coordinator unreachable: the repos went back; try later.
+  'no-slot': ExitCode.temporary,
   aborted: ExitCode.aborted,
   'rolled-back': ExitCode.rolledBack,
   'rollback-failed': ExitCode.rollbackFailed,
@@ -89,6 +93,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
       ...(options.rejected ? { rejected: options.rejected } : {}),
       ...(options.processes ? { processes: options.processes } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
+      ...(options.takeSlot ? { takeSlot: options.takeSlot } : {}),
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     }),
   });
@@ -105,6 +110,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
         reboot: config.reboot.when,
         rebootPending: options.rebootPending ?? false,
         conditions: !options.ignoreConditions && conditionsConfigured(config),
+        fleet: config.fleet !== undefined,
       },
     },
   });

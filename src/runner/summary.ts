@@ -21,6 +21,8 @@ export interface SummaryFacts {
   rejected: boolean;
   /** This run was killed (SIGKILL, power loss) and finished by a later run's recovery. */
   killed?: { state: string; lastSeen: string };
+  /** What became of the fleet slot (released, held, kept for the boot check). */
+  slotLine?: string;
 }
 
 export interface Summary {
@@ -32,7 +34,7 @@ export interface Summary {
 /** The priority a result is reported at: a temporary trouble warns, anything else not done errs. */
 export function resultLevel(result: UpgradeOutput['result'], exitCode: number): LogLevel {
   if (exitCode === 0) return 'info';
-  return result === 'fetch-failed' ? 'warn' : 'error';
+  return result === 'fetch-failed' || result === 'no-slot' ? 'warn' : 'error';
 }
 
 /**
@@ -127,6 +129,15 @@ export function formatSummary(facts: SummaryFacts): Summary {
       cause();
       lines.push(`next: ${failure?.next ?? 'the next run tries again'}`);
       break;
+    case 'no-slot':
+      lines.push(
+        'result: no fleet slot (temporary): every repo is back at its saved commit, nothing was switched',
+      );
+      cause();
+      lines.push(
+        output.interrupted ? stopped : `next: ${failure?.next ?? 'the next run tries again'}`,
+      );
+      break;
     case 'aborted':
       lines.push(
         `result: aborted in ${failure?.state ?? '?'} before any change: the host is untouched`,
@@ -191,6 +202,7 @@ export function formatSummary(facts: SummaryFacts): Summary {
     report.states.some((visit) => visit.state === 'rollingBack.revertingSystem'),
   );
   if (system) lines.push(`system: ${system}`);
+  if (facts.slotLine) lines.push(facts.slotLine);
   for (const repo of config.repos) {
     const saved = output.savedCommits.find((entry) => entry.repo === repo.name)?.commit;
     const final = report.finalCommits.find((entry) => entry.repo === repo.name)?.commit;

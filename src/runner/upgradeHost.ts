@@ -39,6 +39,7 @@ import {
   readRebootPending,
   writeRebootPending,
 } from '../state/rebootState.js';
+import type { HostSlot } from '../fleet/hostSlot.js';
 import { runUpgrade, type RunReport } from './runUpgrade.js';
 import { formatSummary, resultLevel, type Summary } from './summary.js';
 
@@ -111,6 +112,14 @@ export async function upgradeHost(options: UpgradeHostOptions): Promise<number> 
     }
     return executeRun(options, record, stop);
   });
+}
+
+/** With `fleet`: this host's slot, checked before anything moves (a bad id or secret: exit 78). */
+async function prepareSlot(options: UpgradeHostOptions): Promise<HostSlot | undefined> {
+  const { fleet, stateDir } = options.config;
+  if (!fleet) return undefined;
+  const { HostSlot } = await import('../fleet/hostSlot.js');
+  return HostSlot.prepare(fleet, { env: options.env, log: options.log, stateDir });
 }
 
 /** `recover`: only the recovery of a crashed run; exit 0 when there is none. */
@@ -292,6 +301,25 @@ async function executeRun(
     createRedactor(config.secrets),
   );
   const processes = new StepProcessTracker(config.stateDir);
+  const slot = await prepareSlot(options);
+  try {
+    return await runAndReport(options, record, stop, restore, recorder, processes, slot);
+  } finally {
+    await slot?.close();
+  }
+}
+
+async function runAndReport(
+  options: UpgradeHostOptions,
+  record: RunRecord,
+  stop: AbortSignal,
+  restore: { snapshot: unknown; reason: string } | undefined,
+  recorder: RunRecorder,
+  processes: StepProcessTracker,
+  slot: HostSlot | undefined,
+): Promise<number> {
+  const { config, log } = options;
+  await slot?.releasePending();
   // Loaded only when asked for: most runs never pay for the inspector's modules.
   const inspection =
     options.inspect || options.inspectLog
@@ -325,6 +353,7 @@ async function executeRun(
     ...(restore === undefined ? {} : { restore: restore.snapshot, restoreReason: restore.reason }),
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     ...(inspection ? { inspect: inspection.observer } : {}),
+    ...(slot ? { takeSlot: (pulled, signal) => slot.take(pulled, signal) } : {}),
   });
   await processes.flushed();
   const { output } = report;
@@ -355,12 +384,14 @@ async function executeRun(
     };
   }
   const rejected = rejectedSet(output);
+  const slotLine = await slot?.settle(output);
   const summary = formatSummary({
     report,
     config,
     skippedValidation: options.skipValidation ?? false,
     rejected: rejected !== undefined,
     ...(record.killed ? { killed: record.killed } : {}),
+    ...(slotLine ? { slotLine } : {}),
   });
   record.summary = summary.lines[0] ?? '';
   await recorder.finish();

@@ -2,9 +2,9 @@
 // into a system that needs a reboot, outside the window; a later run inside it reboots.
 // `boot-check.json`: a reboot was asked for; `xs-upgrade boot-check` checks the boot that follows,
 // and may roll back once (`rollbackReboots`).
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../actors/stateFile.js';
+import { readJsonFile, writeFileAtomic } from '../actors/stateFile.js';
 import type { SavedCommit, SavedGeneration } from '../machine/types.js';
 import { bootId } from './stepProcesses.js';
 
@@ -36,14 +36,7 @@ export interface BootCheck extends BeforeReboot {
   rollbackReboots: number;
 }
 
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${file} cannot be read (${String(error)}): move it away and run again`);
-  }
-}
+const readJson = readJsonFile;
 
 export const readRebootPending = (stateDir: string) =>
   readJson<RebootPending>(join(stateDir, rebootPendingFile));

@@ -58,6 +58,7 @@ describe('graph', () => {
       healthChecks: false,
       reboot: 'never',
       conditions: false,
+      fleet: false,
     });
     const keys = remote.map((edge) => edge.key);
     expect(keys).not.toContain('pulling: xstate.done.actor.pullRepos [nothingNew] -> done');

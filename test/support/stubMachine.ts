@@ -25,6 +25,7 @@ export const defaultPolicy: UpgradePolicy = {
   reboot: 'never',
   rebootPending: false,
   conditions: false,
+  fleet: false,
 };
 
 export const savedCommit = { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) };
