@@ -45,6 +45,8 @@ export async function startEtcd(binary = 'etcd'): Promise<EtcdServer> {
   let output = '';
 
   const start = async () => {
+    // Already running: one member per data dir and port.
+    if (child && child.exitCode === null && child.signalCode === null) return;
     output = '';
     const started = spawn(
       binary,

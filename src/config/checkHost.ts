@@ -54,6 +54,10 @@ export async function checkHost(
     }),
   );
   problems.push(...branches.filter((line): line is string => line !== undefined));
+  if (config.fleet) {
+    const { fleetProblems } = await import('../fleet/hostId.js');
+    problems.push(...(await fleetProblems(config.fleet, env)).map((line) => `/fleet: ${line}`));
+  }
   const warnings = (
     await Promise.all(commandsOf(config).map(({ where, spec }) => missingProgram(where, spec, env)))
   ).filter((line): line is string => line !== undefined);

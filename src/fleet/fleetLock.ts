@@ -2,7 +2,6 @@
 // coreos/zincati): POST URL/v1/pre-reboot takes a slot, POST URL/v1/steady-state releases it,
 // both recursive and owned by the client id. 200 is success; any other status is a failure whose
 // `{ "kind", "value" }` body is shown. So a fleet can use the airlock or fleetlock it already runs.
-import { redactUrl } from '../redact.js';
 import {
   CoordinatorUnavailable,
   pause,
@@ -25,7 +24,8 @@ interface Answer {
 
 export function openFleetLock(spec: FleetLockSpec): Coordinator {
   const base = spec.url.replace(/\/+$/, '');
-  const where = `FleetLock ${redactUrl(spec.url)}`;
+  // The origin only: a base path or query may carry a token.
+  const where = `FleetLock ${origin(spec.url)}`;
 
   const post = async (path: string, id: string, group: string): Promise<Answer> => {
     let response: Response;
@@ -44,7 +44,7 @@ export function openFleetLock(spec: FleetLockSpec): Coordinator {
         ? `no answer within ${spec.timeoutMs / 1000} s`
         : (cause?.code ?? cause?.message ?? (error as Error).message);
       // A request that timed out may have been served: the slot may be held.
-      throw new CoordinatorUnavailable(`${where}${path}: ${why}`, timedOut);
+      throw new CoordinatorUnavailable(`${where}: POST ${path}: ${why}`, timedOut);
     }
     const text = await response.text().catch(() => '');
     if (response.status === 200) return { ok: true, reason: '' };
@@ -58,7 +58,7 @@ export function openFleetLock(spec: FleetLockSpec): Coordinator {
       // Not a protocol error body (a proxy's page, say): the status is all there is to show.
     }
     if (response.status >= 500 && !reason.includes(':')) {
-      throw new CoordinatorUnavailable(`${where}${path}: ${reason}`);
+      throw new CoordinatorUnavailable(`${where}: POST ${path}: ${reason}`);
     }
     return { ok: false, reason };
   };
@@ -73,11 +73,21 @@ export function openFleetLock(spec: FleetLockSpec): Coordinator {
     release: async (id: string, group: string) => {
       const answer = await post('/v1/steady-state', id, group);
       if (!answer.ok) {
-        throw new CoordinatorUnavailable(`${where}/v1/steady-state refused: ${answer.reason}`);
+        throw new CoordinatorUnavailable(
+          `${where}: POST /v1/steady-state refused: ${answer.reason}`,
+        );
       }
       return true;
     },
     waitForChange: (_group, ms, signal) => pause(Math.min(ms, 2000), signal),
     close: async () => {},
   };
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(invalid URL)';
+  }
 }

@@ -1,6 +1,7 @@
 // The host's id in the fleet: `fleet.id`, else /etc/machine-id as systemd writes it (what
 // Zincati uses too), so a host keeps its id, and its slot, across runs and reboots.
-import { readFile } from 'node:fs/promises';
+import { access, constants, readFile } from 'node:fs/promises';
+import type { ResolvedFleet } from '../config/resolve.js';
 import { ExitCode, XsUpgradeError } from '../errors.js';
 
 export const machineIdFile = '/etc/machine-id';
@@ -25,4 +26,31 @@ export async function fleetHostId(configured: string | undefined, file = machine
     );
   }
   return id;
+}
+
+/**
+ * What the fleet config names that this host cannot give: the host id, the password's variable,
+ * the TLS files. One line each; `run` stops at the first (exit 78), `validate` lists them all.
+ */
+export async function fleetProblems(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+): Promise<string[]> {
+  const problems: string[] = [];
+  await fleetHostId(fleet.id).catch((error: unknown) => problems.push((error as Error).message));
+  if (!('etcd' in fleet.backend)) return problems;
+  const { passwordEnv, tls } = fleet.backend.etcd;
+  if (passwordEnv && env[passwordEnv] === undefined) {
+    problems.push(
+      `fleet.etcd.password names ${passwordEnv}, which is not set in the environment: set it (systemd: EnvironmentFile=)`,
+    );
+  }
+  for (const [name, path] of Object.entries(tls ?? {})) {
+    await access(path, constants.R_OK).catch((error: unknown) =>
+      problems.push(
+        `fleet.etcd.tls.${name} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): fix the path or its permissions`,
+      ),
+    );
+  }
+  return problems;
 }

@@ -1,14 +1,13 @@
 // This host's fleet slot across one run: taken in `waitingForSlot`, then after the run released,
 // held after a failure (onFailure "hold"), or kept until the boot check after a reboot. A
 // release that fails (the coordinator is down) is remembered and retried by the next run.
-import { access, constants } from 'node:fs/promises';
 import { ExitCode, XsUpgradeError, describeError } from '../errors.js';
 import type { ResolvedFleet } from '../config/resolve.js';
 import type { Log } from '../log.js';
 import type { PulledRepo, UpgradeOutput } from '../machine/types.js';
 import { clearHeldSlot, readHeldSlot, writeHeldSlot, type HeldSlot } from '../state/fleetSlot.js';
 import { CoordinatorUnavailable, openCoordinator, type Coordinator } from './coordinator.js';
-import { fleetHostId } from './hostId.js';
+import { fleetHostId, fleetProblems } from './hostId.js';
 import { NoSlotInTime, waitForSlot } from './waitForSlot.js';
 
 /** What becomes of the slot once a run is over. */
@@ -36,26 +35,6 @@ interface HostSlotDeps {
   stateDir: string;
 }
 
-/** The config asks for something this host cannot give: exit 78 before anything moves. */
-async function checkFleetConfig(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promise<void> {
-  if (!('etcd' in fleet.backend)) return;
-  const { passwordEnv, tls } = fleet.backend.etcd;
-  if (passwordEnv && env[passwordEnv] === undefined) {
-    throw new XsUpgradeError(
-      `fleet.etcd.password names ${passwordEnv}, which is not set in the environment: set it (systemd: EnvironmentFile=)`,
-      ExitCode.config,
-    );
-  }
-  for (const [name, path] of Object.entries(tls ?? {})) {
-    await access(path, constants.R_OK).catch((error: unknown) => {
-      throw new XsUpgradeError(
-        `fleet.etcd.tls.${name} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): fix the path or its permissions`,
-        ExitCode.config,
-      );
-    });
-  }
-}
-
 export class HostSlot {
   private coordinator?: Promise<Coordinator>;
   private taken = false;
@@ -70,7 +49,8 @@ export class HostSlot {
 
   /** Checks what the config names (id, password, TLS files): exit 78 if it cannot work. */
   static async prepare(fleet: ResolvedFleet, deps: HostSlotDeps): Promise<HostSlot> {
-    await checkFleetConfig(fleet, deps.env);
+    const [problem] = await fleetProblems(fleet, deps.env);
+    if (problem) throw new XsUpgradeError(problem, ExitCode.config);
     return new HostSlot(fleet, await fleetHostId(fleet.id), deps);
   }
 

@@ -305,6 +305,7 @@ export function describePolicy(policy: UpgradePolicy): string {
     ...(policy.reboot !== 'never' ? [`reboot ${policy.reboot}`] : []),
     ...(policy.rebootPending ? ['reboot pending'] : []),
     ...(policy.conditions ? ['conditions'] : []),
+    ...(policy.fleet ? ['fleet slots'] : []),
   ].join(', ');
 }
 

@@ -14,6 +14,8 @@ import {
 } from '../../src/machine/paths.js';
 import { listTransitions } from '../../src/machine/transitions.js';
 import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
+import { freePort } from '../../demo/etcdServer.js';
+import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { runCli, runCliAndSignal } from '../support/cli.js';
 import { processAlive } from '../support/processes.js';
 
@@ -69,6 +71,7 @@ const exitCodes: Record<string, number> = {
   'nothing-new': 0,
   'held-back': 3,
   'fetch-failed': 75,
+  'no-slot': 75,
   rebooting: 0,
   skipped: 0,
   aborted: 3,
@@ -89,6 +92,7 @@ function interruptWhen(actor: string): RegExp {
   if (actor === 'pullRepos') return /state pulling/;
   if (actor === 'checkConditions') return /state checkingConditions/;
   if (actor === 'recheckConditions') return /state recheckingConditions/;
+  if (actor === 'takeSlot') return /waiting for a fleet slot/;
   return /\] started \d+/;
 }
 
@@ -126,6 +130,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   };
   if (path.policy.reboot !== 'never') await stageReboot(sandbox, path, config);
   if (path.policy.conditions) await stageConditions(sandbox, path, config);
+  if (path.policy.fleet) await stageFleet(path, config);
   if (path.policy.mode === 'remote') {
     // No repos: build and switch name their own source (here, the sandbox's scripts).
     Object.assign(config, { mode: 'remote', repos: undefined, preUpdateHooks: undefined });
@@ -281,6 +286,32 @@ printf 'GENERAL.DEVICE:eth0\nGENERAL.STATE:100 (connected)\nGENERAL.METERED:%s\n
   config.conditions = { unmetered: true };
 }
 
+/** One FleetLock server (with one slot per group) for every fleet path; each path its own group. */
+const fleetLock = await startFleetLockServer(1);
+afterAll(() => fleetLock.close());
+const fleetGroups = new Map<GeneratedPath, string>();
+
+/**
+ * The slot as the path says: free; unreachable (nobody listens on the coordinator's port); or
+ * held by another host, so the run waits until the signal comes.
+ */
+async function stageFleet(path: GeneratedPath, config: Record<string, unknown>): Promise<void> {
+  const group = `paths-${fleetGroups.size + 1}`;
+  fleetGroups.set(path, group);
+  const take = path.steps.find((step) => step.actor === 'takeSlot');
+  if (take?.outcome === 'interrupted') {
+    const answer = await fetch(`${fleetLock.url}/v1/pre-reboot`, {
+      method: 'POST',
+      headers: { 'fleet-lock-protocol': 'true' },
+      body: JSON.stringify({ client_params: { id: 'another-host', group } }),
+    });
+    expect(answer.status).toBe(200);
+  }
+  // Unreachable: a port nobody listens on.
+  const url = take?.outcome === 'error' ? `http://127.0.0.1:${await freePort()}` : fleetLock.url;
+  config.fleet = { id: 'this-host', group, slotTimeout: '1m', fleetLock: { url } };
+}
+
 /** The CLI's environment for this sandbox: Nix, and the fake nmcli first on PATH. */
 const cliEnv = (sandbox: Sandbox) => ({
   ...sandbox.env,
@@ -330,7 +361,7 @@ describe('generated end-to-end scenarios', () => {
     };
     if (path.policy.mode === 'remote') {
       expect(heads).toEqual(saved);
-    } else if (path.result === 'held-back' || path.result === 'fetch-failed') {
+    } else if (['held-back', 'fetch-failed', 'no-slot'].includes(path.result)) {
       expect(heads).toEqual(saved);
       expect(await sandbox.currentSystem()).toBe(savedSystem);
     } else if (['upgraded', 'rebooting'].includes(path.result) && !nothingNew(path)) {
@@ -371,6 +402,12 @@ describe('generated end-to-end scenarios', () => {
       // A forced rebuild of the same commits is the same system: Nix makes no new generation.
       const current = (await sandbox.generations()).find((entry) => entry.current);
       expect(current?.generation).toBe(nothingNew(path) ? 1 : 2);
+    }
+    const group = fleetGroups.get(path);
+    if (group) {
+      // Released once healthy or never switched; held after a switch that failed (onFailure hold).
+      const holds = fleetLock.holders.get(group)?.has('this-host') ?? false;
+      expect(holds).toBe(switched && ['rolled-back', 'rollback-failed'].includes(path.result));
     }
   });
 });

@@ -178,3 +178,35 @@ export async function runCliUntilPidFile(
     },
   };
 }
+
+/**
+ * Runs the CLI and, the first time a line of its output matches `when`, awaits `then` while the
+ * run goes on: how a test stops a server in the middle of a step.
+ */
+export async function runCliWhile(
+  args: string[],
+  options: { when: RegExp; then: () => Promise<void>; env?: Record<string, string | undefined> },
+): Promise<CliRun & { happened: boolean }> {
+  const child = execa('node', [cliPath, ...args], {
+    cwd: packageRoot,
+    env: { NO_COLOR: '1', JOURNAL_STREAM: undefined, ...options.env },
+    reject: false,
+    stdin: 'ignore',
+  });
+  let seen = '';
+  let action: Promise<void> | undefined;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    if (!action && options.when.test(seen)) action = options.then();
+  });
+  const result = await child;
+  await action;
+  const stdout = String(result.stdout);
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout,
+    stderr: String(result.stderr),
+    states: statesOf(stdout),
+    happened: action !== undefined,
+  };
+}
