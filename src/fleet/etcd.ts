@@ -176,8 +176,9 @@ export async function openEtcd(spec: EtcdSpec, env: NodeJS.ProcessEnv): Promise<
         const next = setSlots(semaphore, slots);
         return { next, result: next };
       }),
-    close: async () => {
+    close: () => {
       client.close();
+      return Promise.resolve();
     },
   };
 }

@@ -80,7 +80,7 @@ export function openFleetLock(spec: FleetLockSpec): Coordinator {
       return true;
     },
     waitForChange: (_group, ms, signal) => pause(Math.min(ms, 2000), signal),
-    close: async () => {},
+    close: () => Promise.resolve(),
   };
 }
 

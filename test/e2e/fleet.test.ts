@@ -11,7 +11,9 @@ import type { Sandbox } from '../../demo/sandbox.js';
 import { runCli, runCliAndSignal, runCliWhile } from '../support/cli.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
-const { sandbox, cleanup } = useSandboxes();
+const use = useSandboxes();
+const sandbox = (config?: Record<string, unknown>) => use.sandbox(config);
+const cleanup = (step: () => Promise<void>) => use.cleanup(step);
 
 let etcd: EtcdServer;
 beforeAll(async () => {
