@@ -1,5 +1,6 @@
 // `xs-upgrade status` and `xs-upgrade history`: what the last runs did, from the run records.
 // Plain text that fits an 80-column terminal, or JSON for scripts.
+import type { HeldSlot } from '../state/fleetSlot.js';
 import { formatDuration } from '../config/duration.js';
 import { manualRecoveryLine, type ManualRecovery } from '../state/manualRecovery.js';
 import type { BootCheck, RebootPending } from '../state/rebootState.js';
@@ -37,9 +38,11 @@ export function formatStatus(
     pending: null,
     bootCheck: null,
   },
+  fleetSlot: HeldSlot | null = null,
 ): string[] {
   const lines = [
     ...(manualRecovery ? [`MANUAL RECOVERY NEEDED: ${manualRecoveryLine(manualRecovery)}`] : []),
+    ...(fleetSlot ? [heldSlotLine(fleetSlot)] : []),
     ...(reboot.bootCheck
       ? [
           `boot check pending: rebooting into generation ${reboot.bootCheck.expected.generation} (asked for at ${reboot.bootCheck.requestedAt}${reboot.bootCheck.rollbackReboots > 0 ? ', after one rollback reboot' : ''})`,
@@ -101,4 +104,17 @@ export function formatHistory(records: RunRecord[], holderPid?: number): string[
     return `${when(record.startedAt)}  ${took(record).padStart(7)}  ${outcome(record, holderPid).padEnd(24)}  ${exit.padStart(4)}  ${system}${failedIn}`.trimEnd();
   });
   return [header, ...rows];
+}
+
+/** What this host's own record says of its fleet slot (the coordinator stays the truth). */
+function heldSlotLine(slot: HeldSlot): string {
+  const group = `group ${slot.group} (${slot.where})`;
+  switch (slot.state) {
+    case 'held-after-failure':
+      return `FLEET SLOT HELD in ${group} since ${slot.since}, after: ${slot.reason ?? 'a failed upgrade'}; the rollout waits for an operator: look at this host, then \`xs-upgrade fleet release --id ${slot.id}\``;
+    case 'held-for-boot-check':
+      return `fleet slot held in ${group} since ${slot.since}, until the boot check after the reboot passes`;
+    case 'release-pending':
+      return `fleet slot in ${group} not released yet (${slot.reason ?? 'the coordinator was unreachable'}): the next run releases it`;
+  }
 }

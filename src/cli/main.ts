@@ -38,6 +38,7 @@ const stateFiles = async () => ({
   ...(await import('../state/runRecords.js')),
   ...(await import('../state/manualRecovery.js')),
   ...(await import('../state/rebootState.js')),
+  ...(await import('../state/fleetSlot.js')),
   ...(await import('../state/stateDirAccess.js')),
   ...(await import('./history.js')),
 });
@@ -216,10 +217,11 @@ export async function main(io: CliIo): Promise<number> {
         pending: (await state.readRebootPending(config.stateDir)) ?? null,
         bootCheck: (await state.readBootCheck(config.stateDir)) ?? null,
       };
+      const fleetSlot = (await state.readHeldSlot(config.stateDir)) ?? null;
       io.stdout.write(
         options.json
-          ? `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, reboot, lastRun: lastRun ?? null }, null, 2)}\n`
-          : `${state.formatStatus(lastRun, holder, manualRecovery, reboot).join('\n')}\n`,
+          ? `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, reboot, fleetSlot, lastRun: lastRun ?? null }, null, 2)}\n`
+          : `${state.formatStatus(lastRun, holder, manualRecovery, reboot, fleetSlot).join('\n')}\n`,
       );
     });
 

@@ -141,13 +141,34 @@ export class HostSlot {
     }
   }
 
-  /** A release an earlier run could not do: done first, as Zincati does when it starts. */
-  async releasePending(): Promise<void> {
+  /**
+   * Before a run, this host's record of its slot against the coordinator: a release an earlier
+   * run could not do is done now (as Zincati does when it starts); a slot held after a failure
+   * that an operator has released since (seen where the coordinator can tell) is forgotten.
+   */
+  async reconcile(): Promise<void> {
     const held = await readHeldSlot(this.deps.stateDir).catch(() => undefined);
-    if (held?.state !== 'release-pending') return;
-    this.deps.log.info(`releasing the fleet slot an earlier run could not release (${held.since})`);
-    const line = await this.release(held.reason ?? 'an earlier run');
-    this.deps.log.info(line);
+    if (held?.state === 'release-pending') {
+      this.deps.log.info(
+        `releasing the fleet slot an earlier run could not release (${held.since})`,
+      );
+      this.deps.log.info(await this.release(held.reason ?? 'an earlier run'));
+      return;
+    }
+    if (held?.state !== 'held-after-failure') return;
+    try {
+      const coordinator = await this.open();
+      const groups = await coordinator.status?.();
+      const group = groups?.find((entry) => entry.group === held.group);
+      if (groups && !group?.holders.some((holder) => holder.id === held.id)) {
+        await clearHeldSlot(this.deps.stateDir);
+        this.deps.log.info(
+          `the fleet slot held since the failure of ${held.since} was released by an operator`,
+        );
+      }
+    } catch (error) {
+      this.deps.log.warn(`cannot look at the fleet slot: ${describeError(error)}`);
+    }
   }
 
   private async remember(slot: HeldSlot): Promise<void> {

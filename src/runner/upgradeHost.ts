@@ -319,7 +319,7 @@ async function runAndReport(
   slot: HostSlot | undefined,
 ): Promise<number> {
   const { config, log } = options;
-  await slot?.releasePending();
+  await slot?.reconcile();
   // Loaded only when asked for: most runs never pay for the inspector's modules.
   const inspection =
     options.inspect || options.inspectLog

@@ -185,8 +185,17 @@ describe('fleet slots on etcd', () => {
       await readFile(join(next.dir, 'state', 'rejected-commits.json'), 'utf8').catch(() => 'none'),
     ).toBe('none');
 
+    expect((await runCli(['status', '--config', broken.configFile])).stdout).toMatch(
+      /^FLEET SLOT HELD in group default \(etcd http:\S+\) since \S+, after: healthChecking: .+; the rollout waits for an operator: look at this host, then `xs-upgrade fleet release --id canary`$/m,
+    );
     const release = await fleetCli(next, ['release', '--id', 'canary']);
     expect(release.stdout).toBe('released the slot of canary in group default');
+    // The canary's own record follows the coordinator at its next run.
+    const canaryAgain = await run(broken);
+    expect(canaryAgain.stdout).toContain('was released by an operator');
+    expect((await runCli(['status', '--config', broken.configFile])).stdout).not.toContain(
+      'FLEET SLOT',
+    );
     const after = await run(next);
     expect(after.exitCode, after.stdout).toBe(0);
     expect(await next.head('nix-config')).toBe(await next.remoteHead('nix-config'));
