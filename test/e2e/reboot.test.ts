@@ -10,6 +10,7 @@ import type { Sandbox } from '../../demo/sandbox.js';
 import type { RunRecord } from '../../src/state/runRecords.js';
 import { runCli, runCliUntilPidFile, type CliRun } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
+import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { sample } from '../support/metrics.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
@@ -328,5 +329,57 @@ describe('xs-upgrade boot-check', () => {
     expect(check.stdout).toContain('the reboot this run asked for has happened already');
     expect(check.stdout).toContain('result: upgraded (rebooted into generation 2)');
     expect(await h.reboots()).toBe(1);
+  });
+});
+
+describe('a fleet slot through the reboot', () => {
+  const fleetHost = async (bootChecks: unknown[] = []) => {
+    const server = await startFleetLockServer(1);
+    use.cleanup(server.close);
+    const h = await rebootHost({ when: 'always' }, sameKernel, {
+      fleet: { id: 'rebooter', fleetLock: { url: server.url } },
+      bootChecks,
+    });
+    const holds = () => server.holders.get('default')?.has('rebooter') ?? false;
+    return { h, holds };
+  };
+
+  it('is kept until the boot check passes, then released', async () => {
+    const { h, holds } = await fleetHost();
+    const run = await h.cli('run');
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain(
+      'fleet: slot in group "default" kept until the boot check after the reboot passes',
+    );
+    expect(holds()).toBe(true);
+    expect((await h.cli('status')).stdout).toContain(
+      'fleet slot held in group default (FleetLock http://127.0.0.1:',
+    );
+    await h.boot(2);
+    const check = await h.cli('boot-check');
+    expect(check.exitCode, check.stdout).toBe(0);
+    expect(check.stdout).toContain('fleet: slot in group "default" released');
+    expect(holds()).toBe(false);
+  });
+
+  it('a failed boot keeps it through the rollback reboot, then holds it (onFailure "hold")', async () => {
+    const { h, holds } = await fleetHost([
+      {
+        name: 'sshd after boot',
+        command: '! readlink booted-system | grep -q "$(readlink profiles/system-2-link)"',
+        retries: 0,
+      },
+    ]);
+    expect((await h.cli('run')).exitCode).toBe(0);
+    await h.boot(2);
+    const failed = await h.cli('boot-check');
+    expect(failed.exitCode, failed.stdout).toBe(4);
+    expect(failed.stdout).toContain('kept until the boot check after the reboot passes');
+    expect(holds()).toBe(true);
+    await h.boot(1);
+    const back = await h.cli('boot-check');
+    expect(back.exitCode, back.stdout).toBe(0);
+    expect(back.stdout).toContain('fleet: slot in group "default" HELD (onFailure "hold")');
+    expect(holds()).toBe(true);
   });
 });
