@@ -1,18 +1,24 @@
 // `npm run bench`: what the runner costs beyond the commands it runs, measured against bash and
 // against Node's own start-up, in the same run. Each benchmark builds its own sandbox host (real
 // repos with bare remotes), warms up, then alternates the commands it compares. Prints a Markdown
-// report (the table in docs/performance.md). BENCH_QUICK=1 runs fewer repetitions.
+// report (the table in docs/performance.md). BENCH_QUICK=1 runs fewer repetitions; BENCH_ONLY=NAME
+// runs one section.
 import { execa, type Options } from 'execa';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEtcd } from '../demo/etcdServer.js';
+import { overlapOf } from '../demo/overlap.js';
 import { createSandbox } from '../demo/sandbox.js';
+import { openEtcd } from '../src/fleet/etcd.js';
 import { generateAllPaths } from '../src/machine/paths.js';
 import { packageRoot } from '../src/packageFiles.js';
 
 const cli = join(packageRoot, 'bin', 'xs-upgrade.js');
 const baseline = join(packageRoot, 'bench', 'baseline.sh');
 const quick = process.env.BENCH_QUICK === '1';
+/** BENCH_ONLY=fleet (or overhead, startup, output, scale, graph): one section. */
+const wanted = (section: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === section;
 const reps = quick ? 3 : 10;
 const lines: string[] = [];
 const say = (text = '') => {
@@ -237,6 +243,77 @@ async function scale(): Promise<void> {
   say();
 }
 
+/** Slots on a local etcd: take and release latency, then 30 hosts contending for 3 slots. */
+async function fleet(): Promise<void> {
+  const etcd = await startEtcd();
+  try {
+    say('## 6. Fleet slots (etcd 3.4 on 127.0.0.1)');
+    say();
+    const coordinator = await openEtcd(
+      { endpoints: [etcd.endpoint], prefix: '/bench', timeoutMs: 5000 },
+      {},
+    );
+    const takes: number[] = [];
+    const releases: number[] = [];
+    for (let index = 0; index < (quick ? 20 : 100); index += 1) {
+      let started = performance.now();
+      await coordinator.tryTake({ id: 'bench', group: 'latency' });
+      takes.push(performance.now() - started);
+      started = performance.now();
+      await coordinator.release('bench', 'latency');
+      releases.push(performance.now() - started);
+    }
+    await coordinator.setSlots?.('contended', 3);
+    await coordinator.close();
+    const p95 = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)] ?? 0;
+    say('| call | median | p95 |');
+    say('|---|---|---|');
+    say(
+      `| take a slot (read + compare-and-swap) | ${median(takes).toFixed(1)} ms | ${p95(takes).toFixed(1)} ms |`,
+    );
+    say(`| release it | ${median(releases).toFixed(1)} ms | ${p95(releases).toFixed(1)} ms |`);
+    say();
+
+    const hostCount = quick ? 9 : 30;
+    const shared = await mkdtemp(join(tmpdir(), 'xs-upgrade-bench-fleet-'));
+    const timeLog = join(shared, 'times.log');
+    await writeFile(timeLog, '');
+    const hosts = [];
+    for (let index = 0; index < hostCount; index += 1) {
+      const sandbox = await createSandbox();
+      const id = `host-${index + 1}`;
+      await sandbox.writeConfig({
+        ...quietCommands,
+        switch: `echo "start ${id} $(date +%s%N)" >> ${timeLog}; sleep 1; echo "end ${id} $(date +%s%N)" >> ${timeLog}`,
+        fleet: { id, group: 'contended', etcd: { endpoints: [etcd.endpoint], prefix: '/bench' } },
+      });
+      await sandbox.pushUpstream('nix-config', 'bench.txt', 'new\n', 'new');
+      hosts.push(sandbox);
+    }
+    const started = performance.now();
+    const runs = await Promise.all(
+      hosts.map((sandbox) =>
+        execa('node', [cli, 'run', '--config', sandbox.configFile], { reject: false }),
+      ),
+    );
+    const wall = performance.now() - started;
+    const overlap = overlapOf((await readFile(timeLog, 'utf8')).split('\n'));
+    const upgraded = runs.filter((run) => run.exitCode === 0).length;
+    say(
+      `${hostCount} host processes, 3 slots, a 1 s switch: ${upgraded} of ${hostCount} upgraded; at most ${overlap.most} switching at once (${overlap.most <= 3 ? 'never over-subscribed' : 'OVER-SUBSCRIBED'}); first switch to last: ${(overlap.spanMs / 1000).toFixed(1)} s for ${Math.ceil(hostCount / 3)} waves (${(overlap.spanMs / 1000 / Math.ceil(hostCount / 3)).toFixed(2)} s a wave); whole run, start-ups and builds included: ${(wall / 1000).toFixed(1)} s.`,
+    );
+    say();
+    await Promise.all(
+      [shared, ...hosts.map((host) => host.dir)].map((dir) =>
+        rm(dir, { recursive: true, force: true }),
+      ),
+    );
+  } finally {
+    await etcd.dispose();
+  }
+}
+
 async function graph(): Promise<void> {
   const started = performance.now();
   const paths = generateAllPaths();
@@ -262,11 +339,12 @@ say(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${nodeVersion}; ${reps} repetitions after a warm-up (medians; spread = min–max).`,
 );
 say();
-await overhead();
-await startup();
-await outputVolume();
-await scale();
-await graph();
+if (wanted('overhead')) await overhead();
+if (wanted('startup')) await startup();
+if (wanted('output')) await outputVolume();
+if (wanted('scale')) await scale();
+if (wanted('graph')) await graph();
+if (wanted('fleet')) await fleet();
 const report = `${lines.join('\n')}\n`;
 if (process.env.BENCH_REPORT) await writeFile(process.env.BENCH_REPORT, report);
 process.stdout.write(report);

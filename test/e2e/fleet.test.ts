@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEtcd, type EtcdServer } from '../../demo/etcdServer.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
+import { overlapOf } from '../../demo/overlap.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { runCli, runCliAndSignal, runCliWhile } from '../support/cli.js';
 import { useSandboxes } from '../support/sandboxes.js';
@@ -90,23 +91,6 @@ async function groupStatus(host: Sandbox, group = 'default'): Promise<GroupStatu
   );
 }
 
-/** The most hosts between "start" and "end" at any moment, from the time log. */
-function mostAtOnce(lines: string[]): { most: number; hosts: Set<string> } {
-  const events = lines.flatMap((line) => {
-    const [kind, id, ns] = line.split(' ');
-    return kind && id && ns ? [{ at: BigInt(ns), delta: kind === 'start' ? 1 : -1, id }] : [];
-  });
-  // At equal times an end comes before a start: touching intervals do not overlap.
-  events.sort((a, b) => (a.at === b.at ? a.delta - b.delta : a.at < b.at ? -1 : 1));
-  let current = 0;
-  let most = 0;
-  for (const event of events) {
-    current += event.delta;
-    most = Math.max(most, current);
-  }
-  return { most, hosts: new Set(events.map((event) => event.id)) };
-}
-
 /** The host is untouched: repos at their saved commits, the system not switched. */
 async function expectUntouched(host: Sandbox, saved: { config: string; system?: string }) {
   expect(await host.head('nix-config')).toBe(saved.config);
@@ -146,7 +130,7 @@ describe('fleet slots on etcd', () => {
     for (const host of hosts)
       expect(await host.head('nix-config')).toBe(await host.remoteHead('nix-config'));
     const lines = (await readFile(timeLog, 'utf8')).split('\n').filter(Boolean);
-    const { most, hosts: seen } = mostAtOnce(lines);
+    const { most, hosts: seen } = overlapOf(lines);
     expect(seen.size).toBe(6);
     expect(lines).toHaveLength(12);
     expect(most).toBeLessThanOrEqual(2);
