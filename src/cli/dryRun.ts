@@ -121,6 +121,17 @@ export async function dryRun(
   }
   print(`validating (on failure: ${config.onValidationFailure}):`);
   commands(config.validationChecks).forEach((line) => print(line));
+  if (config.fleet) {
+    const { fleet } = config;
+    const where =
+      'etcd' in fleet.backend
+        ? `etcd ${fleet.backend.etcd.endpoints.join(',')}`
+        : `FleetLock ${new URL(fleet.backend.fleetLock.url).origin}`;
+    print('waitingForSlot:');
+    print(
+      `  would take a slot in group "${fleet.group}" on ${where} (waiting up to ${fleet.slotTimeoutMs < 120_000 ? `${Math.round(fleet.slotTimeoutMs / 1000)} s` : `${Math.round(fleet.slotTimeoutMs / 60_000)} min`}), released once healthy; after a failed switch: ${fleet.onFailure}`,
+    );
+  }
   print('switching:');
   commands([config.switch]).forEach((line) => print(line));
   print('rollingBack, only on failure:');

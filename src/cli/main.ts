@@ -113,7 +113,7 @@ export async function main(io: CliIo): Promise<number> {
     .showSuggestionAfterError()
     .addHelpText(
       'after',
-      '\nExit codes: 0 done, 3 not upgraded and host untouched (aborted, or held back), 4 rolled back,\n5 rollback failed (manual recovery), 64 bad command line, 70 internal error,\n75 temporary (another run holds the lock, or the network failed), 77 permission denied, 78 invalid config.',
+      '\nExit codes: 0 done, 3 not upgraded and host untouched (aborted, or held back), 4 rolled back,\n5 rollback failed (manual recovery), 64 bad command line, 70 internal error,\n75 temporary (another run holds the lock, the network failed, or no fleet slot), 77 permission\ndenied, 78 invalid config.',
     );
 
   program

@@ -382,6 +382,23 @@ describe('fleet slots over FleetLock', () => {
 });
 
 describe('fleet config', () => {
+  it('--dry-run says where the slot would come from, and asks nobody', async () => {
+    const host = await fleetHost({
+      id: 'dry',
+      fleet: {
+        group: 'web',
+        slotTimeout: '45s',
+        fleetLock: { url: 'https://lock.example:8443/base?token=s3cret' },
+      },
+    });
+    const dry = await runCli(['run', '--dry-run', '--config', host.configFile]);
+    expect(dry.exitCode, dry.stdout).toBe(0);
+    expect(dry.stdout).toContain(
+      'waitingForSlot:\n  would take a slot in group "web" on FleetLock https://lock.example:8443 (waiting up to 45 s), released once healthy; after a failed switch: hold\nswitching:',
+    );
+    expect(dry.stdout).not.toContain('s3cret');
+  });
+
   const cases: [string, Record<string, unknown>, RegExp][] = [
     [
       'an endpoint without a scheme',
