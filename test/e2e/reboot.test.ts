@@ -335,7 +335,7 @@ describe('xs-upgrade boot-check', () => {
 describe('a fleet slot through the reboot', () => {
   const fleetHost = async (bootChecks: unknown[] = []) => {
     const server = await startFleetLockServer(1);
-    use.cleanup(server.close);
+    use.cleanup(() => server.close());
     const h = await rebootHost({ when: 'always' }, sameKernel, {
       fleet: { id: 'rebooter', fleetLock: { url: server.url } },
       bootChecks,
