@@ -11,7 +11,7 @@ import { startEtcd } from '../demo/etcdServer.js';
 import { overlapOf } from '../demo/overlap.js';
 import { createSandbox } from '../demo/sandbox.js';
 import { openEtcd } from '../src/fleet/etcd.js';
-import { generateAllPaths } from '../src/machine/paths.js';
+import { generateAllPaths, policyCombinations } from '../src/machine/paths.js';
 import { packageRoot } from '../src/packageFiles.js';
 
 const cli = join(packageRoot, 'bin', 'xs-upgrade.js');
@@ -327,7 +327,7 @@ async function graph(): Promise<void> {
   say('## 5. Graph');
   say();
   say(
-    `Generating all ${paths.length} paths (48 policy combinations): ${ms(generation)}. The generated suite (\`test/machine/paths.test.ts\`, vitest, whole file): ${duration}.`,
+    `Generating all ${paths.length} paths (${policyCombinations.length} policy combinations): ${ms(generation)}. The generated suite (\`test/machine/paths.test.ts\`, vitest, whole file): ${duration}.`,
   );
   say();
 }
