@@ -79,8 +79,12 @@ export async function withDeadline<T>(
   }
 }
 
-/** A pause that ends early when `signal` aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** A pause that ends early when `signal` aborts, or when `wakeOn` calls the wake-up it is given. */
+export function pause(
+  ms: number,
+  signal: AbortSignal,
+  wakeOn?: (wake: () => void) => void,
+): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
@@ -90,6 +94,7 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done);
+    wakeOn?.(done);
   });
 }
 

@@ -148,16 +148,9 @@ export async function openEtcd(spec: EtcdSpec, env: NodeJS.ProcessEnv): Promise<
             .startRevision(String(BigInt(stored.revision) + 1n))
             .create(),
         );
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-          };
-          const timer = setTimeout(done, ms);
-          signal.addEventListener('abort', done);
-          watcher.on('put', done).on('delete', done).on('error', done).on('end', done);
-        });
+        await pause(ms, signal, (wake) =>
+          watcher.on('put', wake).on('delete', wake).on('error', wake).on('end', wake),
+        );
         await withDeadline(watcher.cancel(), spec.timeoutMs, 'cancel watch').catch(() => {});
       } catch (error) {
         if (error instanceof CoordinatorUnavailable) throw error;

@@ -1,5 +1,5 @@
 // Runs the built CLI as a real subprocess, the way systemd or an operator would.
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -54,31 +54,15 @@ export async function runCliAndSignal(
   args: string[],
   options: { when: RegExp; signal?: NodeJS.Signals; env?: Record<string, string | undefined> },
 ): Promise<CliRun & { signalled: boolean }> {
-  const child = execa('node', [cliPath, ...args], {
-    cwd: packageRoot,
-    env: { NO_COLOR: '1', JOURNAL_STREAM: undefined, ...options.env },
-    reject: false,
-    stdin: 'ignore',
-  });
-  let signalled = false;
-  let seen = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    seen += chunk.toString();
-    if (!signalled && options.when.test(seen)) {
-      signalled = true;
+  const { happened, ...run } = await runCliWhile(args, {
+    when: options.when,
+    then: (child) => {
       child.kill(options.signal ?? 'SIGTERM');
-    }
+      return Promise.resolve();
+    },
+    ...(options.env ? { env: options.env } : {}),
   });
-  const result = await child;
-  const stdout = String(result.stdout);
-  const states = statesOf(stdout);
-  return {
-    exitCode: result.exitCode ?? -1,
-    stdout,
-    stderr: String(result.stderr),
-    states,
-    signalled,
-  };
+  return { ...run, signalled: happened };
 }
 
 const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
@@ -185,7 +169,11 @@ export async function runCliUntilPidFile(
  */
 export async function runCliWhile(
   args: string[],
-  options: { when: RegExp; then: () => Promise<void>; env?: Record<string, string | undefined> },
+  options: {
+    when: RegExp;
+    then: (child: ResultPromise) => Promise<void>;
+    env?: Record<string, string | undefined>;
+  },
 ): Promise<CliRun & { happened: boolean }> {
   const child = execa('node', [cliPath, ...args], {
     cwd: packageRoot,
@@ -197,7 +185,7 @@ export async function runCliWhile(
   let action: Promise<void> | undefined;
   child.stdout?.on('data', (chunk: Buffer) => {
     seen += chunk.toString();
-    if (!action && options.when.test(seen)) action = options.then();
+    if (!action && options.when.test(seen)) action = options.then(child);
   });
   const result = await child;
   await action;
