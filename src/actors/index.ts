@@ -14,6 +14,7 @@ import type {
 } from '../machine/types.js';
 import type { Log } from '../log.js';
 import type { RejectedCommitSet } from '../state/rejectedCommits.js';
+import type { PullGate } from '../fleet/rolloutGate.js';
 import { notifyValidationFailure } from './notifyValidationFailure.js';
 import { pullRepos } from './pullRepos.js';
 import { resetRepos } from './resetRepos.js';
@@ -46,6 +47,8 @@ export interface ActorDeps {
   processes?: CommandDeps['processes'];
   /** The run's record id: a reboot's boot check names the run that asked for it. */
   runId?: string;
+  /** With `fleet.etcd`: what the fleet lets the pull take (src/fleet/rolloutGate.ts). */
+  pullGate?: PullGate;
   /** With `fleet`: waits for this host's slot (src/fleet/hostSlot.ts). */
   takeSlot?: (pulled: PulledRepo[], signal: AbortSignal) => Promise<void>;
 }
@@ -90,6 +93,7 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         ...withSignal(signal),
         fetchTimeoutMs: config.fetchTimeoutMs,
         fetchRetries: config.fetchRetries,
+        ...(deps.pullGate ? { gate: deps.pullGate } : {}),
       }),
     ),
     runBuild: step<void, void>(({ signal }) =>

@@ -8,6 +8,7 @@ import { findRejected, type RejectedCommitSet } from '../state/rejectedCommits.j
 import { formatDuration } from '../config/duration.js';
 import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
 import { pause } from './pause.js';
+import type { PullGate } from '../fleet/rolloutGate.js';
 
 export interface PullDeps extends GitDeps {
   log: Log;
@@ -20,6 +21,8 @@ export interface PullDeps extends GitDeps {
   /** Commit sets that failed before; skipped unless `force`. */
   rejected?: RejectedCommitSet[];
   force?: boolean;
+  /** With fleet.etcd: what the fleet allows (src/fleet/rolloutGate.ts). */
+  gate?: PullGate;
 }
 
 interface Fetched {
@@ -53,23 +56,35 @@ export async function pullRepos(
     if (!saved) throw new Error('has no saved commit: the snapshot is missing it');
     return fetchRepo(repo, saved.commit, deps);
   });
-  const upstream = Object.fromEntries(fetched.map((entry) => [entry.repo.name, entry.upstream]));
+  // The fleet may allow less than the tips: a follower takes what the canaries proved.
+  const decision = deps.gate
+    ? await deps.gate(
+        fetched.map((entry) => ({ ...entry, name: entry.repo.name, path: entry.repo.path })),
+        deps,
+      )
+    : undefined;
+  const targets = decision
+    ? fetched.map((entry) => ({ ...entry, upstream: decision.targets[entry.name] ?? entry.saved }))
+    : fetched;
+  const unmoved = () =>
+    targets.map((entry) => ({ repo: entry.repo.name, from: entry.saved, to: entry.saved }));
+  const anythingNew = targets.some((entry) => entry.upstream !== entry.saved);
+  if (decision?.heldBack && anythingNew) return { repos: unmoved(), heldBack: decision.heldBack };
+  const upstream = Object.fromEntries(targets.map((entry) => [entry.repo.name, entry.upstream]));
   const rejected = findRejected(deps.rejected ?? [], upstream);
-  const anythingNew = fetched.some((entry) => entry.upstream !== entry.saved);
   if (rejected && anythingNew && !deps.force) {
     deps.log.warn(
       `upstream is at the commits that failed here on ${rejected.at} (${rejected.reason}): not trying them again until upstream moves on (--force to try anyway)`,
     );
     return {
-      repos: fetched.map((entry) => ({
-        repo: entry.repo.name,
-        from: entry.saved,
-        to: entry.saved,
-      })),
+      repos: unmoved(),
       heldBack: { commits: rejected.commits, at: rejected.at, reason: rejected.reason },
     };
   }
-  return { repos: await forEachRepo(fetched, (entry) => fastForward(entry, deps)) };
+  return {
+    repos: await forEachRepo(targets, (entry) => fastForward(entry, deps)),
+    ...(decision?.waiting ? { waiting: decision.waiting } : {}),
+  };
 }
 
 async function fetchRepo(

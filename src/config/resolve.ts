@@ -81,6 +81,10 @@ export interface ResolvedFleet {
   id?: string;
   slotTimeoutMs: number;
   onFailure: 'hold' | 'release';
+  /** Take only commit sets proven on these canaries (etcd only). */
+  follow?: { group: string; hosts: number; soakMs: number };
+  /** Without the store, a canary does not upgrade (true) or goes on unreported (false). */
+  requireReport: boolean;
   backend: { etcd: EtcdSpec } | { fleetLock: { url: string; timeoutMs: number } };
 }
 
@@ -204,6 +208,16 @@ function toFleet(fleet: NonNullable<ValidConfig['fleet']>): ResolvedFleet {
     ...(fleet.id === undefined ? {} : { id: fleet.id }),
     slotTimeoutMs: parseDuration(fleet.slotTimeout ?? '30m'),
     onFailure: fleet.onFailure ?? 'hold',
+    ...(fleet.follow === undefined
+      ? {}
+      : {
+          follow: {
+            group: fleet.follow.group,
+            hosts: fleet.follow.hosts ?? 1,
+            soakMs: parseDuration(fleet.follow.soak ?? '2h'),
+          },
+        }),
+    requireReport: fleet.requireReport ?? true,
   } as const;
   if (fleet.etcd) {
     const { endpoints, prefix, username, password, tls, timeout } = fleet.etcd;

@@ -175,6 +175,27 @@ export type XsUpgradeConfig = {
      */
     onFailure?: 'hold' | 'release';
     /**
+     * Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.
+     */
+    follow?: {
+      /**
+       * The canaries' group.
+       */
+      group: string;
+      /**
+       * How many canaries must have run the set healthy.
+       */
+      hosts?: number;
+      /**
+       * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+       */
+      soak?: string;
+    };
+    /**
+     * With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store.
+     */
+    requireReport?: boolean;
+    /**
      * Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.
      */
     etcd?: {

@@ -1,7 +1,7 @@
 // A group's semaphore: how many hosts may be between the start of a switch and a healthy end at
 // once, and which hosts are. The etcd backend stores it as one JSON document per group and changes
 // it only by compare-and-swap, as locksmith and airlock do. Pure.
-import { ExitCode, XsUpgradeError } from '../errors.js';
+import { notA, parseStoredJson } from './storedJson.js';
 
 /** One host holding a slot. */
 export interface SlotHolder {
@@ -27,16 +27,7 @@ export function emptySemaphore(group: string): Semaphore {
 
 /** Reads a stored document; anything that is not one is an error naming the key. */
 export function parseSemaphore(group: string, text: string, where: string): Semaphore {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new XsUpgradeError(
-      `${where} is not JSON: fix or delete that key, then run again`,
-      ExitCode.temporary,
-    );
-  }
-  const document = value as Partial<Semaphore>;
+  const document = parseStoredJson(text, where) as Partial<Semaphore> | null;
   if (
     typeof document !== 'object' ||
     document === null ||
@@ -45,10 +36,7 @@ export function parseSemaphore(group: string, text: string, where: string): Sema
     !Array.isArray(document.holders) ||
     !document.holders.every((holder) => typeof holder?.id === 'string')
   ) {
-    throw new XsUpgradeError(
-      `${where} is not an xs-upgrade semaphore ({"slots": N, "holders": [...]}): fix or delete that key`,
-      ExitCode.temporary,
-    );
+    throw notA('an xs-upgrade semaphore ({"slots": N, "holders": [...]})', where);
   }
   return { group, slots: document.slots as number, holders: document.holders };
 }

@@ -36,12 +36,18 @@ export interface HeldBack {
   /** When it failed (ISO time) and why. */
   at: string;
   reason: string;
+  /** Another host of the fleet rejected these commits (fleet-wide quarantine): which. */
+  by?: string;
+  /** The fleet's id of the commit set, for `xs-upgrade fleet forgive`. */
+  set?: string;
 }
 
 /** What pulling did: each repo's move, and whether upstream was held back. */
 export interface PullOutcome {
   repos: PulledRepo[];
   heldBack?: HeldBack;
+  /** Following canaries, nothing proven is newer than what runs here: why. */
+  waiting?: string;
 }
 
 /** Why the run did not upgrade, as data the summary and the run record can show. */
@@ -143,6 +149,8 @@ export interface UpgradeOutput {
   reboot?: RebootOutcome;
   /** Result `skipped`: why the conditions did not hold. */
   skipReason?: string;
+  /** Result `nothing-new` while following canaries: what it waits for. */
+  waiting?: string;
   failure?: Failure;
   /** A validation failure that did not stop the switch (onValidationFailure notify/ignore). */
   validationFailure?: Failure;

@@ -36,6 +36,8 @@ export interface UpgradeContext {
   reboot?: RebootOutcome;
   /** The window, power or network did not allow the run: why (result `skipped`). */
   skipReason?: string;
+  /** Following canaries, nothing proven is newer: why (result `nothing-new`). */
+  waiting?: string;
   /** With fleet slots: asked for one (it may be held, so the runner releases it) or took it. */
   slot?: 'asked' | 'taken';
   /** No fleet slot in time, or the coordinator unreachable: result `no-slot`, try later. */
@@ -293,12 +295,20 @@ export const upgradeMachine = setup({
           {
             guard: 'nothingNewButRebootPending',
             target: 'checkingReboot',
-            actions: assign({ pulled: ({ event }) => event.output.repos, result: 'nothing-new' }),
+            actions: assign({
+              pulled: ({ event }) => event.output.repos,
+              result: 'nothing-new',
+              waiting: ({ event }) => event.output.waiting,
+            }),
           },
           {
             guard: 'nothingNew',
             target: 'done',
-            actions: assign({ pulled: ({ event }) => event.output.repos, result: 'nothing-new' }),
+            actions: assign({
+              pulled: ({ event }) => event.output.repos,
+              result: 'nothing-new',
+              waiting: ({ event }) => event.output.waiting,
+            }),
           },
           {
             guard: 'buildBeforeSwitch',
@@ -625,6 +635,7 @@ export const upgradeMachine = setup({
     ...(context.heldBack ? { heldBack: context.heldBack } : {}),
     ...(context.reboot ? { reboot: context.reboot } : {}),
     ...(context.skipReason ? { skipReason: context.skipReason } : {}),
+    ...(context.waiting ? { waiting: context.waiting } : {}),
     ...(context.failure ? { failure: context.failure } : {}),
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),

@@ -32,8 +32,10 @@ import {
   reportRun,
   withRunLock,
   type UnstartedOutcome,
+  prepareFleet,
   type UpgradeHostOptions,
 } from './upgradeHost.js';
+import { createRedactor } from '../redact.js';
 
 export async function checkBoot(options: UpgradeHostOptions): Promise<number> {
   const { config, log } = options;
@@ -114,6 +116,13 @@ async function passed(
   return finish(options, record, {
     // Back on the last good generation after a failed boot: the slot follows onFailure.
     slot: backOnPrevious ? 'after-failure' : 'release',
+    ...(backOnPrevious
+      ? {
+          commits: Object.fromEntries(
+            check.previousCommits.map((saved) => [saved.repo, saved.commit]),
+          ),
+        }
+      : {}),
     result: backOnPrevious ? 'rolled-back' : 'upgraded',
     exitCode: ExitCode.done,
     lines: [summary, `system: generation ${generation}, booted and healthy`],
@@ -158,6 +167,8 @@ async function rollBackAndReboot(
   return finish(options, record, {
     // Rebooting again, into the last good generation: that boot's check decides.
     slot: 'keep-for-boot-check',
+    rejects: true,
+    commits: Object.fromEntries(check.previousCommits.map((saved) => [saved.repo, saved.commit])),
     result: 'rolled-back',
     exitCode: ExitCode.rolledBack,
     failure: { state: 'bootCheck', message: problem },
@@ -204,26 +215,51 @@ async function failedTwice(
   });
 }
 
-/** The fleet slot the upgrade kept through the reboot: released, held or kept, as the boot went. */
-async function settleSlot(
+/**
+ * The fleet slot the upgrade kept through the reboot: released, held or kept, as the boot went;
+ * and with etcd, the boot's verdict reported: a proof, or a rejection of the commits.
+ */
+async function settleFleet(
   options: UpgradeHostOptions,
-  decision: SlotDecision | 'after-failure',
-  reason: string,
-): Promise<string | undefined> {
-  const { fleet, stateDir } = options.config;
-  if (!fleet) return undefined;
-  const { HostSlot } = await import('../fleet/hostSlot.js');
-  const slot = await HostSlot.prepare(fleet, { env: options.env, log: options.log, stateDir });
+  record: RunRecord,
+  outcome: BootOutcome,
+): Promise<string[]> {
+  const fleet = await prepareFleet(options);
+  if (!fleet) return [];
   try {
+    const { onFailure } = fleet.slot.fleet;
+    const decision = outcome.slot;
     const chosen =
       decision === 'after-failure'
-        ? fleet.onFailure === 'hold'
+        ? onFailure === 'hold'
           ? 'hold-after-failure'
           : 'release'
         : decision;
-    return await slot.apply(chosen, reason);
+    const lines = [await fleet.slot.apply(chosen, outcome.failure?.message ?? outcome.result)];
+    const finals = Object.fromEntries(
+      record.repos.flatMap((repo) => (repo.final ? [[repo.repo, repo.final]] : [])),
+    );
+    const healthy = outcome.result === 'upgraded';
+    const reported = await fleet.rollout?.report({
+      commits: outcome.commits ?? finals,
+      result: outcome.result,
+      at: new Date().toISOString(),
+      healthy,
+      ...(outcome.rejects && Object.keys(finals).length > 0
+        ? {
+            rejected: {
+              commits: finals,
+              reason: createRedactor(options.config.secrets)(
+                `bootCheck: ${outcome.failure?.message ?? '?'}`.slice(0, 300),
+              ),
+            },
+          }
+        : {}),
+    });
+    return reported ? [...lines, reported] : lines;
   } finally {
-    await slot.close();
+    await fleet.slot.close();
+    await fleet.rollout?.close();
   }
 }
 
@@ -250,17 +286,22 @@ async function runRecord(options: UpgradeHostOptions, id: string): Promise<RunRe
   return found ?? recordFor(options, false);
 }
 
+/** How a boot check ended, and what it means for the fleet. */
+type BootOutcome = UnstartedOutcome & {
+  lines: string[];
+  slot: SlotDecision | 'after-failure';
+  /** The boot failed for the new commits' sake: the fleet hears they are bad. */
+  rejects?: boolean;
+  /** What the host runs now, when not the upgrade's commits (after a rollback). */
+  commits?: Record<string, string>;
+};
+
 async function finish(
   options: UpgradeHostOptions,
   record: RunRecord,
-  outcome: UnstartedOutcome & { lines: string[]; slot: SlotDecision | 'after-failure' },
+  outcome: BootOutcome,
 ): Promise<number> {
-  const slotLine = await settleSlot(
-    options,
-    outcome.slot,
-    outcome.failure?.message ?? outcome.result,
-  );
-  if (slotLine) outcome.lines.push(slotLine);
+  outcome.lines.push(...(await settleFleet(options, record, outcome)));
   record.result = outcome.result;
   record.exitCode = outcome.exitCode;
   record.summary = outcome.lines[0] ?? '';

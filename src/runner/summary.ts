@@ -21,8 +21,8 @@ export interface SummaryFacts {
   rejected: boolean;
   /** This run was killed (SIGKILL, power loss) and finished by a later run's recovery. */
   killed?: { state: string; lastSeen: string };
-  /** What became of the fleet slot (released, held, kept for the boot check). */
-  slotLine?: string;
+  /** What became of the fleet slot (released, held, kept for the boot check), and the report. */
+  fleetLines?: string[];
 }
 
 export interface Summary {
@@ -110,17 +110,23 @@ export function formatSummary(facts: SummaryFacts): Summary {
       break;
     case 'nothing-new':
       lines.push(
-        'result: nothing new upstream: nothing was built or switched (use --force to rebuild anyway)',
+        output.waiting
+          ? `result: nothing new (${output.waiting}): nothing was built or switched`
+          : 'result: nothing new upstream: nothing was built or switched (use --force to rebuild anyway)',
       );
       break;
     case 'held-back': {
       const held = output.heldBack;
       lines.push(
-        `result: held back: upstream is at commits that failed here on ${held?.at ?? '?'}: nothing was built or switched`,
+        held?.by
+          ? `result: held back: upstream is at commits ${held.by} rejected on ${held.at} (fleet-wide quarantine): nothing was built or switched`
+          : `result: held back: upstream is at commits that failed here on ${held?.at ?? '?'}: nothing was built or switched`,
       );
-      lines.push(`cause: ${held?.reason ?? 'unknown'}`);
+      lines.push(`cause: ${held?.by ? `${held.by}: ` : ''}${held?.reason ?? 'unknown'}`);
       lines.push(
-        'next: fix the cause upstream and push a new commit (the next run takes it), or run `xs-upgrade run --force` to try these commits again',
+        held?.set
+          ? `next: fix the cause upstream and push a new commit, or after looking, \`xs-upgrade fleet forgive ${held.set}\` (or \`xs-upgrade run --force\`) to try these commits again`
+          : 'next: fix the cause upstream and push a new commit (the next run takes it), or run `xs-upgrade run --force` to try these commits again',
       );
       break;
     }
@@ -202,7 +208,7 @@ export function formatSummary(facts: SummaryFacts): Summary {
     report.states.some((visit) => visit.state === 'rollingBack.revertingSystem'),
   );
   if (system) lines.push(`system: ${system}`);
-  if (facts.slotLine) lines.push(facts.slotLine);
+  lines.push(...(facts.fleetLines ?? []));
   for (const repo of config.repos) {
     const saved = output.savedCommits.find((entry) => entry.repo === repo.name)?.commit;
     const final = report.finalCommits.find((entry) => entry.repo === repo.name)?.commit;

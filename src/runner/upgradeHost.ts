@@ -40,6 +40,7 @@ import {
   writeRebootPending,
 } from '../state/rebootState.js';
 import type { HostSlot } from '../fleet/hostSlot.js';
+import type { HostRollout } from '../fleet/hostRollout.js';
 import { runUpgrade, type RunReport } from './runUpgrade.js';
 import { formatSummary, resultLevel, type Summary } from './summary.js';
 
@@ -114,12 +115,22 @@ export async function upgradeHost(options: UpgradeHostOptions): Promise<number> 
   });
 }
 
-/** With `fleet`: this host's slot, checked before anything moves (a bad id or secret: exit 78). */
-async function prepareSlot(options: UpgradeHostOptions): Promise<HostSlot | undefined> {
+/** This host in its fleet: its slot, and with etcd its part in the rollout. */
+export interface FleetParts {
+  slot: HostSlot;
+  rollout?: HostRollout;
+}
+
+/** With `fleet`: checked before anything moves (a bad id or secret: exit 78). */
+export async function prepareFleet(options: UpgradeHostOptions): Promise<FleetParts | undefined> {
   const { fleet, stateDir } = options.config;
   if (!fleet) return undefined;
+  const deps = { env: options.env, log: options.log, stateDir };
   const { HostSlot } = await import('../fleet/hostSlot.js');
-  return HostSlot.prepare(fleet, { env: options.env, log: options.log, stateDir });
+  const slot = await HostSlot.prepare(fleet, deps);
+  if (!('etcd' in fleet.backend)) return { slot };
+  const { HostRollout } = await import('../fleet/hostRollout.js');
+  return { slot, rollout: new HostRollout(fleet, slot.id, deps) };
 }
 
 /** `recover`: only the recovery of a crashed run; exit 0 when there is none. */
@@ -301,11 +312,12 @@ async function executeRun(
     createRedactor(config.secrets),
   );
   const processes = new StepProcessTracker(config.stateDir);
-  const slot = await prepareSlot(options);
+  const fleet = await prepareFleet(options);
   try {
-    return await runAndReport(options, record, stop, restore, recorder, processes, slot);
+    return await runAndReport(options, record, stop, restore, recorder, processes, fleet);
   } finally {
-    await slot?.close();
+    await fleet?.slot.close();
+    await fleet?.rollout?.close();
   }
 }
 
@@ -316,10 +328,13 @@ async function runAndReport(
   restore: { snapshot: unknown; reason: string } | undefined,
   recorder: RunRecorder,
   processes: StepProcessTracker,
-  slot: HostSlot | undefined,
+  fleet: FleetParts | undefined,
 ): Promise<number> {
   const { config, log } = options;
+  const slot = fleet?.slot;
+  const rollout = fleet?.rollout;
   await slot?.reconcile();
+  await rollout?.sendPending();
   // Loaded only when asked for: most runs never pay for the inspector's modules.
   const inspection =
     options.inspect || options.inspectLog
@@ -354,6 +369,7 @@ async function runAndReport(
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     ...(inspection ? { inspect: inspection.observer } : {}),
     ...(slot ? { takeSlot: (pulled, signal) => slot.take(pulled, signal) } : {}),
+    ...(rollout ? { pullGate: rollout.gate(options.force) } : {}),
   });
   await processes.flushed();
   const { output } = report;
@@ -385,13 +401,28 @@ async function runAndReport(
   }
   const rejected = rejectedSet(output);
   const slotLine = await slot?.settle(output);
+  const reportLine = await rollout?.report({
+    commits: Object.fromEntries(report.finalCommits.map((entry) => [entry.repo, entry.commit])),
+    result: output.result,
+    at: new Date().toISOString(),
+    ...(report.finalSystem ? { generation: report.finalSystem.generation } : {}),
+    healthy: output.result === 'upgraded',
+    ...(rejected
+      ? {
+          rejected: {
+            commits: rejected.commits,
+            reason: createRedactor(config.secrets)(rejected.reason),
+          },
+        }
+      : {}),
+  });
   const summary = formatSummary({
     report,
     config,
     skippedValidation: options.skipValidation ?? false,
     rejected: rejected !== undefined,
     ...(record.killed ? { killed: record.killed } : {}),
-    ...(slotLine ? { slotLine } : {}),
+    fleetLines: [slotLine, reportLine].filter((line): line is string => line !== undefined),
   });
   record.summary = summary.lines[0] ?? '';
   await recorder.finish();

@@ -1,0 +1,105 @@
+// This host's part in the fleet's rollout, with fleet.etcd: the pull asks the fleet's records what
+// it may take (rolloutGate.ts), and every run ends by reporting to them (rolloutStore.ts). A
+// report the store does not take waits in the state dir for the next run.
+import type { ResolvedFleet } from '../config/resolve.js';
+import { describeError } from '../errors.js';
+import type { Log } from '../log.js';
+import { readPendingReports, writePendingReports } from '../state/fleetReports.js';
+import { rolloutGate, type PullGate } from './rolloutGate.js';
+import type { RolloutStore, RunReport } from './rolloutStore.js';
+
+interface HostRolloutDeps {
+  env: NodeJS.ProcessEnv;
+  log: Log;
+  stateDir: string;
+}
+
+export class HostRollout {
+  private store?: Promise<RolloutStore>;
+
+  constructor(
+    readonly fleet: ResolvedFleet,
+    readonly id: string,
+    private readonly deps: HostRolloutDeps,
+  ) {}
+
+  private open(): Promise<RolloutStore> {
+    const { backend } = this.fleet;
+    if (!('etcd' in backend)) throw new Error('the rollout needs fleet.etcd');
+    this.store ??= import('./rolloutStore.js').then(({ openRolloutStore }) =>
+      openRolloutStore(backend.etcd, this.deps.env),
+    );
+    return this.store;
+  }
+
+  gate(force: boolean): PullGate {
+    return rolloutGate({
+      fleet: this.fleet,
+      sets: async () => (await this.open()).sets(),
+      force,
+      log: this.deps.log,
+    });
+  }
+
+  /**
+   * Tells the fleet how the run ended; returns the summary's line. Without the store the report
+   * waits for the next run (and a canary that must report says so).
+   */
+  async report(run: Omit<RunReport, 'host' | 'group'>): Promise<string> {
+    const report: RunReport = { host: this.id, group: this.fleet.group, ...run };
+    const pending = [...(await this.pending()), report];
+    const sent = await this.send(pending);
+    if (sent === pending.length) {
+      return run.rejected
+        ? 'fleet: reported; these commits are now quarantined fleet-wide'
+        : run.healthy
+          ? 'fleet: reported healthy on these commits'
+          : 'fleet: reported';
+    }
+    return `fleet: the report could not be sent (${this.lastError}): the next run sends it`;
+  }
+
+  /** Reports earlier runs could not send: sent before this run's. */
+  async sendPending(): Promise<void> {
+    const pending = await this.pending();
+    if (pending.length === 0) return;
+    const sent = await this.send(pending);
+    if (sent > 0)
+      this.deps.log.info(
+        `sent ${sent} fleet report${sent === 1 ? '' : 's'} an earlier run could not send`,
+      );
+  }
+
+  private lastError = '';
+
+  private async pending(): Promise<RunReport[]> {
+    return readPendingReports(this.deps.stateDir).catch((error: unknown) => {
+      this.deps.log.warn(`cannot read the pending fleet reports: ${describeError(error)}`);
+      return [];
+    });
+  }
+
+  /** Sends in order until one fails; keeps the rest for later. Returns how many went. */
+  private async send(reports: RunReport[]): Promise<number> {
+    let sent = 0;
+    try {
+      const store = await this.open();
+      for (const report of reports) {
+        await store.report(report);
+        sent += 1;
+      }
+    } catch (error) {
+      this.lastError = describeError(error);
+      this.deps.log.warn(`cannot report to the fleet: ${this.lastError}`);
+    }
+    await writePendingReports(this.deps.stateDir, reports.slice(sent)).catch((error: unknown) =>
+      this.deps.log.warn(`cannot keep the fleet report for later: ${describeError(error)}`),
+    );
+    return sent;
+  }
+
+  async close(): Promise<void> {
+    const store = await this.store?.catch(() => undefined);
+    await store?.close();
+  }
+}

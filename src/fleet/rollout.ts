@@ -1,0 +1,164 @@
+// The fleet's memory of commit sets, kept in etcd beside the slots: which hosts ran a set healthy
+// (proven, since when, until when), which rejected it for its content (quarantined fleet-wide until
+// an operator forgives it), and each host's last run. Canaries prove sets; followers take only
+// sets proven on enough canaries for long enough. Pure: the store and git are elsewhere.
+import { createHash } from 'node:crypto';
+import { notA, parseStoredJson } from './storedJson.js';
+
+/** Repo name to commit: what one host runs. */
+export type CommitSet = Record<string, string>;
+
+export interface ProvenBy {
+  host: string;
+  group: string;
+  /** When the host came up healthy on the set. */
+  since: string;
+  /** When it moved to another set; unset while it runs this one. */
+  until?: string;
+}
+
+export interface RejectedBy {
+  host: string;
+  group: string;
+  at: string;
+  /** The failure, redacted as everywhere else. */
+  reason: string;
+}
+
+export interface SetRecord {
+  /** A short hash of the commits: what `fleet forgive` takes. */
+  id: string;
+  commits: CommitSet;
+  proven: ProvenBy[];
+  rejected: RejectedBy[];
+  /** Rejections an operator forgave, and when. */
+  forgiven?: { at: string; rejected: RejectedBy[] }[];
+}
+
+export interface HostReport {
+  id: string;
+  group: string;
+  commits: CommitSet;
+  result: string;
+  at: string;
+  /** The system generation after the run (with system.profile). */
+  generation?: number;
+  /** The set this host last proved, so moving on closes that proof. */
+  provenSet?: string;
+}
+
+/** A set's id: the same commits give the same id on every host. */
+export function setId(commits: CommitSet): string {
+  const canonical = Object.keys(commits)
+    .sort()
+    .map((repo) => `${repo}=${commits[repo] ?? ''}\n`)
+    .join('');
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
+}
+
+export const emptySet = (commits: CommitSet): SetRecord => ({
+  id: setId(commits),
+  commits,
+  proven: [],
+  rejected: [],
+});
+
+export function sameCommits(a: CommitSet, b: CommitSet): boolean {
+  const repos = Object.keys(a);
+  return repos.length === Object.keys(b).length && repos.every((repo) => a[repo] === b[repo]);
+}
+
+/** Host `host` runs `set` healthy since `at`: a proof (kept open while it runs it). */
+export function addProof(set: SetRecord, proof: ProvenBy): SetRecord | undefined {
+  if (set.proven.some((entry) => entry.host === proof.host && entry.until === undefined)) {
+    return undefined;
+  }
+  return { ...set, proven: [...set.proven, proof] };
+}
+
+/** Host `host` moved off `set` at `at`: its open proof ends there. */
+export function closeProof(set: SetRecord, host: string, at: string): SetRecord | undefined {
+  if (!set.proven.some((entry) => entry.host === host && entry.until === undefined)) {
+    return undefined;
+  }
+  return {
+    ...set,
+    proven: set.proven.map((entry) =>
+      entry.host === host && entry.until === undefined ? { ...entry, until: at } : entry,
+    ),
+  };
+}
+
+export function addRejection(set: SetRecord, rejection: RejectedBy): SetRecord {
+  return { ...set, rejected: [...set.rejected, rejection] };
+}
+
+/** An operator forgives a set: it may be tried again everywhere; the record keeps who failed. */
+export function forgive(set: SetRecord, at: string): SetRecord | undefined {
+  if (set.rejected.length === 0) return undefined;
+  return {
+    ...set,
+    rejected: [],
+    forgiven: [...(set.forgiven ?? []), { at, rejected: set.rejected }],
+  };
+}
+
+/** The rejection that quarantines a set fleet-wide, if any: the first. */
+export function quarantinedBy(set: SetRecord): RejectedBy | undefined {
+  return set.rejected[0];
+}
+
+/** The proofs of hosts in `group` that ran the set healthy for at least `soakMs` by `now`. */
+export function soakedProofs(
+  set: SetRecord,
+  group: string,
+  soakMs: number,
+  now: number,
+): ProvenBy[] {
+  return set.proven.filter(
+    (entry) =>
+      entry.group === group &&
+      (entry.until === undefined ? now : Date.parse(entry.until)) - Date.parse(entry.since) >=
+        soakMs,
+  );
+}
+
+/** Distinct hosts of `group` with a proof of the set, soaked or not. */
+export function proofHosts(set: SetRecord, group: string): string[] {
+  return [
+    ...new Set(set.proven.filter((entry) => entry.group === group).map((entry) => entry.host)),
+  ];
+}
+
+/** A followable set: proven on at least `hosts` hosts of `group` for `soakMs`, and not rejected. */
+export function followable(
+  set: SetRecord,
+  follow: { group: string; hosts: number; soakMs: number },
+  now: number,
+): boolean {
+  if (quarantinedBy(set)) return false;
+  const hosts = new Set(soakedProofs(set, follow.group, follow.soakMs, now).map((p) => p.host));
+  return hosts.size >= follow.hosts;
+}
+
+export function parseSetRecord(text: string, key: string): SetRecord {
+  const value = parseStoredJson(text, key) as Partial<SetRecord>;
+  if (
+    typeof value.id !== 'string' ||
+    typeof value.commits !== 'object' ||
+    value.commits === null ||
+    !Array.isArray(value.proven) ||
+    !Array.isArray(value.rejected)
+  ) {
+    throw notA('an xs-upgrade commit set record', key);
+  }
+  return value as SetRecord;
+}
+
+export function parseHostReport(text: string, key: string): HostReport {
+  const value = parseStoredJson(text, key) as Partial<HostReport>;
+  if (typeof value.id !== 'string' || typeof value.result !== 'string') {
+    throw notA('an xs-upgrade host report', key);
+  }
+  return value as HostReport;
+}

@@ -1,0 +1,192 @@
+// What a pull may take, by the fleet's records (rollout.ts): after the fetch, before any repo
+// moves. A host that follows canaries fast-forwards to the newest commit set proven on them for
+// long enough that is an ancestor of its remote branches, not to the tips; any host skips a set
+// some host rejected, naming that host, until `fleet forgive` (or --force). Without the store,
+// a follower takes nothing (exit 75); a canary too, unless `requireReport` is false.
+import type { ResolvedFleet } from '../config/resolve.js';
+import type { Log } from '../log.js';
+import type { HeldBack } from '../machine/types.js';
+import { gitAt, type GitDeps } from '../actors/git.js';
+import { CoordinatorUnavailable } from './coordinator.js';
+import {
+  followable,
+  proofHosts,
+  quarantinedBy,
+  sameCommits,
+  setId,
+  soakedProofs,
+  type CommitSet,
+  type SetRecord,
+} from './rollout.js';
+
+export interface FetchedRepo {
+  name: string;
+  path: string;
+  /** Where the repo is now. */
+  saved: string;
+  /** Its remote branch's tip, just fetched. */
+  upstream: string;
+}
+
+export interface PullDecision {
+  /** Repo name to the commit to fast-forward to. */
+  targets: CommitSet;
+  /** The target set was rejected by a host of the fleet: nothing moves. */
+  heldBack?: HeldBack;
+  /** Nothing proven is newer than what runs here: why, for the summary. */
+  waiting?: string;
+}
+
+export type PullGate = (fetched: FetchedRepo[], deps: GitDeps) => Promise<PullDecision>;
+
+export interface GateOptions {
+  fleet: ResolvedFleet;
+  /** The fleet's commit sets; throws CoordinatorUnavailable when the store cannot be reached. */
+  sets: () => Promise<SetRecord[]>;
+  force: boolean;
+  log: Log;
+  now?: () => number;
+}
+
+export function rolloutGate(options: GateOptions): PullGate {
+  return async (fetched, deps) => {
+    const tips = Object.fromEntries(fetched.map((repo) => [repo.name, repo.upstream]));
+    let sets: SetRecord[];
+    try {
+      sets = await options.sets();
+    } catch (error) {
+      if (!(error instanceof CoordinatorUnavailable)) throw error;
+      if (!options.fleet.follow && !options.fleet.requireReport) {
+        options.log.warn(
+          `the fleet's records cannot be read (${error.message}): going on without the fleet-wide quarantine, unreported (requireReport false)`,
+        );
+        return { targets: tips };
+      }
+      throw new CoordinatorUnavailable(
+        options.fleet.follow
+          ? `cannot read which commits the canaries proved: ${error.message}; nothing was moved (a follower never takes commits no canary proved)`
+          : `cannot read the fleet's quarantine: ${error.message}; nothing was moved (set fleet.requireReport to false to upgrade without it)`,
+      );
+    }
+    if (options.fleet.follow) return follow(fetched, sets, options, deps);
+    return { targets: tips, ...quarantine(tips, sets, options) };
+  };
+}
+
+/** The tips were rejected somewhere in the fleet (and not forgiven): held back, saying by whom. */
+function quarantine(
+  commits: CommitSet,
+  sets: SetRecord[],
+  options: GateOptions,
+): { heldBack?: HeldBack } {
+  if (options.force) return {};
+  const record = sets.find((set) => sameCommits(set.commits, commits));
+  const rejection = record && quarantinedBy(record);
+  if (!record || !rejection) return {};
+  options.log.warn(
+    `quarantined: ${rejection.host} (group ${rejection.group}) rejected these commits at ${rejection.at}: ${rejection.reason}; not trying them (\`xs-upgrade fleet forgive ${record.id}\`, or --force)`,
+  );
+  return {
+    heldBack: {
+      commits,
+      at: rejection.at,
+      reason: rejection.reason,
+      by: rejection.host,
+      set: record.id,
+    },
+  };
+}
+
+async function follow(
+  fetched: FetchedRepo[],
+  sets: SetRecord[],
+  options: GateOptions,
+  deps: GitDeps,
+): Promise<PullDecision> {
+  const rule = options.fleet.follow;
+  if (!rule) throw new Error('follow without fleet.follow');
+  const now = (options.now ?? Date.now)();
+  const saved = Object.fromEntries(fetched.map((repo) => [repo.name, repo.saved]));
+  const names = fetched.map((repo) => repo.name).sort();
+  const covers = (set: SetRecord) =>
+    Object.keys(set.commits).sort().join('\n') === names.join('\n');
+  // How far each candidate is ahead of what runs here, if it is between here and the tips.
+  let best: { set: SetRecord; ahead: number } | undefined;
+  for (const set of sets) {
+    if (!covers(set) || !followable(set, rule, now)) continue;
+    const ahead = await aheadWithinTips(fetched, set.commits, deps);
+    if (ahead !== undefined && ahead > 0 && (!best || ahead > best.ahead)) best = { set, ahead };
+  }
+  if (best) {
+    const behind = await sum(fetched, (repo) =>
+      count(repo.path, best.set.commits[repo.name] ?? repo.upstream, repo.upstream, deps),
+    );
+    const proofs = soakedProofs(best.set, rule.group, rule.soakMs, now).map((proof) => proof.host);
+    options.log.info(
+      `following canaries: taking commit set ${best.set.id}, proven on ${[...new Set(proofs)].join(', ')}${behind > 0 ? ` (${behind} commit${behind === 1 ? '' : 's'} behind upstream)` : ''}`,
+    );
+    return { targets: best.set.commits };
+  }
+  const ahead = await sum(fetched, (repo) => count(repo.path, repo.saved, repo.upstream, deps));
+  if (ahead === 0) return { targets: saved };
+  const tips = Object.fromEntries(fetched.map((repo) => [repo.name, repo.upstream]));
+  const tipSet = sets.find((set) => sameCommits(set.commits, tips));
+  const rejection = tipSet && quarantinedBy(tipSet);
+  const soaked = tipSet
+    ? new Set(soakedProofs(tipSet, rule.group, rule.soakMs, now).map((proof) => proof.host)).size
+    : 0;
+  const proven = tipSet ? proofHosts(tipSet, rule.group).length : 0;
+  const soakEnds =
+    tipSet && proven > soaked
+      ? tipSet.proven
+          .filter((proof) => proof.group === rule.group && proof.until === undefined)
+          .map((proof) => Date.parse(proof.since) + rule.soakMs)
+          .sort((a, b) => a - b)[0]
+      : undefined;
+  const why = [
+    `waiting for canaries: ${ahead} commit${ahead === 1 ? '' : 's'} ahead, proven on ${soaked} of ${rule.hosts}`,
+    ...(soakEnds !== undefined && !rejection
+      ? [`soaking on ${proven} until ${new Date(soakEnds).toISOString()}`]
+      : []),
+    ...(rejection
+      ? [
+          `set ${tipSet?.id ?? setId(tips)} quarantined: rejected by ${rejection.host} at ${rejection.at}: ${rejection.reason}`,
+        ]
+      : []),
+  ].join('; ');
+  options.log.info(why);
+  return { targets: saved, waiting: why };
+}
+
+/** Commits from here to `set`, if every repo's commit lies between here and its tip. */
+async function aheadWithinTips(
+  fetched: FetchedRepo[],
+  commits: CommitSet,
+  deps: GitDeps,
+): Promise<number | undefined> {
+  let total = 0;
+  for (const repo of fetched) {
+    const target = commits[repo.name];
+    if (!target) return undefined;
+    const git = gitAt(repo.path, deps);
+    const isAncestor = async (a: string, b: string) =>
+      (await git.raw(['merge-base', a, b]).catch(() => '')).trim() === a;
+    if (!(await isAncestor(repo.saved, target)) || !(await isAncestor(target, repo.upstream))) {
+      return undefined;
+    }
+    total += await count(repo.path, repo.saved, target, deps);
+  }
+  return total;
+}
+
+async function count(path: string, from: string, to: string, deps: GitDeps): Promise<number> {
+  if (from === to) return 0;
+  const text = await gitAt(path, deps).raw(['rev-list', '--count', `${from}..${to}`]);
+  return Number(text.trim()) || 0;
+}
+
+async function sum<T>(items: T[], each: (item: T) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (const item of items) total += await each(item);
+  return total;
+}
