@@ -314,21 +314,61 @@ export async function main(io: CliIo): Promise<number> {
   };
   fleetCommand
     .command('status')
-    .description('per group: slots, which hosts hold them, since when, on which commits')
+    .description(
+      "per group: slots and holders, each host's last run; the commit sets proven and rejected",
+    )
     .addOption(configOption())
     .option('--json', 'print JSON')
-    .action(async (options: { config?: string; json?: boolean }) => {
+    .option('--html <file>', 'write one self-contained page (no scripts, no network) to FILE')
+    .action(async (options: { config?: string; json?: boolean; html?: string }) => {
       const { config, fleet, admin } = await fleetOf(options.config);
-      const groups = await admin.fleetStatus(fleet, io.env);
+      const view = await admin.fleetStatus(fleet, io.env);
+      const redact = createRedactor(config.secrets);
+      if (options.html !== undefined) {
+        const { renderFleetPage } = await import('./fleetPage.js');
+        const { writeFile } = await import('node:fs/promises');
+        const file = resolve(io.cwd, options.html);
+        await writeFile(file, redact(renderFleetPage(view, new Date()))).catch((error: unknown) => {
+          throw new XsUpgradeError(
+            `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`,
+            ExitCode.usage,
+          );
+        });
+        io.stdout.write(`wrote ${file}\n`);
+        return;
+      }
       if (options.json) {
-        io.stdout.write(`${JSON.stringify({ groups }, null, 2)}\n`);
+        io.stdout.write(`${redact(JSON.stringify(view, null, 2))}\n`);
         return;
       }
       const { formatFleetStatus } = await import('./fleet.js');
       const { fleetHostId } = await import('../fleet/hostId.js');
       const id = await fleetHostId(fleet.id).catch(() => undefined);
-      const redact = createRedactor(config.secrets);
-      io.stdout.write(`${redact(formatFleetStatus(groups, fleet.group, id).join('\n'))}\n`);
+      io.stdout.write(`${redact(formatFleetStatus(view, fleet.group, id).join('\n'))}\n`);
+    });
+  fleetCommand
+    .command('forgive')
+    .description(
+      'lift the fleet-wide quarantine of a commit set a host rejected: it may be tried again',
+    )
+    .argument('<set>', "the set's id, as `fleet status` and the held-back line show it")
+    .addOption(configOption())
+    .action(async (id: string, options: { config?: string }) => {
+      const { fleet, admin } = await fleetOf(options.config);
+      if (!/^[0-9a-f]{12}$/.test(id)) {
+        throw new UsageError(`${id}: a commit set id is 12 hex digits, as \`fleet status\` shows`);
+      }
+      const found = await admin.forgiveSet(fleet, io.env, id);
+      if (!found) {
+        throw new XsUpgradeError(
+          `no commit set ${id} in the fleet's records (see \`xs-upgrade fleet status\`)`,
+          ExitCode.usage,
+        );
+      }
+      const { describeSet } = await import('./fleet.js');
+      io.stdout.write(
+        `${found.forgiven ? `forgave ${id}: every host may try it again` : `${id} was not quarantined: nothing to forgive`}\n${describeSet(found.set).join('\n')}\n`,
+      );
     });
   fleetCommand
     .command('release')

@@ -4,6 +4,7 @@ import { ExitCode, XsUpgradeError } from '../errors.js';
 import type { ResolvedFleet } from '../config/resolve.js';
 import { openCoordinator, type Coordinator } from './coordinator.js';
 import type { Semaphore } from './semaphore.js';
+import type { HostReport, SetRecord } from './rollout.js';
 
 async function withCoordinator<T>(
   fleet: ResolvedFleet,
@@ -25,16 +26,58 @@ function etcdOnly(what: string, where: string): never {
   );
 }
 
-export function fleetStatus(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promise<Semaphore[]> {
+/** Everything the fleet's store knows: slots per group, each host's last run, the commit sets. */
+export interface FleetView {
+  groups: Semaphore[];
+  hosts: HostReport[];
+  sets: SetRecord[];
+}
+
+export function fleetStatus(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promise<FleetView> {
   return withCoordinator(fleet, env, async (coordinator) => {
-    if (!coordinator.status) return etcdOnly('status', coordinator.where);
+    if (!coordinator.status || !('etcd' in fleet.backend))
+      return etcdOnly('status', coordinator.where);
     const groups = await coordinator.status();
-    // This host's group is shown even before anyone used it: with the slots it would start with.
-    if (!groups.some((group) => group.group === fleet.group)) {
-      const { emptySemaphore } = await import('./semaphore.js');
-      groups.push(emptySemaphore(fleet.group));
+    const { openRolloutStore } = await import('./rolloutStore.js');
+    const store = await openRolloutStore(fleet.backend.etcd, env);
+    const [hosts, sets] = await Promise.all([store.hosts(), store.sets()]).finally(() =>
+      store.close(),
+    );
+    // Every group a host reports in, and this host's own, even before anyone took a slot there.
+    const { emptySemaphore } = await import('./semaphore.js');
+    for (const group of new Set([fleet.group, ...hosts.map((host) => host.group)])) {
+      if (!groups.some((entry) => entry.group === group)) groups.push(emptySemaphore(group));
     }
-    return groups.sort((a, b) => a.group.localeCompare(b.group));
+    groups.sort((a, b) => a.group.localeCompare(b.group));
+    sets.sort((a, b) => latest(b).localeCompare(latest(a)));
+    return { groups, hosts, sets };
+  });
+}
+
+/** When anything last happened to a set: newest sets first. */
+function latest(set: SetRecord): string {
+  return (
+    [...set.proven.map((p) => p.until ?? p.since), ...set.rejected.map((r) => r.at)]
+      .sort()
+      .at(-1) ?? ''
+  );
+}
+
+/** Lifts a set's fleet-wide quarantine: every host may try it again. */
+export function forgiveSet(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  id: string,
+): Promise<{ set: SetRecord; forgiven: boolean } | undefined> {
+  if (!('etcd' in fleet.backend)) return etcdOnly('forgive', 'FleetLock');
+  const { etcd } = fleet.backend;
+  return import('./rolloutStore.js').then(async ({ openRolloutStore }) => {
+    const store = await openRolloutStore(etcd, env);
+    try {
+      return await store.forgive(id);
+    } finally {
+      await store.close();
+    }
   });
 }
 

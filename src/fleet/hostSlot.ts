@@ -40,6 +40,8 @@ export class HostSlot {
   private taken = false;
   /** The last answer was "full": this run surely holds nothing. */
   private refused = false;
+  /** The coordinator was unreachable and requireReport false: switched without a slot. */
+  private without = false;
 
   private constructor(
     readonly fleet: ResolvedFleet,
@@ -78,6 +80,19 @@ export class HostSlot {
     } catch (error) {
       if (error instanceof NoSlotInTime) this.refused = true;
       if (error instanceof CoordinatorUnavailable && !error.mayHaveChanged) this.refused = true;
+      // A canary told it may go on without the fleet's store (requireReport false) does so.
+      if (
+        error instanceof CoordinatorUnavailable &&
+        'etcd' in this.fleet.backend &&
+        !this.fleet.follow &&
+        !this.fleet.requireReport
+      ) {
+        this.without = true;
+        this.deps.log.warn(
+          `${error.message}: switching without a fleet slot (requireReport false)`,
+        );
+        return;
+      }
       throw error;
     }
   }
@@ -85,6 +100,9 @@ export class HostSlot {
   /** After a run: release, hold or keep the slot; returns the summary's line about it. */
   async settle(output: UpgradeOutput): Promise<string | undefined> {
     if (!output.slot) return undefined;
+    if (this.without && !this.taken) {
+      return 'fleet: switched without a slot: the coordinator was unreachable (requireReport false)';
+    }
     const decision = slotAfterRun(output, this.fleet.onFailure);
     // Asked, with no answer or stopped before one: it may be held, and releasing costs nothing.
     const mayHold = output.slot === 'taken' || this.taken || !this.refused;

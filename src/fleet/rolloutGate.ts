@@ -112,10 +112,20 @@ async function follow(
     Object.keys(set.commits).sort().join('\n') === names.join('\n');
   // How far each candidate is ahead of what runs here, if it is between here and the tips.
   let best: { set: SetRecord; ahead: number } | undefined;
+  /** The soonest a set between here and the tips, proven but not yet soaked, may be taken. */
+  let soonest: { set: SetRecord; at: number } | undefined;
   for (const set of sets) {
-    if (!covers(set) || !followable(set, rule, now)) continue;
+    if (!covers(set) || quarantinedBy(set)) continue;
+    const ready = followable(set, rule, now);
+    const open = set.proven.filter((proof) => proof.group === rule.group && !proof.until);
+    if (!ready && open.length === 0) continue;
     const ahead = await aheadWithinTips(fetched, set.commits, deps);
-    if (ahead !== undefined && ahead > 0 && (!best || ahead > best.ahead)) best = { set, ahead };
+    if (ahead === undefined || ahead === 0) continue;
+    if (ready && (!best || ahead > best.ahead)) best = { set, ahead };
+    if (!ready) {
+      const at = Math.min(...open.map((proof) => Date.parse(proof.since) + rule.soakMs));
+      if (!soonest || at < soonest.at) soonest = { set, at };
+    }
   }
   if (best) {
     const behind = await sum(fetched, (repo) =>
@@ -136,18 +146,9 @@ async function follow(
     ? new Set(soakedProofs(tipSet, rule.group, rule.soakMs, now).map((proof) => proof.host)).size
     : 0;
   const proven = tipSet ? proofHosts(tipSet, rule.group).length : 0;
-  const soakEnds =
-    tipSet && proven > soaked
-      ? tipSet.proven
-          .filter((proof) => proof.group === rule.group && proof.until === undefined)
-          .map((proof) => Date.parse(proof.since) + rule.soakMs)
-          .sort((a, b) => a - b)[0]
-      : undefined;
   const why = [
-    `waiting for canaries: ${ahead} commit${ahead === 1 ? '' : 's'} ahead, proven on ${soaked} of ${rule.hosts}`,
-    ...(soakEnds !== undefined && !rejection
-      ? [`soaking on ${proven} until ${new Date(soakEnds).toISOString()}`]
-      : []),
+    `waiting for canaries: ${ahead} commit${ahead === 1 ? '' : 's'} ahead, proven on ${soaked} of ${rule.hosts}${proven > soaked ? ` (${proven} soaking)` : ''}`,
+    ...(soonest ? [`set ${soonest.set.id} soaks until ${new Date(soonest.at).toISOString()}`] : []),
     ...(rejection
       ? [
           `set ${tipSet?.id ?? setId(tips)} quarantined: rejected by ${rejection.host} at ${rejection.at}: ${rejection.reason}`,

@@ -38,7 +38,7 @@ export interface RolloutStore {
   hosts(): Promise<HostReport[]>;
   report(run: RunReport): Promise<void>;
   /** Lifts a set's fleet-wide quarantine; undefined when no set has that id. */
-  forgive(id: string): Promise<SetRecord | undefined>;
+  forgive(id: string): Promise<{ set: SetRecord; forgiven: boolean } | undefined>;
   close(): Promise<void>;
 }
 
@@ -119,11 +119,17 @@ export async function openRolloutStore(
       await store.update(hostKey, hostKind, () => ({ next: report, result: undefined }));
     },
     forgive: (id) =>
-      store.update(setKey(id), setKind, (set) => {
-        if (!set) return { result: undefined };
-        const next = forgive(set, new Date().toISOString());
-        return { ...(next ? { next } : {}), result: next ?? set };
-      }),
+      store.update<SetRecord | undefined, { set: SetRecord; forgiven: boolean } | undefined>(
+        setKey(id),
+        setKind,
+        (set) => {
+          if (!set) return { result: undefined };
+          const next = forgive(set, new Date().toISOString());
+          return next
+            ? { next, result: { set: next, forgiven: true } }
+            : { result: { set, forgiven: false } };
+        },
+      ),
     close: () => (opened ? Promise.resolve() : store.close()),
   };
 }

@@ -47,6 +47,8 @@ export interface RunOptions {
   rebootPending?: boolean;
   /** With `fleet`: waits for this host's slot. */
   takeSlot?: ActorDeps['takeSlot'];
+  /** With `fleet.etcd`: what the fleet lets the pull take. */
+  pullGate?: ActorDeps['pullGate'];
 }
 
 export interface StateVisit {
@@ -94,6 +96,7 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
       ...(options.processes ? { processes: options.processes } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
       ...(options.takeSlot ? { takeSlot: options.takeSlot } : {}),
+      ...(options.pullGate ? { pullGate: options.pullGate } : {}),
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     }),
   });
