@@ -4,29 +4,21 @@
 // the coordinator going away before, during and after the wait, and a host killed mid-switch.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startEtcd, type EtcdServer } from '../../demo/etcdServer.js';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../demo/etcdServer.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { overlapOf } from '../../demo/overlap.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { runCli, runCliAndSignal, runCliWhile } from '../support/cli.js';
 import { useSandboxes } from '../support/sandboxes.js';
+import { useEtcd } from '../support/etcd.js';
 
 const use = useSandboxes();
 const sandbox = (config?: Record<string, unknown>) => use.sandbox(config);
 const cleanup = (step: () => Promise<void>) => use.cleanup(step);
 
-let etcd: EtcdServer;
-beforeAll(async () => {
-  etcd = await startEtcd();
-});
-afterAll(async () => {
-  await etcd.dispose();
-});
-
-/** Each test its own key prefix: tests share the etcd, never a semaphore. */
-let prefixes = 0;
-const newPrefix = () => `/xs-upgrade-test-${process.pid}-${(prefixes += 1)}`;
+const cluster = useEtcd();
+const newPrefix = () => cluster.newPrefix();
 
 interface FleetHostOptions {
   id: string;
@@ -108,7 +100,7 @@ describe('fleet slots on etcd', () => {
     const shared = await sandbox();
     const timeLog = join(shared.dir, 'times.log');
     await writeFile(timeLog, '');
-    const fleet = { etcd: { endpoints: [etcd.endpoint], prefix } };
+    const fleet = { etcd: { endpoints: [cluster.etcd.endpoint], prefix } };
     const hosts = await Promise.all(
       Array.from({ length: 6 }, (_unused, index) =>
         fleetHost({ id: `web-${index + 1}`, fleet, timeLog }),
@@ -139,7 +131,7 @@ describe('fleet slots on etcd', () => {
 
   it('a host whose health check fails holds its slot; the others give up (75, untouched) until `fleet release`', async () => {
     const prefix = newPrefix();
-    const fleet = { slotTimeout: '2s', etcd: { endpoints: [etcd.endpoint], prefix } };
+    const fleet = { slotTimeout: '2s', etcd: { endpoints: [cluster.etcd.endpoint], prefix } };
     const broken = await fleetHost({ id: 'canary', fleet, unhealthy: true });
     const next = await fleetHost({ id: 'next', fleet });
 
@@ -153,7 +145,7 @@ describe('fleet slots on etcd', () => {
     expect(Object.keys(held?.holders[0]?.commits ?? {})).toEqual(['nix-config', 'nix-secrets']);
     const status = await fleetCli(broken, ['status']);
     expect(status.stdout).toMatch(
-      /group default: 1 of 1 slot held {2}\(this host's group\)\n {2}canary \(this host\) since \S+ on nix-config [0-9a-f]{12}, nix-secrets [0-9a-f]{12}/,
+      /group default: 1 of 1 slot held {2}\(this host's group\)\n {2}slot: canary \(this host\) since \S+ on nix-config [0-9a-f]{12}, nix-secrets [0-9a-f]{12}/,
     );
 
     const saved = await savedOf(next);
@@ -189,7 +181,7 @@ describe('fleet slots on etcd', () => {
   it('onFailure "release" frees the slot after a failed switch', async () => {
     const fleet = {
       onFailure: 'release',
-      etcd: { endpoints: [etcd.endpoint], prefix: newPrefix() },
+      etcd: { endpoints: [cluster.etcd.endpoint], prefix: newPrefix() },
     };
     const broken = await fleetHost({ id: 'canary', fleet, unhealthy: true });
     const failed = await run(broken);
@@ -201,17 +193,18 @@ describe('fleet slots on etcd', () => {
   it('etcd down before the run, and while a host waits: one clear line, exit 75, nothing moved', async () => {
     const fleet = {
       slotTimeout: '1m',
-      etcd: { endpoints: [etcd.endpoint], prefix: newPrefix(), timeout: '2s' },
+      etcd: { endpoints: [cluster.etcd.endpoint], prefix: newPrefix(), timeout: '2s' },
     };
     const host = await fleetHost({ id: 'waiter', fleet });
     const saved = await savedOf(host);
-    cleanup(() => etcd.start().catch(() => undefined));
+    cleanup(() => cluster.etcd.start().catch(() => undefined));
 
-    await etcd.stop();
+    await cluster.etcd.stop();
     const before = await run(host);
     expect(before.exitCode, before.stdout).toBe(75);
+    // The pull asks the fleet's quarantine first: nothing moves without it (requireReport).
     expect(before.stdout).toMatch(
-      /cause: etcd http:\/\/127\.0\.0\.1:\d+: read \/\S+\/slots\/default failed: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n/,
+      /cause: cannot read the fleet's quarantine: etcd http:\/\/127\.0\.0\.1:\d+: read \/\S+\/sets\/\* failed: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\); nothing was moved/,
     );
     expect(before.stderr).toBe('');
     expect(before.stdout).not.toMatch(/\n\s+at /);
@@ -222,11 +215,11 @@ describe('fleet slots on etcd', () => {
       /^xs-upgrade: etcd http:\S+ read \S+ failed: cannot connect to \S+ \(ECONNREFUSED\)$/,
     );
 
-    await etcd.start();
+    await cluster.etcd.start();
     expect((await fleetCli(host, ['set-slots', '0'])).exitCode).toBe(0);
     const during = await runCliWhile(['run', '--config', host.configFile], {
       when: /waiting for a fleet slot/,
-      then: () => etcd.stop(),
+      then: () => cluster.etcd.stop(),
     });
     expect(during.happened).toBe(true);
     expect(during.exitCode, during.stdout).toBe(75);
@@ -234,19 +227,21 @@ describe('fleet slots on etcd', () => {
     expect(during.stdout).toMatch(/cause: etcd http:\/\/127\.0\.0\.1:\d+: \S+ \S+ failed: /);
     expect(during.stderr).toBe('');
     await expectUntouched(host, saved);
-    await etcd.start();
+    await cluster.etcd.start();
   });
 
   it('etcd down while a host holds a slot mid-switch: the run finishes; the next run releases', async () => {
-    const fleet = { etcd: { endpoints: [etcd.endpoint], prefix: newPrefix(), timeout: '2s' } };
+    const fleet = {
+      etcd: { endpoints: [cluster.etcd.endpoint], prefix: newPrefix(), timeout: '2s' },
+    };
     const host = await fleetHost({ id: 'switcher', fleet });
-    cleanup(() => etcd.start().catch(() => undefined));
+    cleanup(() => cluster.etcd.start().catch(() => undefined));
     await writeFile(join(host.dir, 'slow'), '');
 
     const result = await runCliWhile(['run', '--config', host.configFile], {
       when: /\[switch\] slow/,
       then: async () => {
-        await etcd.stop();
+        await cluster.etcd.stop();
         await rm(join(host.dir, 'slow'));
       },
     });
@@ -262,7 +257,7 @@ describe('fleet slots on etcd', () => {
     ) as { state: string };
     expect(pending.state).toBe('release-pending');
 
-    await etcd.start();
+    await cluster.etcd.start();
     expect((await groupStatus(host))?.holders.map((holder) => holder.id)).toEqual(['switcher']);
     const next = await run(host);
     expect(next.exitCode, next.stdout).toBe(0);
@@ -275,7 +270,10 @@ describe('fleet slots on etcd', () => {
   it.each(['hold', 'release'] as const)(
     'SIGKILL in switching keeps the slot; the recovery rolls back, then %ss it',
     async (onFailure) => {
-      const fleet = { onFailure, etcd: { endpoints: [etcd.endpoint], prefix: newPrefix() } };
+      const fleet = {
+        onFailure,
+        etcd: { endpoints: [cluster.etcd.endpoint], prefix: newPrefix() },
+      };
       const host = await fleetHost({ id: 'killed', fleet });
       const saved = await savedOf(host);
       await writeFile(join(host.dir, 'slow'), '');
@@ -306,7 +304,7 @@ describe('fleet slots on etcd', () => {
   );
 
   it('SIGTERM while waiting for a slot leaves nothing held and the repos back', async () => {
-    const fleet = { etcd: { endpoints: [etcd.endpoint], prefix: newPrefix() } };
+    const fleet = { etcd: { endpoints: [cluster.etcd.endpoint], prefix: newPrefix() } };
     const holder = await fleetHost({ id: 'holder', fleet, unhealthy: true });
     expect((await run(holder)).exitCode).toBe(4);
     const host = await fleetHost({ id: 'stopped', fleet });
@@ -439,7 +437,11 @@ describe('fleet config', () => {
     const host = await fleetHost({
       id: 'secret',
       fleet: {
-        etcd: { endpoints: [etcd.endpoint], username: 'root', password: 'XS_TEST_ETCD_PASSWORD' },
+        etcd: {
+          endpoints: [cluster.etcd.endpoint],
+          username: 'root',
+          password: 'XS_TEST_ETCD_PASSWORD',
+        },
       },
     });
     const saved = await savedOf(host);

@@ -7,27 +7,19 @@ import { execa } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEtcd, type EtcdServer } from '../../demo/etcdServer.js';
+import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { FleetView } from '../../src/fleet/admin.js';
 import { runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { useSandboxes } from '../support/sandboxes.js';
+import { useEtcd } from '../support/etcd.js';
 
 const use = useSandboxes();
 
-let etcd: EtcdServer;
-beforeAll(async () => {
-  etcd = await startEtcd();
-});
-afterAll(async () => {
-  await etcd.dispose();
-});
-
-let prefixes = 0;
-const newPrefix = () => `/xs-upgrade-rollout-${process.pid}-${(prefixes += 1)}`;
+const cluster = useEtcd();
+const newPrefix = () => cluster.newPrefix();
 
 /** The fleet's upstream: the first host's bare remotes, shared by every host made after it. */
 interface Fleet {
@@ -46,7 +38,7 @@ async function host(
       group: options.group,
       ...(options.follow ? { follow: options.follow } : {}),
       ...(options.requireReport === undefined ? {} : { requireReport: options.requireReport }),
-      etcd: { endpoints: [etcd.endpoint], prefix: fleet.prefix, timeout: '2s' },
+      etcd: { endpoints: [cluster.etcd.endpoint], prefix: fleet.prefix, timeout: '2s' },
     },
   });
   if (!fleet.upstream) {
@@ -211,8 +203,8 @@ describe('canaries first', () => {
       relaxed: await relaxed.head('nix-config'),
     };
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    use.cleanup(() => etcd.start());
-    await etcd.stop();
+    use.cleanup(() => cluster.etcd.start());
+    await cluster.etcd.stop();
 
     const followerRun = await run(follower);
     expect(followerRun.exitCode, followerRun.stdout).toBe(75);
@@ -234,7 +226,7 @@ describe('canaries first', () => {
     expect(relaxedRun.stdout).toContain('fleet: the report could not be sent');
     expect(await relaxed.head('nix-config')).not.toBe(saved.relaxed);
 
-    await etcd.start();
+    await cluster.etcd.start();
     const later = await run(relaxed);
     expect(later.stdout).toContain('sent 1 fleet report an earlier run could not send');
     const status = await view(relaxed);
