@@ -14,14 +14,22 @@ export interface Log {
    * every line that explains a failure carries the failure's priority in the journal.
    */
   report(level: LogLevel, message: string): void;
-  /** One line a step's command printed (written in batches). */
-  output(step: string, line: string): void;
+  /** Complete lines a step's command printed, joined by "\n" (written in batches). */
+  output(step: string, block: string): void;
   /** Writes out the batched output lines now. */
   flush(): void;
+  /**
+   * While the reader of the log (the journal, a pipe) has not caught up: a promise that resolves
+   * when it has. A step's output is paused until then, so memory stays flat however much it prints.
+   */
+  backlog?(): Promise<void> | undefined;
 }
 
 export interface LogOptions {
-  write: (text: string) => void;
+  /** Returns false when the reader is behind (as a stream's write does). */
+  write: (text: string) => unknown;
+  /** Resolves when a reader that was behind has caught up (a stream's 'drain'). */
+  drained?: () => Promise<void>;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
   now?: () => Date;
@@ -32,7 +40,21 @@ const priority = { error: 3, warn: 4, info: 6 } as const;
 export type LogLevel = keyof typeof priority;
 const colours = { state: 36, warn: 33, error: 31, dim: 2 } as const;
 
-export function createLog({ write, env, isTTY, now = () => new Date() }: LogOptions): Log {
+export function createLog({
+  write: writeOut,
+  drained,
+  env,
+  isTTY,
+  now = () => new Date(),
+}: LogOptions): Log {
+  let behind: Promise<void> | undefined;
+  const write = (text: string) => {
+    if (writeOut(text) === false && drained && !behind) {
+      behind = drained().then(() => {
+        behind = undefined;
+      });
+    }
+  };
   const journal = Boolean(env.JOURNAL_STREAM);
   const colour = isTTY && !journal && env.NO_COLOR === undefined;
   const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -75,17 +97,22 @@ export function createLog({ write, env, isTTY, now = () => new Date() }: LogOpti
     error: (message) => line('error', paint(colours.error, `error: ${message}`)),
     report: (level, message) =>
       line(level, level === 'info' ? message : paint(colours[level], message)),
-    output: (step, text) => {
-      batch += format('info', `[${step}] ${stripControl(text)}`);
+    output: (step, block) => {
+      // One prefix per line, built once per block. The journal stamps each line itself, so
+      // there only the priority and the step name go in front.
+      const prefix = journal ? `<${priority.info}>[${step}] ` : `${stamp()} [${step}] `;
+      batch += `${prefix}${stripControl(block).replaceAll('\n', `\n${prefix}`)}\n`;
       if (batch.length >= 64 * 1024) flush();
       else flushTimer ??= setImmediate(flush);
     },
     flush,
+    backlog: () => behind,
   };
 }
 
 /** Output from a command is data: keep escape sequences from rewriting the operator's terminal. */
 const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+// (A block keeps its "\n" between lines: \u000a is outside both ranges.)
 function stripControl(text: string): string {
   if (!controlCharacter.test(text)) return text;
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000b-\u001f\u007f]/g, '');

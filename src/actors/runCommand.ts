@@ -1,5 +1,6 @@
 // Runs one configured command as a real child process: streamed line by line into the log (never
 // buffered whole), the last lines kept for the failure summary, a timeout, and cancellation.
+import { lineSplitter, OutputTail } from './outputLines.js';
 import { execa } from 'execa';
 import { commandText, type CommandSpec } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
@@ -39,12 +40,12 @@ export class CommandFailedError extends Error {
 }
 
 export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<void> {
-  const tail: string[] = [];
-  const keep = function* (line: unknown) {
-    const text = String(line);
-    tail.push(text);
-    if (tail.length > outputTailLines) tail.shift();
-    deps.log.output(spec.name, text);
+  const tail = new OutputTail(outputTailLines);
+  const sink = {
+    lines: (block: string) => {
+      tail.add(block);
+      deps.log.output(spec.name, block);
+    },
   };
   deps.log.info(`${spec.name}: ${commandText(spec)}`);
   const [file, ...args] = 'shell' in spec.run ? ['/bin/sh', '-c', spec.run.shell] : spec.run.argv;
@@ -53,8 +54,8 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
     env: { ...deps.env, ...spec.env },
     extendEnv: false,
     stdin: 'ignore',
-    stdout: keep,
-    stderr: keep,
+    stdout: 'pipe',
+    stderr: 'pipe',
     buffer: false,
     reject: false,
     // Its own process group, so stopping it also stops what it started (a shell's children, a
@@ -62,6 +63,27 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
     // grandchild holding the output pipe open would keep the step alive.
     detached: true,
     cleanup: true,
+  });
+  const streamsDone = [child.stdout, child.stderr].map((stream) => {
+    const splitter = lineSplitter(sink);
+    stream.on('data', (chunk: Buffer) => {
+      splitter.write(chunk);
+      // The log's reader is behind: stop reading the command until it catches up (the command
+      // then blocks on its full pipe, as it would writing to a slow terminal).
+      const backlog = deps.log.backlog?.();
+      if (backlog) {
+        stream.pause();
+        void backlog.then(() => stream.resume());
+      }
+    });
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        splitter.end();
+        resolve();
+      };
+      stream.once('end', done);
+      stream.once('close', done);
+    }).then(() => undefined);
   });
   if (child.pid !== undefined) deps.processes?.started(child.pid, spec.name);
   const stopper = groupStopper(child.pid, deps.killGraceMs ?? defaultKillGraceMs);
@@ -74,6 +96,7 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
   deps.signal.addEventListener('abort', onAbort);
   try {
     const result = await child;
+    await Promise.all(streamsDone);
     if (!result.failed && stopper.reason === undefined) return;
     const text = commandText(spec);
     let message: string;
@@ -88,7 +111,7 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
     } else {
       message = `${spec.name} failed with exit code ${result.exitCode ?? '?'}: ${text}`;
     }
-    throw new CommandFailedError(message, tail, spec.name, {
+    throw new CommandFailedError(message, tail.lines(), spec.name, {
       ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }),
       ...(result.signal === undefined ? {} : { signal: result.signal }),
       timedOut: stopper.reason === 'timeout',

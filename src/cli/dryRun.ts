@@ -151,7 +151,7 @@ function quietLog(print: (line: string) => void): Log {
     warn: say,
     error: say,
     report: (_level, message) => say(message),
-    output: (_step, line) => say(line),
+    output: (_step, block) => block.split('\n').forEach(say),
     flush: () => undefined,
   };
 }

@@ -47,7 +47,12 @@ export interface CliIo {
   argv: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: {
+    write(text: string): unknown;
+    isTTY?: boolean;
+    /** A stream's events: 'drain' when a reader that was behind has caught up. */
+    once?(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
+  };
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
@@ -83,6 +88,18 @@ export async function main(io: CliIo): Promise<number> {
     const redact = createRedactor(config.secrets);
     return createLog({
       write: (text) => io.stdout.write(redact(text)),
+      ...(io.stdout.once
+        ? {
+            // A reader that went away (a closed pipe) never drains: its close or error ends
+            // the wait too, so output is never held back for nobody.
+            drained: () =>
+              new Promise<void>((resolve) => {
+                for (const event of ['drain', 'close', 'error'] as const) {
+                  io.stdout.once?.(event, () => resolve());
+                }
+              }),
+          }
+        : {}),
       env: io.env,
       isTTY: Boolean(io.stdout.isTTY),
     });

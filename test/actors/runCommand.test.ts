@@ -121,14 +121,57 @@ describe('runCommand', () => {
     expect(error.message).toMatch(/was stopped because the run was interrupted/);
   });
 
-  it('keeps memory flat on large output: lines are not buffered', async () => {
+  it('keeps memory flat on large output: lines pass in blocks as they arrive, none lost or cut', async () => {
     const log = memoryLog();
-    let count = 0;
-    log.output = () => {
-      count += 1;
+    let lines = 0;
+    let blocks = 0;
+    let longest = 0;
+    let wrong = 0;
+    log.output = (_step, block) => {
+      blocks += 1;
+      longest = Math.max(longest, block.length);
+      for (const line of block.split('\n')) {
+        lines += 1;
+        if (line !== '0123456789') wrong += 1;
+      }
     };
     await runCommand(spec({ shell: 'yes 0123456789 | head -n 500000' }), deps(log));
-    expect(count).toBe(500_000);
+    expect(lines).toBe(500_000);
+    expect(wrong).toBe(0);
+    // Many blocks, none holding the whole output: nothing waits for the command to end.
+    expect(blocks).toBeGreaterThan(10);
+    expect(longest).toBeLessThan(1024 * 1024);
+  });
+
+  it("holds the command back while the log's reader is behind, and lets it go when it catches up", async () => {
+    const log = memoryLog();
+    let release: () => void = () => undefined;
+    const behind = new Promise<void>((resolve) => (release = resolve));
+    let caughtUp = false;
+    void behind.then(() => (caughtUp = true));
+    log.backlog = () => (caughtUp ? undefined : behind);
+    let lines = 0;
+    log.output = (_step, block) => {
+      lines += block.split('\n').length;
+    };
+    let finished = false;
+    const running = runCommand(spec({ shell: 'yes 0123456789 | head -n 2000000' }), deps(log)).then(
+      () => (finished = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Paused after the first chunk: the command blocks on its full pipe, nothing piles up here.
+    expect(finished).toBe(false);
+    expect(lines).toBeLessThan(100_000);
+    release();
+    await running;
+    expect(lines).toBe(2_000_000);
+  });
+
+  it('splits lines across chunks, multi-byte characters too, and keeps the last line without a newline', async () => {
+    const log = memoryLog();
+    const script = `printf 'a\\n'; sleep 0.05; printf 'b'; sleep 0.05; printf 'c\\nd\\303'; sleep 0.05; printf '\\251\\nlast'`;
+    await runCommand(spec({ shell: script }), deps(log));
+    expect(log.output_.map(([, line]) => line)).toEqual(['a', 'bc', 'dé', 'last']);
   });
 });
 

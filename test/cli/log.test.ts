@@ -47,3 +47,33 @@ describe('log', () => {
     expect(text()).toContain('[build] red and bell');
   });
 });
+
+describe('log output blocks and backlog', () => {
+  it('prefixes every line of a block; under journald only the priority and the step', () => {
+    const plain = capture({}, false);
+    plain.log.output('build', 'one\ntwo\u001b[31m red');
+    plain.log.flush();
+    expect(plain.text()).toBe('03:04:05.678 [build] one\n03:04:05.678 [build] two red\n');
+    const journal = capture({ JOURNAL_STREAM: '8:1' }, false);
+    journal.log.output('build', 'one\ntwo');
+    journal.log.flush();
+    expect(journal.text()).toBe('<6>[build] one\n<6>[build] two\n');
+  });
+
+  it('says it is behind from a write that returned false until the reader drains', async () => {
+    let drain: () => void = () => undefined;
+    const log = createLog({
+      write: () => false,
+      drained: () => new Promise<void>((resolve) => (drain = resolve)),
+      env: {},
+      isTTY: false,
+    });
+    expect(log.backlog?.()).toBeUndefined();
+    log.info('a line the reader has not taken yet');
+    const behind = log.backlog?.();
+    expect(behind).toBeInstanceOf(Promise);
+    drain();
+    await behind;
+    expect(log.backlog?.()).toBeUndefined();
+  });
+});

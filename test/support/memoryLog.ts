@@ -13,9 +13,11 @@ export function memoryLog(): Log & { lines: string[]; output_: [string, string][
     error: (message) => lines.push(`error: ${message}`),
     report: (_level, message) => lines.push(message),
     flush: () => undefined,
-    output: (step, line) => {
-      output_.push([step, line]);
-      lines.push(`[${step}] ${line}`);
+    output: (step, block) => {
+      for (const line of block.split('\n')) {
+        output_.push([step, line]);
+        lines.push(`[${step}] ${line}`);
+      }
     },
   };
 }
