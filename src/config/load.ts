@@ -1,5 +1,6 @@
 // Finds, reads and parses a config file, then validates and resolves it. Every problem becomes
 // one line "<file>: <where>: <what>", collected in a ConfigError (exit 78).
+import { exportsOf } from '../moduleExports.js';
 import type { Loader } from 'cosmiconfig';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
@@ -42,7 +43,7 @@ const loadJson: Loader = (_file, content) => {
 
 const loadYaml: Loader = async (_file, content) => {
   // Loaded only for YAML files: JSON configs start faster without it.
-  const { parseDocument } = await import('yaml');
+  const { parseDocument } = exportsOf(await import('yaml'), 'parseDocument');
   const document = parseDocument(content, { prettyErrors: true, uniqueKeys: true });
   const [first] = document.errors;
   if (first) {
@@ -101,7 +102,7 @@ export async function readConfigDocument(
 }
 
 async function searchConfigDocument(cwd: string): Promise<LoadedDocument> {
-  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
+  const { cosmiconfig, defaultLoaders } = exportsOf(await import('cosmiconfig'), 'cosmiconfig');
   const explorer = cosmiconfig(moduleName, {
     searchPlaces,
     loaders: { ...defaultLoaders, ...loaders },

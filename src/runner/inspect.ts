@@ -3,6 +3,7 @@
 // WebSocket adapter retries every 5 s forever with a timer `stop()` cannot cancel, which would keep
 // an unattended run alive; this sink queues while connecting, retries a few times on timers that
 // never hold the process, and on close flushes for at most a second.
+import { exportsOf } from '../moduleExports.js';
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
@@ -162,7 +163,10 @@ export async function startInspection(options: InspectOptions): Promise<Inspecti
       url = checkUrl(options.inspect);
     } else {
       const port = await freePort(8080);
-      const { createInspectorServer } = await import('@statelyai/inspect/server');
+      const { createInspectorServer } = exportsOf(
+        await import('@statelyai/inspect/server'),
+        'createInspectorServer',
+      );
       const relay = createInspectorServer({ port, autoOpen: false });
       stops.push(() => relay.stop());
       relayUrl = `http://localhost:${port}`;

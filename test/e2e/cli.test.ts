@@ -27,6 +27,20 @@ describe('xs-upgrade', () => {
     );
   });
 
+  it('reads a YAML config, and finds one in the folder it is started in (the bundled CLI too)', async () => {
+    const folder = await mkdtemp(join(dir, 'yaml-'));
+    await writeFile(
+      join(folder, 'xs-upgrade.config.yaml'),
+      'mode: remote\nbuildBeforeSwitch: false\nswitch: "true"\n',
+    );
+    const named = await runCli(['validate', '--config', join(folder, 'xs-upgrade.config.yaml')]);
+    expect(named.stderr).toBe('');
+    expect(named.stdout).toContain('valid (remote mode, 0 repos)');
+    const found = await runCli(['validate'], { cwd: folder });
+    expect(found.exitCode, found.stderr).toBe(0);
+    expect(found.stdout).toContain(`${join(folder, 'xs-upgrade.config.yaml')}: valid`);
+  });
+
   it('--help lists the commands and the exit codes', async () => {
     const run = await runCli(['--help']);
     expect(run.exitCode).toBe(0);
