@@ -1,5 +1,6 @@
 // `healthChecking`: after the switch, is the new system healthy? Commands must exit 0 and HTTP
 // checks answer the expected status, each retried with a pause, as morph's health checks do.
+import { deadlineSignal } from './deadline.js';
 import type { HealthCheckSpec } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
 import { pause } from './pause.js';
@@ -44,11 +45,9 @@ async function checkHttp(
   const where = checkedUrl(http.url);
   deps.log.info(`${name}: GET ${where}`);
   let status: number;
+  const deadline = deadlineSignal(deps.signal, http.timeoutMs);
   try {
-    const response = await fetch(http.url, {
-      signal: AbortSignal.any([AbortSignal.timeout(http.timeoutMs), deps.signal]),
-      redirect: 'manual',
-    });
+    const response = await fetch(http.url, { signal: deadline.signal, redirect: 'manual' });
     await response.body?.cancel();
     status = response.status;
   } catch (error) {
@@ -57,6 +56,8 @@ async function checkHttp(
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = [cause?.code, cause?.message].filter(Boolean).join(': ');
     throw new Error(`cannot reach ${where} (${why || (error as Error).message})`);
+  } finally {
+    deadline.clear();
   }
   if (status !== http.expectStatus)
     throw new Error(`${where} answered ${status}, expected ${http.expectStatus}`);

@@ -1,6 +1,7 @@
 // Tells webhooks and commands about a run. A notification that fails is logged and reported to the
 // caller, and never takes longer than its own timeout and retries; it never changes the run's
 // result. URLs are logged by origin only and headers never, since both carry secrets.
+import { deadlineSignal } from './deadline.js';
 import { hostname } from 'node:os';
 import type { NotificationSpec, NotifyEvent, WebhookSpec } from '../config/resolve.js';
 import type { Failure, UpgradeResult } from '../machine/types.js';
@@ -116,6 +117,7 @@ async function postWebhook(
   let lastProblem = '';
   for (let attempt = 0; attempt <= webhook.retries; attempt += 1) {
     if (attempt > 0) await pause((deps.retryBaseMs ?? 1000) * 2 ** (attempt - 1), deps.signal);
+    const deadline = deadlineSignal(deps.signal, webhook.timeoutMs);
     try {
       const response = await fetch(webhook.url, {
         method: 'POST',
@@ -125,7 +127,7 @@ async function postWebhook(
           ...webhook.headers,
         },
         body,
-        signal: AbortSignal.any([AbortSignal.timeout(webhook.timeoutMs), deps.signal]),
+        signal: deadline.signal,
         redirect: 'error',
       });
       await response.body?.cancel();
@@ -139,6 +141,8 @@ async function postWebhook(
         ? `no answer from ${where} within ${webhook.timeoutMs}ms`
         : `cannot reach ${where} (${describeFetchError(error)})`;
       if (deps.signal.aborted) break;
+    } finally {
+      deadline.clear();
     }
     if (attempt < webhook.retries)
       deps.log.warn(`notification ${name}: ${lastProblem}; trying again`);

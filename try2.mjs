@@ -1,0 +1,13 @@
+import { createSandbox } from './dist/demo/sandbox.js';
+import { createServer } from 'node:http';
+const server = createServer(() => {}); await new Promise(r => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}`;
+const sb = await createSandbox();
+await sb.writeConfig({ notify: [{ webhook: { url, timeout: '300ms', retries: 0 }, on: ['failure'] }], build: 'exit 1' });
+await sb.pushUpstream('nix-config', 'configuration.nix', '{ }\n# v2\n', 'v2');
+const { main } = await import(process.argv[2] === 'bundle' ? './dist/bundle/main.js' : './dist/src/cli/main.js');
+setTimeout(() => { console.error('resources', process.getActiveResourcesInfo()); process.exit(9); }, 4000).unref?.();
+const t = Date.now();
+const code = await main({ argv: ['run', '--config', sb.configFile], cwd: process.cwd(), env: process.env, stdout: { write: () => true }, stderr: process.stderr });
+console.error('code', code, Date.now() - t);
+process.exit(0);
