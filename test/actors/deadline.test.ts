@@ -1,0 +1,26 @@
+// The run's own request deadline: a TimeoutError after its time, the run's stop passed on, and
+// nothing left behind once cleared.
+import { describe, expect, it } from 'vitest';
+import { deadlineSignal } from '../../src/actors/deadline.js';
+
+describe('deadlineSignal', () => {
+  it('aborts with a TimeoutError after its time, even with nothing else holding it', async () => {
+    const { signal, clear } = deadlineSignal(new AbortController().signal, 50);
+    await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    expect((signal.reason as Error).name).toBe('TimeoutError');
+    clear();
+  });
+
+  it('passes on the run being stopped, and is quiet once cleared', async () => {
+    const run = new AbortController();
+    const first = deadlineSignal(run.signal, 10_000);
+    run.abort(new Error('stopped'));
+    expect(first.signal.aborted).toBe(true);
+    expect((first.signal.reason as Error).message).toBe('stopped');
+    first.clear();
+    const second = deadlineSignal(new AbortController().signal, 20);
+    second.clear();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(second.signal.aborted).toBe(false);
+  });
+});
