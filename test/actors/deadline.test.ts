@@ -5,10 +5,10 @@ import { deadlineSignal } from '../../src/actors/deadline.js';
 
 describe('deadlineSignal', () => {
   it('aborts with a TimeoutError after its time, even with nothing else holding it', async () => {
-    const { signal, clear } = deadlineSignal(new AbortController().signal, 50);
-    await new Promise((resolve) => signal.addEventListener('abort', resolve));
-    expect((signal.reason as Error).name).toBe('TimeoutError');
-    clear();
+    const deadline = deadlineSignal(new AbortController().signal, 50);
+    await new Promise((resolve) => deadline.signal.addEventListener('abort', resolve));
+    expect((deadline.signal.reason as Error).name).toBe('TimeoutError');
+    deadline.clear();
   });
 
   it('passes on the run being stopped, and is quiet once cleared', async () => {
