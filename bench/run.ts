@@ -16,8 +16,9 @@ import { packageRoot } from '../src/packageFiles.js';
 
 const cli = join(packageRoot, 'bin', 'xs-upgrade.js');
 const baseline = join(packageRoot, 'bench', 'baseline.sh');
+const nothingNewBaseline = join(packageRoot, 'bench', 'baseline-nothing-new.sh');
 const quick = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=fleet (or overhead, startup, output, scale, graph): one section. */
+/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph): one section. */
 const wanted = (section: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === section;
 const reps = quick ? 3 : 10;
 const lines: string[] = [];
@@ -136,6 +137,43 @@ async function overhead(): Promise<void> {
     nodeMs: node,
   });
   say();
+  await rm(sandbox.dir, { recursive: true, force: true });
+}
+
+/** The case a frequent timer hits: nothing upstream. Against a script that fetches and compares. */
+async function nothingNew(): Promise<void> {
+  const sandbox = await createSandbox();
+  await sandbox.writeConfig(quietCommands);
+  // One run first, so the state dir exists as it would on a host the timer has run on.
+  await timed('node', [cli, 'run', '--config', sandbox.configFile]);
+  const samples = await alternate({
+    'node -e 0': () => timed('node', ['-e', '0']),
+    'bench/baseline-nothing-new.sh': () => timed(nothingNewBaseline, [sandbox.dir]),
+    'xs-upgrade run (nothing new)': () =>
+      timed('node', [cli, 'run', '--config', sandbox.configFile]),
+  });
+  const node = median(samples['node -e 0'] ?? []);
+  const bash = median(samples['bench/baseline-nothing-new.sh'] ?? []);
+  const tool = median(samples['xs-upgrade run (nothing new)'] ?? []);
+  const ratio = (tool - bash) / node;
+  say('## 1b. Nothing new: a run that finds nothing upstream (2 repos)');
+  say();
+  say('| command | median | spread |');
+  say('| --- | --- | --- |');
+  for (const [name, values] of Object.entries(samples))
+    say(`| ${name} | ${ms(median(values))} | ${spread(values)} ms |`);
+  say();
+  say(
+    `Extra time over the fetch-and-compare script / Node start-up: (${ms(tool)} − ${ms(bash)}) / ${ms(node)} = **${ratio.toFixed(2)}x** (target ≤ 1.0x: ${ratio <= 1 ? 'met' : 'not met'}).`,
+  );
+  say();
+  record('nothing-new overhead in node start-ups', {
+    ratio,
+    target: 1,
+    runMs: tool,
+    bashMs: bash,
+    nodeMs: node,
+  });
   await rm(sandbox.dir, { recursive: true, force: true });
 }
 
@@ -364,6 +402,7 @@ say(
 );
 say();
 if (wanted('overhead')) await overhead();
+if (wanted('nothing-new')) await nothingNew();
 if (wanted('startup')) await startup();
 if (wanted('output')) await outputVolume();
 if (wanted('scale')) await scale();
