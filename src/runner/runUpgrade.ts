@@ -166,14 +166,26 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
   };
 }
 
-/** Where a repo ended up: read-only git, after the run. */
+/**
+ * Where a repo ended up, and how far behind its remote branch: read-only git, after the run. One
+ * `rev-parse` answers both commits; only when they differ is the distance counted.
+ */
 async function finalCommit(
   repo: RepoSpec,
   env: NodeJS.ProcessEnv,
 ): Promise<RunReport['finalCommits'][number]> {
   const git = gitAt(repo.path, { env, signal: new AbortController().signal });
-  const commit = (await git.raw(['rev-parse', 'HEAD']).catch(() => '')).trim();
   const tracking = `refs/remotes/${repo.remote}/${repo.branch}`;
+  const [commit = '', upstream = ''] = (
+    await git.raw(['rev-parse', 'HEAD', tracking]).catch(async () =>
+      // No remote branch yet (never fetched): HEAD alone, and no distance to tell.
+      git.raw(['rev-parse', 'HEAD']).catch(() => ''),
+    )
+  )
+    .trim()
+    .split('\n');
+  if (!/^[0-9a-f]{40,64}$/.test(upstream)) return { repo: repo.name, commit };
+  if (upstream === commit) return { repo: repo.name, commit, behind: 0 };
   const count = (
     await git.raw(['rev-list', '--count', `HEAD..${tracking}`]).catch(() => '')
   ).trim();
