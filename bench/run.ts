@@ -43,6 +43,14 @@ const spread = (values: number[]) =>
   `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`;
 const ms = (value: number) => `${Math.round(value)} ms`;
 
+/** One row per command: its median time and spread. */
+function sayTimes(samples: Record<string, number[]>): void {
+  say('| command | median | spread |');
+  say('| --- | --- | --- |');
+  for (const [name, values] of Object.entries(samples))
+    say(`| ${name} | ${ms(median(values))} | ${spread(values)} ms |`);
+}
+
 async function timed(file: string, args: string[], options: Options = {}): Promise<number> {
   const started = performance.now();
   const result = await execa(file, args, {
@@ -121,10 +129,7 @@ async function overhead(): Promise<void> {
     '## 1. Overhead: a whole upgrade (2 repos with a new commit, 1 hook, no-op build and switch, 3 checks)',
   );
   say();
-  say('| command | median | spread |');
-  say('| --- | --- | --- |');
-  for (const [name, values] of Object.entries(samples))
-    say(`| ${name} | ${ms(median(values))} | ${spread(values)} ms |`);
+  sayTimes(samples);
   say();
   say(
     `Extra time over the bash script / Node start-up: (${ms(tool)} − ${ms(bash)}) / ${ms(node)} = **${ratio.toFixed(2)}x** (target ≤ 1.5x: ${ratio <= 1.5 ? 'met' : 'not met'}).`,
@@ -158,10 +163,7 @@ async function nothingNew(): Promise<void> {
   const ratio = (tool - bash) / node;
   say('## 1b. Nothing new: a run that finds nothing upstream (2 repos)');
   say();
-  say('| command | median | spread |');
-  say('| --- | --- | --- |');
-  for (const [name, values] of Object.entries(samples))
-    say(`| ${name} | ${ms(median(values))} | ${spread(values)} ms |`);
+  sayTimes(samples);
   say();
   say(
     `Extra time over the fetch-and-compare script / Node start-up: (${ms(tool)} − ${ms(bash)}) / ${ms(node)} = **${ratio.toFixed(2)}x** (target ≤ 1.0x: ${ratio <= 1 ? 'met' : 'not met'}).`,

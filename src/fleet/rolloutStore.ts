@@ -2,7 +2,7 @@
 // it, who rejected it) and PREFIX/hosts/ID (a host's last run). Every change is a compare-and-swap
 // of one document (etcdStore.ts), so hosts reporting at once never lose each other's entries.
 import type { EtcdSpec } from '../config/resolve.js';
-import { openEtcdStore, type DocumentKind, type EtcdStore } from './etcdStore.js';
+import { openEtcdStore, type DocumentKind } from './etcdStore.js';
 import {
   addProof,
   addRejection,
@@ -56,9 +56,8 @@ const hostKind: DocumentKind<HostReport | undefined> = {
 export async function openRolloutStore(
   spec: EtcdSpec,
   env: NodeJS.ProcessEnv,
-  opened?: EtcdStore,
 ): Promise<RolloutStore> {
-  const store = opened ?? (await openEtcdStore(spec, env));
+  const store = await openEtcdStore(spec, env);
   const setsPrefix = `${spec.prefix}/sets/`;
   const hostsPrefix = `${spec.prefix}/hosts/`;
   const setKey = (id: string) => `${setsPrefix}${id}`;
@@ -130,6 +129,6 @@ export async function openRolloutStore(
             : { result: { set, forgiven: false } };
         },
       ),
-    close: () => (opened ? Promise.resolve() : store.close()),
+    close: () => store.close(),
   };
 }

@@ -19,6 +19,17 @@ export interface CliRun {
 export const statesOf = (stdout: string) =>
   [...stdout.matchAll(/\bstate (\S+)/g)].map((match) => match[1] ?? '');
 
+/** What a finished CLI process said, as the tests read it. */
+function cliRunOf(result: { exitCode?: number; stdout: unknown; stderr: unknown }): CliRun {
+  const stdout = String(result.stdout);
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout,
+    stderr: String(result.stderr),
+    states: statesOf(stdout),
+  };
+}
+
 export async function runCli(
   args: string[],
   options: {
@@ -38,12 +49,7 @@ export async function runCli(
     reject: false,
     stdin: 'ignore',
   });
-  return {
-    exitCode: result.exitCode ?? -1,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    states: statesOf(result.stdout),
-  };
+  return cliRunOf(result);
 }
 
 /**
@@ -123,12 +129,7 @@ export async function runCliAsNobody(
     cwd: '/',
     env: { HOME: '/', NO_COLOR: '1', ...env },
   });
-  return {
-    exitCode: result.exitCode ?? -1,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    states: statesOf(result.stdout),
-  };
+  return cliRunOf(result);
 }
 
 /**
@@ -189,12 +190,5 @@ export async function runCliWhile(
   });
   const result = await child;
   await action;
-  const stdout = String(result.stdout);
-  return {
-    exitCode: result.exitCode ?? -1,
-    stdout,
-    stderr: String(result.stderr),
-    states: statesOf(stdout),
-    happened: action !== undefined,
-  };
+  return { ...cliRunOf(result), happened: action !== undefined };
 }
