@@ -35,6 +35,38 @@ export interface LogOptions {
   now?: () => Date;
 }
 
+/** The part of a writable stream the log needs to wait for a reader that is behind. */
+export interface DrainableStream {
+  once(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
+  removeListener(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
+  destroyed?: boolean;
+  writableEnded?: boolean;
+}
+
+export function isDrainable(stream: object): stream is DrainableStream {
+  return 'once' in stream && 'removeListener' in stream;
+}
+
+const drainEvents = ['drain', 'close', 'error'] as const;
+
+/**
+ * Waits for a reader that is behind. A reader that went away (a closed pipe) never drains: its
+ * close or error ends the wait too, and a stream already finished is not waited for at all, so
+ * output is never held back for nobody. The listeners of one wait go when it ends: a long build
+ * waits thousands of times.
+ */
+export function drainedOf(stream: DrainableStream): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (stream.destroyed === true || stream.writableEnded === true) return resolve();
+      const done = () => {
+        for (const event of drainEvents) stream.removeListener(event, done);
+        resolve();
+      };
+      for (const event of drainEvents) stream.once(event, done);
+    });
+}
+
 // syslog priorities, as sd-daemon(3) reads them from the start of a line.
 const priority = { error: 3, warn: 4, info: 6 } as const;
 export type LogLevel = keyof typeof priority;

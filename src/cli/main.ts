@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { ConfigError, ExitCode, UsageError, XsUpgradeError, describeError } from '../errors.js';
-import { createLog } from '../log.js';
+import { createLog, drainedOf, isDrainable, type DrainableStream } from '../log.js';
 import { packageRoot, readPackageJson } from '../packageFiles.js';
 import { createRedactor } from '../redact.js';
 import type { GraphFormat } from './graph.js';
@@ -50,9 +50,7 @@ export interface CliIo {
   stdout: {
     write(text: string): unknown;
     isTTY?: boolean;
-    /** A stream's events: 'drain' when a reader that was behind has caught up. */
-    once?(event: 'drain' | 'close' | 'error', listener: () => void): unknown;
-  };
+  } & Partial<DrainableStream>;
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
@@ -88,18 +86,7 @@ export async function main(io: CliIo): Promise<number> {
     const redact = createRedactor(config.secrets);
     return createLog({
       write: (text) => io.stdout.write(redact(text)),
-      ...(io.stdout.once
-        ? {
-            // A reader that went away (a closed pipe) never drains: its close or error ends
-            // the wait too, so output is never held back for nobody.
-            drained: () =>
-              new Promise<void>((resolve) => {
-                for (const event of ['drain', 'close', 'error'] as const) {
-                  io.stdout.once?.(event, () => resolve());
-                }
-              }),
-          }
-        : {}),
+      ...(isDrainable(io.stdout) ? { drained: drainedOf(io.stdout) } : {}),
       env: io.env,
       isTTY: Boolean(io.stdout.isTTY),
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLog } from '../../src/log.js';
+import { Writable } from 'node:stream';
+import { createLog, drainedOf } from '../../src/log.js';
 
 function capture(env: NodeJS.ProcessEnv, isTTY: boolean) {
   let text = '';
@@ -75,5 +76,31 @@ describe('log output blocks and backlog', () => {
     drain();
     await behind;
     expect(log.backlog?.()).toBeUndefined();
+  });
+
+  it('waits on a real slow stream without piling up listeners, and never on a closed one', async () => {
+    // A reader that takes one small chunk at a time: every write past its buffer returns false.
+    const slow = new Writable({
+      highWaterMark: 16,
+      write: (_chunk, _encoding, callback) => setImmediate(callback),
+    });
+    const log = createLog({
+      write: (text) => slow.write(text),
+      drained: drainedOf(slow),
+      env: {},
+      isTTY: false,
+    });
+    for (let round = 0; round < 50; round += 1) {
+      log.info(`line ${round} that is longer than the reader's buffer`);
+      const behind = log.backlog?.();
+      expect(behind).toBeInstanceOf(Promise);
+      await behind;
+    }
+    for (const event of ['drain', 'close', 'error'])
+      expect(slow.listenerCount(event), event).toBe(0);
+    slow.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    // A reader gone for good: the wait ends at once instead of hanging the build.
+    await expect(drainedOf(slow)()).resolves.toBeUndefined();
   });
 });
