@@ -162,7 +162,8 @@ async function fetchWithRetries(repo: RepoSpec, tracking: string, deps: PullDeps
       await gitAt(repo.path, { ...deps, signal: AbortSignal.any([deps.signal, timeout]) }).fetch(
         repo.remote,
         `+refs/heads/${repo.branch}:${tracking}`,
-        { '--no-tags': null, '--quiet': null },
+        // --verbose: one line even when nothing is new (see statusHeader in git.ts).
+        { '--no-tags': null, '--verbose': null },
       );
       return;
     } catch (error) {
@@ -209,7 +210,7 @@ async function fastForward(
       `reconcile repo "${repo.name}" by hand (\`git -C ${repo.path} log --oneline --left-right ${repo.branch}...${repo.remote}/${repo.branch}\`); the next run fails the same way until then`,
     );
   }
-  await git.raw(['merge', '--ff-only', '--quiet', upstream]).catch((error: unknown) => {
+  await git.raw(['merge', '--ff-only', '--no-stat', upstream]).catch((error: unknown) => {
     throw new Error(`cannot fast-forward to ${upstream.slice(0, 12)}: ${gitMessage(error)}`);
   });
   const head = (await git.raw(['rev-parse', 'HEAD'])).trim();

@@ -3,7 +3,7 @@
 import type { RepoSpec } from '../config/resolve.js';
 import type { SavedCommit } from '../machine/types.js';
 import type { Log } from '../log.js';
-import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
+import { forEachRepo, gitAt, gitMessage, statusHeader, type GitDeps } from './git.js';
 
 export async function resetRepos(
   repos: RepoSpec[],
@@ -24,8 +24,8 @@ async function resetRepo(
   const git = gitAt(entry.path, deps);
   const fix = `run \`git -C ${entry.path} checkout ${entry.branch} && git -C ${entry.path} reset --hard ${entry.commit}\``;
   try {
-    const status = await git.raw(['status', '--porcelain=v1', '--untracked-files=no']);
-    if (status.trim() !== '') {
+    const status = await git.raw(['status', '--porcelain=v1', '--branch', '--untracked-files=no']);
+    if (status.split('\n').some((line) => line.trim() !== '' && !line.startsWith(statusHeader))) {
       await git.raw([
         'stash',
         'push',
@@ -40,8 +40,8 @@ async function resetRepo(
     const branch = (
       await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')
     ).trim();
-    if (branch !== entry.branch) await git.raw(['checkout', '--quiet', entry.branch]);
-    await git.raw(['reset', '--hard', '--quiet', entry.commit]);
+    if (branch !== entry.branch) await git.raw(['checkout', entry.branch]);
+    await git.raw(['reset', '--hard', entry.commit]);
   } catch (error) {
     throw new Error(
       `could not return to ${entry.commit.slice(0, 12)} (${gitMessage(error)}): ${fix}`,

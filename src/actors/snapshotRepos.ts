@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RepoSpec } from '../config/resolve.js';
 import type { SavedCommit, Snapshot } from '../machine/types.js';
-import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
+import { forEachRepo, gitAt, gitMessage, statusHeader, type GitDeps } from './git.js';
 import { writeFileAtomic } from './stateFile.js';
 import { readGeneration } from './systemProfile.js';
 
@@ -89,11 +89,13 @@ export async function snapshotRepo(repo: RepoSpec, deps: GitDeps): Promise<Saved
     );
   }
   const status = await git
-    .raw(['status', '--porcelain=v1', '--untracked-files=normal'])
+    .raw(['status', '--porcelain=v1', '--branch', '--untracked-files=normal'])
     .catch((error: unknown) => {
       throw new Error(`cannot read the status of ${repo.path}: ${gitMessage(error)}`);
     });
-  const dirty = status.split('\n').filter((line) => line.trim() !== '');
+  const dirty = status
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith(statusHeader));
   if (dirty.length > 0) {
     const shown = dirty
       .slice(0, listedFiles)

@@ -100,11 +100,11 @@ export async function writeUnits(outDir: string, units: Units): Promise<string[]
   // Units are read by systemd and by the admin: a new folder for them is not private (0755).
   await mkdir(outDir, { recursive: true, mode: 0o755 });
   const files = [join(outDir, 'xs-upgrade.service'), join(outDir, 'xs-upgrade.timer')];
-  await writeFileAtomic(files[0] ?? '', units.service, 0o644);
-  await writeFileAtomic(files[1] ?? '', units.timer, 0o644);
+  await writeFileAtomic(files[0] ?? '', units.service, { mode: 0o644 });
+  await writeFileAtomic(files[1] ?? '', units.timer, { mode: 0o644 });
   if (units.bootCheck !== undefined) {
     const bootCheck = join(outDir, 'xs-upgrade-boot-check.service');
-    await writeFileAtomic(bootCheck, units.bootCheck, 0o644);
+    await writeFileAtomic(bootCheck, units.bootCheck, { mode: 0o644 });
     files.push(bootCheck);
   }
   return files;

@@ -34,14 +34,30 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
     );
     const hooks = join(gitDir, 'hooks');
     targets.push({ where, path: hooks });
+    // git runs a hook by its exact name, never a `*.sample` file (the folder itself is checked,
+    // so nobody else can rename one into place).
     for (const hook of await readdir(hooks).catch(() => [] as string[])) {
-      targets.push({ where, path: join(hooks, hook) });
+      if (!hook.endsWith('.sample')) targets.push({ where, path: join(hooks, hook) });
     }
   }
   for (const { where, spec } of commands(config)) {
     for (const path of programFiles(spec)) targets.push({ where, path });
   }
-  const problems = await Promise.all(targets.map(({ where, path }) => problemWith(where, path)));
+  // Every target shares its folders up to / with the others: ask about each path once.
+  const stats = new Map<string, Promise<Stats | undefined>>();
+  const links = new Map<string, Promise<boolean>>();
+  const cached: Inspect = {
+    stat: (path) => remembered(stats, path, () => stat(path).catch(() => undefined)),
+    isLink: (path) =>
+      remembered(
+        links,
+        path,
+        async () => (await lstat(path).catch(() => undefined))?.isSymbolicLink() ?? false,
+      ),
+  };
+  const problems = await Promise.all(
+    targets.map(({ where, path }) => problemWith(where, path, cached)),
+  );
   return [...new Set(problems.filter((problem): problem is string => problem !== undefined))];
 }
 
@@ -78,11 +94,29 @@ function programFiles(spec: CommandSpec): string[] {
   return files.map((file) => (isAbsolute(file) ? file : resolve(spec.cwd, file)));
 }
 
-async function problemWith(where: string, path: string): Promise<string | undefined> {
-  const info = await stat(path).catch(() => undefined);
+interface Inspect {
+  stat(path: string): Promise<Stats | undefined>;
+  isLink(path: string): Promise<boolean>;
+}
+
+function remembered<T>(cache: Map<string, Promise<T>>, key: string, ask: () => Promise<T>) {
+  let answer = cache.get(key);
+  if (!answer) {
+    answer = ask();
+    cache.set(key, answer);
+  }
+  return answer;
+}
+
+async function problemWith(
+  where: string,
+  path: string,
+  inspect: Inspect,
+): Promise<string | undefined> {
+  const info = await inspect.stat(path);
   if (!info) return undefined; // missing files are reported elsewhere, or are not files at all
   for (let current = path; ; current = dirname(current)) {
-    const entry = current === path ? info : await stat(current).catch(() => undefined);
+    const entry = current === path ? info : await inspect.stat(current);
     const reason = entry && writableByOthers(entry, current !== path);
     // Name the path at fault (a folder, for everything in it), once.
     if (reason) {
@@ -90,7 +124,7 @@ async function problemWith(where: string, path: string): Promise<string | undefi
     }
     if (dirname(current) === current) return undefined;
     // A link's own folder matters too, but the stat above followed it: check where it points.
-    if ((await lstat(current).catch(() => undefined))?.isSymbolicLink()) return undefined;
+    if (await inspect.isLink(current)) return undefined;
   }
 }
 

@@ -60,7 +60,8 @@ export async function acquireLock(
     warn(
       `taking over ${file}, left by pid ${holder?.pid ?? '?'} (no longer running) since ${holder?.since ?? '?'}`,
     );
-    await writeFileAtomic(file, text);
+    // Not durable: after a power cut no run holds it, and the pid check says so.
+    await writeFileAtomic(file, text, { durable: false });
   }
   return {
     file,

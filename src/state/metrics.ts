@@ -92,5 +92,6 @@ export function renderMetrics(
 }
 
 export async function writeMetrics(file: string, text: string): Promise<void> {
-  await writeFileAtomic(file, text);
+  // Not durable: the next run writes them again, and a scrape needs them only while up.
+  await writeFileAtomic(file, text, { durable: false });
 }

@@ -6,6 +6,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../actors/stateFile.js';
+import { movesHost } from '../machine/statePath.js';
 import type {
   Failure,
   HeldBack,
@@ -128,15 +129,17 @@ export class RunRecorder {
         enteredAt: at.toISOString(),
         snapshot,
       };
-      void this.write(currentRunFile, `${JSON.stringify(current)}\n`);
+      void this.write(currentRunFile, `${JSON.stringify(current)}\n`, movesHost(state));
     }
-    void this.save();
+    // The record of a run still going is history, not what recovery resumes from: no flush.
+    void this.save(false);
   }
 
-  save(): Promise<void> {
+  save(durable = true): Promise<void> {
     return this.write(
       join(runsFolder, `${this.record.id}.json`),
       `${JSON.stringify(this.record, null, 2)}\n`,
+      durable,
     );
   }
 
@@ -154,10 +157,10 @@ export class RunRecorder {
     await this.pending;
   }
 
-  private write(relative: string, text: string): Promise<void> {
+  private write(relative: string, text: string, durable: boolean): Promise<void> {
     const file = join(this.stateDir, relative);
     this.pending = this.pending.then(() =>
-      writeFileAtomic(file, this.redact(text)).catch((error: unknown) => {
+      writeFileAtomic(file, this.redact(text), { durable }).catch((error: unknown) => {
         // A full or read-only disk must not stop an upgrade (or its rollback): say so once.
         if (!this.failed) this.warn(`cannot write ${file}: ${String(error)}`);
         this.failed = true;

@@ -72,7 +72,8 @@ export class StepProcessTracker {
     this.pending = this.pending.then(() =>
       (list.length === 0
         ? rm(file, { force: true })
-        : writeFileAtomic(file, `${JSON.stringify(list, null, 2)}\n`)
+        : // Not durable: a power cut ends these processes too, and the boot id says so.
+          writeFileAtomic(file, `${JSON.stringify(list, null, 2)}\n`, { durable: false })
       ).catch(() => undefined),
     );
   }

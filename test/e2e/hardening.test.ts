@@ -55,6 +55,23 @@ describe('as root, a config others could change is refused (exit 78)', () => {
     );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('a hook git would run, but not a sample it never runs', async () => {
+    const sandbox = await sandboxHost();
+    const hooks = join(sandbox.repoPath('nix-config'), '.git', 'hooks');
+    const sample = join(hooks, 'pre-merge-commit.sample');
+    await writeFile(sample, '#!/bin/sh\n');
+    await chmod(sample, 0o777);
+    expect((await runCli(['validate', '--config', sandbox.configFile])).exitCode).toBe(0);
+    const hook = join(hooks, 'post-merge');
+    await writeFile(hook, '#!/bin/sh\n');
+    await chmod(hook, 0o777);
+    const run = await runCli(['validate', '--config', sandbox.configFile]);
+    expect(run.exitCode).toBe(78);
+    expect(run.stderr).toContain(
+      `/repos/0/path: ${hook} can be changed by other users (writable by everyone)`,
+    );
+  });
 });
 
 describe('requireSignedCommits', () => {
