@@ -2,15 +2,26 @@
 // The one place that ends the process. Exiting explicitly (rather than when the event loop drains)
 // means nothing left open, such as a browser still connected to the inspector relay, can keep an
 // unattended run alive after its work is done.
+import { readFileSync } from 'node:fs';
+
+// `--version` alone is answered before the argument parser (most of main.js) is even loaded.
+// The same text commander prints; test/e2e/cli.test.ts compares the two.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const packageJson = new URL('../package.json', import.meta.url);
+  process.stdout.write(`${JSON.parse(readFileSync(packageJson, 'utf8')).version}\n`);
+  process.exit(0);
+}
+
 // The bundle (scripts/bundle.mjs): a few files to load instead of hundreds.
-import { main } from '../dist/bundle/main.js';
+const { main } = await import('../dist/bundle/main.js');
 
 // Output that goes away (a closed pipe, `| head`, a journal restart) must never stop an upgrade
 // half-way: what cannot be written is dropped, and the run goes on to its end.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 const code = await main({
-  argv: process.argv.slice(2),
+  argv,
   cwd: process.cwd(),
   env: process.env,
   stdout: process.stdout,

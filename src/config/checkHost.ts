@@ -1,7 +1,7 @@
 // What `validate` checks beyond the schema, on this host: that systemd understands the schedule,
 // that each repo is on the branch the config names, and that every program a command names can be
 // found (a warning only: PATH under systemd is not the PATH of the shell that runs `validate`).
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
@@ -15,10 +15,31 @@ export interface HostCheck {
   warnings: string[];
 }
 
+/**
+ * A program's exit and output. Node's own execFile, not execa: `validate` starts two or three
+ * short processes, and execa alone would take longer to load than they take to run.
+ */
+function ask(
+  file: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ exitCode: number; stdout: string; missing: boolean }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env: env ?? process.env }, (error, stdout) => {
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      resolve({
+        exitCode: error ? (typeof code === 'number' ? code : 1) : 0,
+        stdout: String(stdout),
+        missing: code === 'ENOENT',
+      });
+    });
+  });
+}
+
 /** The schedule as systemd reads it; undefined when fine or when systemd-analyze is not here. */
 export async function scheduleProblem(config: ResolvedConfig): Promise<string | undefined> {
-  const result = await execa('systemd-analyze', ['calendar', config.schedule], { reject: false });
-  if (!result.failed || result.code === 'ENOENT') return undefined;
+  const result = await ask('systemd-analyze', ['calendar', config.schedule]);
+  if (result.exitCode === 0 || result.missing) return undefined;
   return `/schedule: ${JSON.stringify(config.schedule)} is not a systemd calendar expression (see \`man systemd.time\`, e.g. "04:00" or "Sun 03:00")`;
 }
 
@@ -33,26 +54,12 @@ export async function checkHost(
   env: NodeJS.ProcessEnv,
 ): Promise<HostCheck> {
   const problems: string[] = [];
-  const schedule = await scheduleProblem(config);
+  // Every process at once: none depends on another.
+  const [schedule, branches] = await Promise.all([
+    scheduleProblem(config),
+    Promise.all(config.repos.map((repo, index) => branchProblem(repo, index, env))),
+  ]);
   if (schedule) problems.push(schedule);
-  const branches = await Promise.all(
-    config.repos.map(async (repo, index) => {
-      const result = await execa(
-        'git',
-        ['-C', repo.path, 'symbolic-ref', '--quiet', '--short', 'HEAD'],
-        {
-          reject: false,
-          env: { ...env, GIT_OPTIONAL_LOCKS: '0' },
-        },
-      );
-      const branch = result.stdout.trim();
-      if (result.exitCode !== 0 || branch === '')
-        return `/repos/${index}: ${repo.path} has no branch checked out (HEAD is detached): run \`git -C ${repo.path} switch ${repo.branch}\``;
-      if (branch !== repo.branch)
-        return `/repos/${index}/branch: ${repo.path} is on branch "${branch}", the config says "${repo.branch}": run \`git -C ${repo.path} switch ${repo.branch}\` or set "branch"`;
-      return undefined;
-    }),
-  );
   problems.push(...branches.filter((line): line is string => line !== undefined));
   if (config.fleet) {
     const { fleetProblems } = await import('../fleet/hostId.js');
@@ -62,6 +69,24 @@ export async function checkHost(
     await Promise.all(commandsOf(config).map(({ where, spec }) => missingProgram(where, spec, env)))
   ).filter((line): line is string => line !== undefined);
   return { problems, warnings };
+}
+
+/** The repo's branch, as `run` will find it; undefined when it is the one the config names. */
+async function branchProblem(
+  repo: ResolvedConfig['repos'][number],
+  index: number,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const result = await ask('git', ['-C', repo.path, 'symbolic-ref', '--quiet', '--short', 'HEAD'], {
+    ...env,
+    GIT_OPTIONAL_LOCKS: '0',
+  });
+  const branch = result.stdout.trim();
+  if (result.exitCode !== 0 || branch === '')
+    return `/repos/${index}: ${repo.path} has no branch checked out (HEAD is detached): run \`git -C ${repo.path} switch ${repo.branch}\``;
+  if (branch !== repo.branch)
+    return `/repos/${index}/branch: ${repo.path} is on branch "${branch}", the config says "${repo.branch}": run \`git -C ${repo.path} switch ${repo.branch}\` or set "branch"`;
+  return undefined;
 }
 
 /** Every command the config runs, with where it stands in the config. */

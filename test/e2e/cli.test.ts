@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
+import { main } from '../../src/cli/main.js';
 import { readPackageJson } from '../../src/packageFiles.js';
 import { runCli } from '../support/cli.js';
 
@@ -19,12 +20,24 @@ afterAll(async () => {
 });
 
 describe('xs-upgrade', () => {
-  it('--version prints the package version', async () => {
-    const run = await runCli(['--version']);
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout.trim()).toBe(
-      (readPackageJson('package.json') as { version: string }).version,
-    );
+  it('--version prints the package version, exactly as the argument parser would', async () => {
+    const version = (readPackageJson('package.json') as { version: string }).version;
+    for (const flag of ['--version', '-V']) {
+      const run = await runCli([flag]);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toBe(version);
+      // The bin answers this flag alone itself; commander answers it everywhere else.
+      let parsed = '';
+      const code = await main({
+        argv: [flag],
+        cwd: dir,
+        env: {},
+        stdout: { write: (text: string) => (parsed += text) },
+        stderr: { write: () => true },
+      });
+      expect(code).toBe(0);
+      expect(`${run.stdout}\n`).toBe(parsed);
+    }
   });
 
   it('reads a YAML config, and finds one in the folder it is started in (the bundled CLI too)', async () => {

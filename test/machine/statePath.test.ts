@@ -15,6 +15,8 @@ const movingActors = new Set([
   'rollbackSystem',
 ]);
 
+const actorName = (src: unknown) => (typeof src === 'string' ? src : '');
+
 function statesOf(node: AnyStateNode, prefix = ''): { path: string; node: AnyStateNode }[] {
   return Object.entries(node.states).flatMap(([key, child]) => {
     const path = prefix ? `${prefix}.${key}` : key;
@@ -27,7 +29,7 @@ describe('movesHost', () => {
 
   it('is true for every state whose own step moves a repo or the system', () => {
     const moving = states.filter(({ node }) =>
-      node.invoke.some((invoke) => movingActors.has(String(invoke.src))),
+      node.invoke.some((invoke) => movingActors.has(actorName(invoke.src))),
     );
     expect(moving.map(({ path }) => path)).toContain('pulling');
     for (const { path } of moving) expect(movesHost(path), path).toBe(true);
@@ -37,7 +39,7 @@ describe('movesHost', () => {
     const reading = states.filter(
       ({ path, node }) =>
         node.invoke.length > 0 &&
-        !node.invoke.some((invoke) => movingActors.has(String(invoke.src))) &&
+        !node.invoke.some((invoke) => movingActors.has(actorName(invoke.src))) &&
         !path.startsWith('rollingBack'),
     );
     expect(reading.map(({ path }) => path)).toEqual(
