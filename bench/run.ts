@@ -13,13 +13,17 @@ import { createSandbox } from '../demo/sandbox.js';
 import { openEtcd } from '../src/fleet/etcd.js';
 import { generateAllPaths, policyCombinations } from '../src/machine/paths.js';
 import { packageRoot } from '../src/packageFiles.js';
+import { nodeFlags } from '../src/cli/systemdUnits.js';
 
 const cli = join(packageRoot, 'bin', 'xs-upgrade.js');
+/** xs-upgrade as its systemd unit starts it (the Node flags included). */
+const xsUpgrade = [...nodeFlags, cli];
 const baseline = join(packageRoot, 'bench', 'baseline.sh');
 const nothingNewBaseline = join(packageRoot, 'bench', 'baseline-nothing-new.sh');
 const quick = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph): one section. */
-const wanted = (section: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === section;
+/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph; or several, comma-separated). */
+const wanted = (section: string) =>
+  !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(section);
 const reps = quick ? 3 : 10;
 const lines: string[] = [];
 /** Every measure of this run, also written to bench/results.json to compare two runs. */
@@ -118,7 +122,7 @@ async function overhead(): Promise<void> {
     'bench/baseline.sh': async () => (await reset(), timed(baseline, [sandbox.dir, '3'])),
     'xs-upgrade run': async () => (
       await reset(),
-      timed('node', [cli, 'run', '--config', sandbox.configFile])
+      timed('node', [...xsUpgrade, 'run', '--config', sandbox.configFile])
     ),
   });
   const node = median(samples['node -e 0'] ?? []);
@@ -150,12 +154,12 @@ async function nothingNew(): Promise<void> {
   const sandbox = await createSandbox();
   await sandbox.writeConfig(quietCommands);
   // One run first, so the state dir exists as it would on a host the timer has run on.
-  await timed('node', [cli, 'run', '--config', sandbox.configFile]);
+  await timed('node', [...xsUpgrade, 'run', '--config', sandbox.configFile]);
   const samples = await alternate({
     'node -e 0': () => timed('node', ['-e', '0']),
     'bench/baseline-nothing-new.sh': () => timed(nothingNewBaseline, [sandbox.dir]),
     'xs-upgrade run (nothing new)': () =>
-      timed('node', [cli, 'run', '--config', sandbox.configFile]),
+      timed('node', [...xsUpgrade, 'run', '--config', sandbox.configFile]),
   });
   const node = median(samples['node -e 0'] ?? []);
   const bash = median(samples['bench/baseline-nothing-new.sh'] ?? []);
@@ -183,8 +187,9 @@ async function startup(): Promise<void> {
   const sandbox = await createSandbox();
   const samples = await alternate({
     'node -e 0': () => timed('node', ['-e', '0']),
-    'xs-upgrade --version': () => timed('node', [cli, '--version']),
-    'xs-upgrade validate': () => timed('node', [cli, 'validate', '--config', sandbox.configFile]),
+    'xs-upgrade --version': () => timed('node', [...xsUpgrade, '--version']),
+    'xs-upgrade validate': () =>
+      timed('node', [...xsUpgrade, 'validate', '--config', sandbox.configFile]),
   });
   const node = median(samples['node -e 0'] ?? []);
   const version = median(samples['xs-upgrade --version'] ?? []) / node;
@@ -245,7 +250,7 @@ async function outputVolume(): Promise<void> {
     ] as const) {
       await reset();
       const started = performance.now();
-      const child = execa('node', [cli, 'run', '--config', sandbox.configFile], {
+      const child = execa('node', [...xsUpgrade, 'run', '--config', sandbox.configFile], {
         stdout: 'pipe',
         stderr: 'ignore',
         buffer: false,
@@ -277,7 +282,10 @@ async function scale(): Promise<void> {
   for (const count of [1, 8, 32]) {
     const { sandbox, reset } = await upgradeableHost(count, quietCommands);
     const samples = await alternate({
-      run: async () => (await reset(), timed('node', [cli, 'run', '--config', sandbox.configFile])),
+      run: async () => (
+        await reset(),
+        timed('node', [...xsUpgrade, 'run', '--config', sandbox.configFile])
+      ),
     });
     say(`| ${count} | ${ms(median(samples.run ?? []))} | ${spread(samples.run ?? [])} ms |`);
     await rm(sandbox.dir, { recursive: true, force: true });
@@ -297,7 +305,7 @@ async function scale(): Promise<void> {
       const values: number[] = [];
       for (let index = 0; index < (quick ? 1 : 3); index += 1) {
         await reset();
-        values.push(await timed('node', [cli, 'run', '--config', sandbox.configFile]));
+        values.push(await timed('node', [...xsUpgrade, 'run', '--config', sandbox.configFile]));
       }
       times.push(ms(median(values)));
       await rm(sandbox.dir, { recursive: true, force: true });
@@ -358,7 +366,7 @@ async function fleet(): Promise<void> {
     const started = performance.now();
     const runs = await Promise.all(
       hosts.map((sandbox) =>
-        execa('node', [cli, 'run', '--config', sandbox.configFile], { reject: false }),
+        execa('node', [...xsUpgrade, 'run', '--config', sandbox.configFile], { reject: false }),
       ),
     );
     const wall = performance.now() - started;

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The one place that ends the process. Exiting explicitly (rather than when the event loop drains)
 // means nothing left open, such as a browser still connected to the inspector relay, can keep an
 // unattended run alive after its work is done.

@@ -15,7 +15,8 @@ export interface Log {
    */
   report(level: LogLevel, message: string): void;
   /** Complete lines a step's command printed, joined by "\n" (written in batches). */
-  output(step: string, block: string): void;
+  /** `clean`: known to hold no control character (outputLines.ts), so none is looked for. */
+  output(step: string, block: string, clean?: boolean): void;
   /** Writes out the batched output lines now. */
   flush(): void;
   /**
@@ -129,11 +130,12 @@ export function createLog({
     error: (message) => line('error', paint(colours.error, `error: ${message}`)),
     report: (level, message) =>
       line(level, level === 'info' ? message : paint(colours[level], message)),
-    output: (step, block) => {
+    output: (step, block, clean = false) => {
       // One prefix per line, built once per block. The journal stamps each line itself, so
       // there only the priority and the step name go in front.
       const prefix = journal ? `<${priority.info}>[${step}] ` : `${stamp()} [${step}] `;
-      batch += `${prefix}${stripControl(block).replaceAll('\n', `\n${prefix}`)}\n`;
+      const text = clean ? block : stripControl(block);
+      batch += `${prefix}${text.replaceAll('\n', `\n${prefix}`)}\n`;
       if (batch.length >= 64 * 1024) flush();
       else flushTimer ??= setImmediate(flush);
     },

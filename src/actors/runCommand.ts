@@ -42,9 +42,9 @@ export class CommandFailedError extends Error {
 export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<void> {
   const tail = new OutputTail(outputTailLines);
   const sink = {
-    lines: (block: string) => {
+    lines: (block: string, clean: boolean) => {
       tail.add(block);
-      deps.log.output(spec.name, block);
+      deps.log.output(spec.name, block, clean);
     },
   };
   deps.log.info(`${spec.name}: ${commandText(spec)}`);

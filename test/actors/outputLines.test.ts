@@ -2,13 +2,18 @@
 // the plain split of everything at once.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lineSplitter, OutputTail } from '../../src/actors/outputLines.js';
+import { hasControlBytes, lineSplitter, OutputTail } from '../../src/actors/outputLines.js';
+
+/** The log's own check (src/log.ts), on decoded text. */
+const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 describe('lineSplitter and OutputTail', () => {
   it('give the same lines as splitting the whole output, however it is chunked', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom('a', 'é', '\n', 'xyz', '\n\n', '€'), { maxLength: 60 }),
+        fc.array(fc.constantFrom('a', 'é', '\n', 'xyz', '\n\n', '€', '\u001b[1m', '\t'), {
+          maxLength: 60,
+        }),
         fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 20 }),
         fc.integer({ min: 1, max: 5 }),
         (pieces, cuts, keep) => {
@@ -17,9 +22,11 @@ describe('lineSplitter and OutputTail', () => {
           const blocks: string[] = [];
           const tail = new OutputTail(keep);
           const splitter = lineSplitter({
-            lines: (block) => {
+            lines: (block, clean) => {
               blocks.push(block);
               tail.add(block);
+              // A block said to be clean never holds what the log would have to strip.
+              if (clean) expect(controlCharacter.test(block), JSON.stringify(block)).toBe(false);
             },
           });
           // Cut the bytes anywhere, multi-byte characters included.
@@ -38,5 +45,30 @@ describe('lineSplitter and OutputTail', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('finds a control byte exactly where the log check would, at any alignment', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 80 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.nat(255),
+        (bytes, offset, printable) => {
+          // Mostly printable text (control bytes are rare in real output), at a given offset
+          // into its memory, so the word-at-a-time part meets every alignment.
+          const mostlyText = bytes.map((byte) =>
+            byte < 0x30 || byte >= 0x7f ? byte : 0x20 + (printable % 95),
+          );
+          const memory = new Uint8Array(offset + mostlyText.length);
+          memory.set(mostlyText, offset);
+          const chunk = Buffer.from(memory.buffer, offset, mostlyText.length);
+          expect(hasControlBytes(chunk)).toBe(controlCharacter.test(chunk.toString('latin1')));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(hasControlBytes(Buffer.from('plain text\twith a tab\n'))).toBe(false);
+    expect(hasControlBytes(Buffer.from('0123456789abcdef\u007f'))).toBe(true);
+    expect(hasControlBytes(Buffer.from('0123456789abcdef\r\n'))).toBe(true);
   });
 });

@@ -41,7 +41,7 @@ describe('xs-upgrade systemd', () => {
     expect(serviceText).toContain('Type=oneshot');
     expect(serviceText).toMatch(
       new RegExp(
-        `^ExecStart=/\\S+/node /\\S+/bin/xs-upgrade\\.js run --config ${sandbox.configFile}$`,
+        `^ExecStart=/\\S+/node --max-semi-space-size=4 /\\S+/bin/xs-upgrade\\.js run --config ${sandbox.configFile}$`,
         'm',
       ),
     );
@@ -74,7 +74,7 @@ describe('xs-upgrade systemd', () => {
     const text = await readFile(bootCheck, 'utf8');
     expect(text).toContain('After=multi-user.target');
     expect(text).toContain('WantedBy=multi-user.target');
-    expect(text).toMatch(/^ExecStart=\S+ \S+ boot-check --config /m);
+    expect(text).toMatch(/^ExecStart=\S+ --max-semi-space-size=4 \S+ boot-check --config /m);
     expect(run.stdout).toContain('systemctl enable xs-upgrade-boot-check.service');
   });
 
