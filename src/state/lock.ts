@@ -46,7 +46,15 @@ export async function acquireLock(
   const text = `${JSON.stringify(content)}\n`;
   try {
     const handle = await open(file, 'wx', 0o600);
-    await handle.writeFile(text);
+    try {
+      await handle.writeFile(text);
+    } catch (error) {
+      // A full disk creates the file but takes none of its text: leave no empty lock behind
+      // for the next run to puzzle over.
+      await handle.close();
+      await rm(file, { force: true });
+      throw error;
+    }
     await handle.close();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
