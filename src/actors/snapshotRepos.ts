@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { RepoSpec } from '../config/resolve.js';
 import type { SavedCommit, Snapshot } from '../machine/types.js';
 import { forEachRepo, gitAt, gitMessage, statusHeader, type GitDeps } from './git.js';
+import { stateDirError } from '../state/stateDirAccess.js';
 import { writeFileAtomic } from './stateFile.js';
 import { readGeneration } from './systemProfile.js';
 
@@ -33,7 +34,13 @@ export async function snapshotRepos(
     repos: savedCommits,
     ...(system ? { system } : {}),
   };
-  await writeFileAtomic(join(stateDir, savedCommitsFile), `${JSON.stringify(record, null, 2)}\n`);
+  // Nothing moves unless the saved commits are on disk: a full disk ends the run here, saying so.
+  await writeFileAtomic(
+    join(stateDir, savedCommitsFile),
+    `${JSON.stringify(record, null, 2)}\n`,
+  ).catch((error: unknown) => {
+    throw stateDirError(stateDir, error, 'write');
+  });
   return { commits: savedCommits, ...(system ? { system } : {}) };
 }
 

@@ -33,8 +33,12 @@ export function stateDirError(stateDir: string, error: unknown, doing: 'read' | 
       EDQUOT: 'the disk quota is used up',
       ENOTDIR: 'a part of the path is not a folder',
     }[code];
+    const fix =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? `free some space there (\`df -h ${stateDir}\`)`
+        : 'fix it';
     return new StateDirError(
-      `cannot ${doing} the state dir ${stateDir}: ${why}: fix it, or set "stateDir" to a writable folder`,
+      `cannot ${doing} the state dir ${stateDir}: ${why}: ${fix}, or set "stateDir" to a writable folder`,
       ExitCode.aborted,
     );
   }

@@ -1,0 +1,28 @@
+// Mutation testing (`npm run mutate`, docs/testing.md): Stryker changes the code one small way at
+// a time (a condition, a target, a string) and runs the unit tests; a change no test notices is a
+// "survivor", a bug the suite would let through. `npm run mutate:quick` (in CI) covers the machine.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/machine/**/*.ts',
+    'src/actors/**/*.ts',
+    'src/config/**/*.ts',
+    'src/fleet/**/*.ts',
+    'src/runner/**/*.ts',
+    '!src/**/*.generated.*',
+  ],
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
