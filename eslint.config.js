@@ -8,6 +8,8 @@ export default tseslint.config(
       'dist/',
       'node_modules/',
       'coverage/',
+      '.stryker-tmp/',
+      'reports/',
       'src/config/schema.generated.ts',
       'src/config/schema.validator.generated.js',
     ],
