@@ -16,9 +16,18 @@ type LoadOptions = import('../config/load.js').LoadOptions;
 const loadConfig = async (
   file: string | undefined,
   io: Pick<CliIo, 'cwd' | 'env'>,
-  options?: LoadOptions,
+  options?: LoadOptions & {
+    /** Read the secrets the config names (commands that may notify, and validate). */
+    secrets?: boolean;
+  },
 ) => {
   const config = await (await import('../config/load.js')).loadConfig(file, io.cwd, options);
+  if (options?.secrets) {
+    const { resolveSecretRefs } = await import('../config/secretRefs.js');
+    const problems = await resolveSecretRefs(config, io.env);
+    if (problems.length > 0)
+      throw new ConfigError(problems.map((line) => `${config.file}: ${line}`));
+  }
   // The etcd password lives in the environment the config names: redacted like every secret.
   const backend = config.fleet?.backend;
   const password =
@@ -27,7 +36,7 @@ const loadConfig = async (
   return config;
 };
 // A run checks the repos itself (a vanished repo is a failed run it records and reports).
-const forRun: LoadOptions = { checkRepos: false };
+const forRun = { checkRepos: false, secrets: true };
 /** status and history read an installed host's config when no other is found. */
 const forReading = async (env: NodeJS.ProcessEnv): Promise<LoadOptions> => ({
   checkRepos: false,
@@ -258,7 +267,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
-      const config = await loadConfig(options.config, io);
+      const config = await loadConfig(options.config, io, { secrets: true });
       const { checkHost } = await import('../config/checkHost.js');
       const { problems, warnings } = await checkHost(config, io.env);
       if (config.system) {
@@ -282,25 +291,46 @@ export async function main(io: CliIo): Promise<number> {
     .description('write xs-upgrade.service and xs-upgrade.timer for this config')
     .addOption(configOption())
     .option('-o, --out <dir>', 'where to write the units', '.')
-    .action(async (options: { config?: string; out: string }) => {
-      const config = await loadConfig(options.config, io);
-      const { renderUnits, writeUnits } = await import('./systemdUnits.js');
-      const { checkSchedule } = await import('../config/checkHost.js');
-      await checkSchedule(config);
-      const files = await writeUnits(
-        resolve(io.cwd, options.out),
-        renderUnits(config, {
-          node: process.execPath,
-          script: join(packageRoot, 'bin', 'xs-upgrade.js'),
-        }),
-      );
-      io.stdout.write(
-        `${files.map((file) => `wrote ${file}`).join('\n')}\n` +
-          `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer${files.length > 2 ? ' && systemctl enable xs-upgrade-boot-check.service' : ''}\n` +
-          // /etc/systemd/system is read-only on NixOS: units come from the system configuration.
-          'on NixOS: do not copy units; enable services.xs-upgrade from nix/module.nix instead (docs/nixos.md)\n',
-      );
-    });
+    .option(
+      // Not --env-file: Node 20 reads that flag itself, wherever it stands on the command line.
+      '--environment-file <file>',
+      'EnvironmentFile= for the units: a root-only file of VAR=value secrets (absolute path)',
+    )
+    .option(
+      '--credential <name:file>',
+      'LoadCredential= for the units, for {"credential": NAME} in the config (repeatable)',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .action(
+      async (options: {
+        config?: string;
+        out: string;
+        environmentFile?: string;
+        credential: string[];
+      }) => {
+        const config = await loadConfig(options.config, io);
+        const { unitSecretsOf } = await import('./systemdUnits.js');
+        const secrets = unitSecretsOf(options.environmentFile, options.credential);
+        const { renderUnits, writeUnits } = await import('./systemdUnits.js');
+        const { checkSchedule } = await import('../config/checkHost.js');
+        await checkSchedule(config);
+        const files = await writeUnits(
+          resolve(io.cwd, options.out),
+          renderUnits(
+            config,
+            { node: process.execPath, script: join(packageRoot, 'bin', 'xs-upgrade.js') },
+            secrets,
+          ),
+        );
+        io.stdout.write(
+          `${files.map((file) => `wrote ${file}`).join('\n')}\n` +
+            `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer${files.length > 2 ? ' && systemctl enable xs-upgrade-boot-check.service' : ''}\n` +
+            // /etc/systemd/system is read-only on NixOS: units come from the system configuration.
+            'on NixOS: do not copy units; enable services.xs-upgrade from nix/module.nix instead (docs/nixos.md)\n',
+        );
+      },
+    );
 
   const fleetCommand = program
     .command('fleet')

@@ -2,7 +2,8 @@
 // timer options of NixOS's system.autoUpgrade (dates, randomizedDelaySec, fixedRandomDelay,
 // persistent). Rendering is pure; writing and checking the schedule are the only effects.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../actors/stateFile.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 
@@ -11,6 +12,46 @@ export interface UnitPaths {
   node: string;
   /** bin/xs-upgrade.js, absolute. */
   script: string;
+}
+
+/** Secrets for the units, kept out of the config: files systemd reads when the unit starts. */
+export interface UnitSecrets {
+  /** EnvironmentFile=: VAR=value lines (the etcd password, {"env": NAME} references). */
+  environmentFile?: string;
+  /** LoadCredential=NAME:FILE, for {"credential": NAME} references. */
+  credentials?: { name: string; file: string }[];
+}
+
+/** `--environment-file` and `--credential NAME:FILE` as given; a UsageError (exit 64) naming a bad one. */
+export function unitSecretsOf(
+  environmentFile: string | undefined,
+  credentials: string[],
+): UnitSecrets {
+  if (environmentFile !== undefined && !isAbsolute(environmentFile)) {
+    throw new UsageError(
+      `--environment-file ${environmentFile}: give an absolute path (systemd reads it, from /)`,
+    );
+  }
+  return {
+    ...(environmentFile === undefined ? {} : { environmentFile }),
+    credentials: credentials.map((text) => {
+      const match = /^([A-Za-z0-9_.-]+):(\/\S+)$/.exec(text);
+      if (!match) {
+        throw new UsageError(
+          `--credential ${text}: give NAME:/absolute/file (NAME as in {"credential": NAME} in the config)`,
+        );
+      }
+      return { name: match[1] ?? '', file: match[2] ?? '' };
+    }),
+  };
+}
+
+/** The [Service] lines that pass the secrets; the same for the run and the boot check. */
+function secretLines(secrets: UnitSecrets): string[] {
+  return [
+    ...(secrets.environmentFile ? [`EnvironmentFile=${secrets.environmentFile}`] : []),
+    ...(secrets.credentials ?? []).map(({ name, file }) => `LoadCredential=${name}:${file}`),
+  ];
 }
 
 /**
@@ -39,7 +80,11 @@ export interface Units {
   bootCheck?: string;
 }
 
-export function renderUnits(config: ResolvedConfig, paths: UnitPaths): Units {
+export function renderUnits(
+  config: ResolvedConfig,
+  paths: UnitPaths,
+  secrets: UnitSecrets = {},
+): Units {
   const command = (verb: string) =>
     [paths.node, ...nodeFlags, paths.script, verb, '--config', config.file].map(quote).join(' ');
   const exec = command('run');
@@ -65,6 +110,7 @@ export function renderUnits(config: ResolvedConfig, paths: UnitPaths): Units {
     'KillMode=mixed',
     `TimeoutStopSec=${stopTimeoutSeconds(config)}`,
     ...stateDirectory,
+    ...secretLines(secrets),
     '',
   ].join('\n');
   const timer = [
@@ -96,6 +142,7 @@ export function renderUnits(config: ResolvedConfig, paths: UnitPaths): Units {
     'KillMode=mixed',
     `TimeoutStopSec=${stopTimeoutSeconds(config)}`,
     ...stateDirectory,
+    ...secretLines(secrets),
     '',
     '[Install]',
     'WantedBy=multi-user.target',

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { urlSecrets } from '../redact.js';
 import { parseDuration } from './duration.js';
 import type { WindowSpec } from './maintenanceWindow.js';
-import type { Command, Notification } from './schema.generated.js';
+import type { Command, Notification, SecretRef } from './schema.generated.js';
 import type { ValidConfig } from './validate.js';
 
 export interface CommandSpec {
@@ -29,10 +29,13 @@ export interface RepoSpec {
 export type NotifyEvent = NonNullable<Notification['on']>[number];
 
 export interface WebhookSpec {
+  /** Empty until a secret reference is resolved (src/config/secretRefs.ts). */
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
   retries: number;
+  /** What the config names instead of holding: read when a run starts, then in url/headers. */
+  secretRefs?: { url?: SecretRef; headers: Record<string, SecretRef> };
 }
 
 export interface NotificationSpec {
@@ -276,16 +279,35 @@ function toNotification(
   const kind = notification.webhook ? 'webhook' : 'command';
   const name = notification.name ?? `${kind} ${index + 1}`;
   const { webhook, command } = notification;
-  const target = webhook
-    ? {
-        webhook: {
-          url: webhook.url,
-          headers: webhook.headers ?? {},
-          timeoutMs: parseDuration(webhook.timeout ?? '10s'),
-          retries: webhook.retries ?? 2,
-        },
-      }
-    : { command: toSpec(command ?? 'true', name, configDir) };
+  if (!webhook)
+    return {
+      name,
+      on: notification.on,
+      target: { command: toSpec(command ?? 'true', name, configDir) },
+    };
+  const headers = Object.entries(webhook.headers ?? {});
+  const headerRefs = Object.fromEntries(
+    headers.flatMap(([header, value]) => (typeof value === 'string' ? [] : [[header, value]])),
+  );
+  const hasRefs = typeof webhook.url !== 'string' || Object.keys(headerRefs).length > 0;
+  const target = {
+    webhook: {
+      url: typeof webhook.url === 'string' ? webhook.url : '',
+      headers: Object.fromEntries(
+        headers.flatMap(([header, value]) => (typeof value === 'string' ? [[header, value]] : [])),
+      ),
+      timeoutMs: parseDuration(webhook.timeout ?? '10s'),
+      retries: webhook.retries ?? 2,
+      ...(hasRefs
+        ? {
+            secretRefs: {
+              ...(typeof webhook.url === 'string' ? {} : { url: webhook.url }),
+              headers: headerRefs,
+            },
+          }
+        : {}),
+    },
+  };
   return { name, on: notification.on, target };
 }
 
@@ -310,8 +332,12 @@ function collectSecrets(config: ValidConfig): string[] {
     ...config.notify.flatMap((notification) =>
       notification.webhook
         ? [
-            ...Object.values(notification.webhook.headers ?? {}),
-            ...urlSecrets(notification.webhook.url),
+            ...Object.values(notification.webhook.headers ?? {}).filter(
+              (value): value is string => typeof value === 'string',
+            ),
+            ...(typeof notification.webhook.url === 'string'
+              ? urlSecrets(notification.webhook.url)
+              : []),
           ]
         : [],
     ),

@@ -357,6 +357,22 @@ export type NotifyEvent =
   | 'rollback-failed'
   | 'validation-failed';
 /**
+ * A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials).
+ */
+export type SecretRef = {
+  /**
+   * The environment variable that holds the value.
+   */
+  env?: string;
+  /**
+   * The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME.
+   */
+  credential?: string;
+} & SecretRef1;
+export type SecretRef1 = {
+  [k: string]: unknown;
+};
+/**
  * A time of day, HH:MM (24 hours).
  */
 export type TimeOfDay = string;
@@ -411,14 +427,14 @@ export interface HttpCheck {
 }
 export interface Webhook {
   /**
-   * An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin.
+   * Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({"env": NAME} or {"credential": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.
    */
-  url: string;
+  url: string | SecretRef;
   /**
-   * Extra request headers (e.g. Authorization); never written to logs or records.
+   * Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records.
    */
   headers?: {
-    [k: string]: string;
+    [k: string]: string | SecretRef;
   };
   /**
    * How long one attempt may take.

@@ -4,22 +4,22 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","oneOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials).","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"oneOf":[{"required":["env"]},{"required":["credential"]}]}}};
 const schema32 = {"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
-const schema48 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
+const schema50 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$", "u");
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._/-]*$", "u");
-const pattern15 = new RegExp("^/", "u");
-const pattern16 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
-const pattern22 = new RegExp("^[a-zA-Z0-9.-]+$", "u");
-const pattern23 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "u");
-const pattern27 = new RegExp("^https?://[^\\s/:]+(:[0-9]{1,5})?/?$", "u");
-const pattern28 = new RegExp("^/[^\\s]*[^/\\s]$", "u");
-const pattern29 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern19 = new RegExp("^/", "u");
+const pattern20 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
+const pattern26 = new RegExp("^[a-zA-Z0-9.-]+$", "u");
+const pattern27 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "u");
+const pattern31 = new RegExp("^https?://[^\\s/:]+(:[0-9]{1,5})?/?$", "u");
+const pattern32 = new RegExp("^/[^\\s]*[^/\\s]$", "u");
+const pattern14 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern10 = new RegExp("^https?://[^\\s]+$", "u");
 const schema35 = {"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]};
 const schema36 = {"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."};
@@ -771,7 +771,9 @@ validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const schema44 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]};
 const schema45 = {"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."};
 const func0 = require("ajv/dist/runtime/equal").default;
-const schema46 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"An http:// or https:// URL; the JSON payload is POSTed to it. Never written to logs or records past its origin."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra request headers (e.g. Authorization); never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]};
+const schema46 = {"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","oneOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]};
+const schema47 = {"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials).","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"oneOf":[{"required":["env"]},{"required":["credential"]}]};
+const pattern15 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -814,9 +816,13 @@ errors++;
 }
 if(data.url !== undefined){
 let data0 = data.url;
+const _errs3 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs4 = errors;
 if(typeof data0 === "string"){
 if(!pattern10.test(data0)){
-const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema46.properties.url,data:data0};
+const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema46.properties.url.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -827,7 +833,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.url.type,parentSchema:schema46.properties.url,data:data0};
+const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.url.oneOf[0].type,parentSchema:schema46.properties.url.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -836,14 +842,19 @@ vErrors.push(err3);
 }
 errors++;
 }
+var _valid0 = _errs4 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
 }
-if(data.headers !== undefined){
-let data1 = data.headers;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-for(const key1 in data1){
-let data2 = data1[key1];
-if(typeof data2 !== "string"){
-const err4 = {instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.headers.additionalProperties.type,parentSchema:schema46.properties.headers.additionalProperties,data:data2};
+const _errs6 = errors;
+const _errs9 = errors;
+let valid3 = false;
+let passing1 = null;
+const _errs10 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.env === undefined){
+const err4 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/oneOf/0/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema47.oneOf[0].required,parentSchema:schema47.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -853,9 +864,15 @@ vErrors.push(err4);
 errors++;
 }
 }
+var _valid1 = _errs10 === errors;
+if(_valid1){
+valid3 = true;
+passing1 = 0;
 }
-else {
-const err5 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.headers.type,parentSchema:schema46.properties.headers,data:data1};
+const _errs11 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.credential === undefined){
+const err5 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/oneOf/1/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema47.oneOf[1].required,parentSchema:schema47.oneOf[1],data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -865,10 +882,19 @@ vErrors.push(err5);
 errors++;
 }
 }
-let data3 = data.timeout;
-if(typeof data3 === "string"){
-if(!pattern4.test(data3)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data3};
+var _valid1 = _errs11 === errors;
+if(_valid1 && valid3){
+valid3 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid3 = true;
+passing1 = 1;
+}
+}
+if(!valid3){
+const err6 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema47.oneOf,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -877,9 +903,21 @@ vErrors.push(err6);
 }
 errors++;
 }
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
 }
 else {
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data3};
+vErrors = null;
+}
+}
+}
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key1 in data0){
+if(!((key1 === "env") || (key1 === "credential"))){
+const err7 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -888,9 +926,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-let data4 = data.retries;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err8 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retries.type,parentSchema:schema46.properties.retries,data:data4};
+}
+if(data0.env !== undefined){
+let data1 = data0.env;
+if(typeof data1 === "string"){
+if(!pattern14.test(data1)){
+const err8 = {instancePath:instancePath+"/url/env",schemaPath:"#/$defs/SecretRef/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.env,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -899,9 +940,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 10 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retries,data:data4};
+}
+else {
+const err9 = {instancePath:instancePath+"/url/env",schemaPath:"#/$defs/SecretRef/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.env.type,parentSchema:schema47.properties.env,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -910,8 +951,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data4 < 0 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retries,data:data4};
+}
+if(data0.credential !== undefined){
+let data2 = data0.credential;
+if(typeof data2 === "string"){
+if(!pattern15.test(data2)){
+const err10 = {instancePath:instancePath+"/url/credential",schemaPath:"#/$defs/SecretRef/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema47.properties.credential,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -921,14 +966,335 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err11 = {instancePath:instancePath+"/url/credential",schemaPath:"#/$defs/SecretRef/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.credential.type,parentSchema:schema47.properties.credential,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data0};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema46.properties.url.oneOf,parentSchema:schema46.properties.url,data:data0};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.headers !== undefined){
+let data3 = data.headers;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key2 in data3){
+let data4 = data3[key2];
+const _errs21 = errors;
+let valid6 = false;
+let passing2 = null;
+const _errs22 = errors;
+if(typeof data4 !== "string"){
+const err14 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.headers.additionalProperties.oneOf[0].type,parentSchema:schema46.properties.headers.additionalProperties.oneOf[0],data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid2 = _errs22 === errors;
+if(_valid2){
+valid6 = true;
+passing2 = 0;
+}
+const _errs24 = errors;
+const _errs27 = errors;
+let valid8 = false;
+let passing3 = null;
+const _errs28 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.env === undefined){
+const err15 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/oneOf/0/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema47.oneOf[0].required,parentSchema:schema47.oneOf[0],data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid3 = _errs28 === errors;
+if(_valid3){
+valid8 = true;
+passing3 = 0;
+}
+const _errs29 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.credential === undefined){
+const err16 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/oneOf/1/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema47.oneOf[1].required,parentSchema:schema47.oneOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid3 = _errs29 === errors;
+if(_valid3 && valid8){
+valid8 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid8 = true;
+passing3 = 1;
+}
+}
+if(!valid8){
+const err17 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema47.oneOf,parentSchema:schema47,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs27;
+if(vErrors !== null){
+if(_errs27){
+vErrors.length = _errs27;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key3 in data4){
+if(!((key3 === "env") || (key3 === "credential"))){
+const err18 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data4};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data4.env !== undefined){
+let data5 = data4.env;
+if(typeof data5 === "string"){
+if(!pattern14.test(data5)){
+const err19 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/env",schemaPath:"#/$defs/SecretRef/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.env,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/env",schemaPath:"#/$defs/SecretRef/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.env.type,parentSchema:schema47.properties.env,data:data5};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data4.credential !== undefined){
+let data6 = data4.credential;
+if(typeof data6 === "string"){
+if(!pattern15.test(data6)){
+const err21 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/credential",schemaPath:"#/$defs/SecretRef/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema47.properties.credential,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/credential",schemaPath:"#/$defs/SecretRef/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.credential.type,parentSchema:schema47.properties.credential,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data4};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid2 = _errs24 === errors;
+if(_valid2 && valid6){
+valid6 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid6 = true;
+passing2 = 1;
+}
+}
+if(!valid6){
+const err24 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema46.properties.headers.additionalProperties.oneOf,parentSchema:schema46.properties.headers.additionalProperties,data:data4};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.headers.type,parentSchema:schema46.properties.headers,data:data3};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+let data7 = data.timeout;
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err26 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data7};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+let data8 = data.retries;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err28 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retries.type,parentSchema:schema46.properties.retries,data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 10 || isNaN(data8)){
+const err29 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retries,data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err30 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retries,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
 }
 errors++;
 }
@@ -1151,7 +1517,7 @@ return errors === 0;
 }
 validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema50 = {"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]};
+const schema52 = {"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1165,7 +1531,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.start === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema52.required,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1175,7 +1541,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.length === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "length"},message:"must have required property '"+"length"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "length"},message:"must have required property '"+"length"+"'",schema:schema52.required,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1186,7 +1552,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "days") || (key0 === "start")) || (key0 === "length")) || (key0 === "timeZone"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1200,7 +1566,7 @@ if(data.days !== undefined){
 let data0 = data.days;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema50.properties.days,data:data0};
+const err3 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema52.properties.days,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1213,7 +1579,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(!(((((((data1 === "Mon") || (data1 === "Tue")) || (data1 === "Wed")) || (data1 === "Thu")) || (data1 === "Fri")) || (data1 === "Sat")) || (data1 === "Sun"))){
-const err4 = {instancePath:instancePath+"/days/" + i0,schemaPath:"#/properties/days/items/enum",keyword:"enum",params:{allowedValues: schema50.properties.days.items.enum},message:"must be equal to one of the allowed values",schema:schema50.properties.days.items.enum,parentSchema:schema50.properties.days.items,data:data1};
+const err4 = {instancePath:instancePath+"/days/" + i0,schemaPath:"#/properties/days/items/enum",keyword:"enum",params:{allowedValues: schema52.properties.days.items.enum},message:"must be equal to one of the allowed values",schema:schema52.properties.days.items.enum,parentSchema:schema52.properties.days.items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1230,7 +1596,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data0[i1], data0[j0])){
-const err5 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema50.properties.days,data:data0};
+const err5 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema52.properties.days,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1245,7 +1611,7 @@ break outer0;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.days.type,parentSchema:schema50.properties.days,data:data0};
+const err6 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema52.properties.days.type,parentSchema:schema52.properties.days,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1258,8 +1624,8 @@ errors++;
 if(data.start !== undefined){
 let data2 = data.start;
 if(typeof data2 === "string"){
-if(!pattern16.test(data2)){
-const err7 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema48,data:data2};
+if(!pattern20.test(data2)){
+const err7 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1270,7 +1636,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data2};
+const err8 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1309,7 +1675,7 @@ if(data.timeZone !== undefined){
 let data4 = data.timeZone;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err11 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema50.properties.timeZone,data:data4};
+const err11 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.timeZone,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1320,7 +1686,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.timeZone.type,parentSchema:schema50.properties.timeZone,data:data4};
+const err12 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.timeZone.type,parentSchema:schema52.properties.timeZone,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1332,7 +1698,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2300,7 +2666,7 @@ errors++;
 if(data38.profile !== undefined){
 let data39 = data38.profile;
 if(typeof data39 === "string"){
-if(!pattern15.test(data39)){
+if(!pattern19.test(data39)){
 const err65 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.system.properties.profile,data:data39};
 if(vErrors === null){
 vErrors = [err65];
@@ -2404,8 +2770,8 @@ errors++;
 if(data42.lower !== undefined){
 let data43 = data42.lower;
 if(typeof data43 === "string"){
-if(!pattern16.test(data43)){
-const err73 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema48,data:data43};
+if(!pattern20.test(data43)){
+const err73 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data43};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2416,7 +2782,7 @@ errors++;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data43};
+const err74 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data43};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2429,8 +2795,8 @@ errors++;
 if(data42.upper !== undefined){
 let data44 = data42.upper;
 if(typeof data44 === "string"){
-if(!pattern16.test(data44)){
-const err75 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema48,data:data44};
+if(!pattern20.test(data44)){
+const err75 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data44};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2441,7 +2807,7 @@ errors++;
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data44};
+const err76 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data44};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2471,7 +2837,7 @@ errors = vErrors.length;
 }
 let data46 = data40.bootedSystem;
 if(typeof data46 === "string"){
-if(!pattern15.test(data46)){
+if(!pattern19.test(data46)){
 const err78 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data46};
 if(vErrors === null){
 vErrors = [err78];
@@ -2639,7 +3005,7 @@ errors++;
 }
 let data54 = data51.sysfsRoot;
 if(typeof data54 === "string"){
-if(!pattern15.test(data54)){
+if(!pattern19.test(data54)){
 const err88 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data54};
 if(vErrors === null){
 vErrors = [err88];
@@ -2777,7 +3143,7 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(!pattern22.test(data56)){
+if(!pattern26.test(data56)){
 const err96 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.group,data:data56};
 if(vErrors === null){
 vErrors = [err96];
@@ -2811,7 +3177,7 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(!pattern23.test(data57)){
+if(!pattern27.test(data57)){
 const err99 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._:-]*$",parentSchema:schema31.properties.fleet.properties.id,data:data57};
 if(vErrors === null){
 vErrors = [err99];
@@ -2911,7 +3277,7 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!pattern22.test(data61)){
+if(!pattern26.test(data61)){
 const err107 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data61};
 if(vErrors === null){
 vErrors = [err107];
@@ -3060,7 +3426,7 @@ const len7 = data66.length;
 for(let i7=0; i7<len7; i7++){
 let data67 = data66[i7];
 if(typeof data67 === "string"){
-if(!pattern27.test(data67)){
+if(!pattern31.test(data67)){
 const err119 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data67};
 if(vErrors === null){
 vErrors = [err119];
@@ -3120,7 +3486,7 @@ errors++;
 }
 let data68 = data65.prefix;
 if(typeof data68 === "string"){
-if(!pattern28.test(data68)){
+if(!pattern32.test(data68)){
 const err123 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data68};
 if(vErrors === null){
 vErrors = [err123];
@@ -3169,7 +3535,7 @@ errors++;
 if(data65.password !== undefined){
 let data70 = data65.password;
 if(typeof data70 === "string"){
-if(!pattern29.test(data70)){
+if(!pattern14.test(data70)){
 const err127 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data70};
 if(vErrors === null){
 vErrors = [err127];
@@ -3209,7 +3575,7 @@ errors++;
 if(data71.ca !== undefined){
 let data72 = data71.ca;
 if(typeof data72 === "string"){
-if(!pattern15.test(data72)){
+if(!pattern19.test(data72)){
 const err130 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data72};
 if(vErrors === null){
 vErrors = [err130];
@@ -3234,7 +3600,7 @@ errors++;
 if(data71.cert !== undefined){
 let data73 = data71.cert;
 if(typeof data73 === "string"){
-if(!pattern15.test(data73)){
+if(!pattern19.test(data73)){
 const err132 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data73};
 if(vErrors === null){
 vErrors = [err132];
@@ -3259,7 +3625,7 @@ errors++;
 if(data71.key !== undefined){
 let data74 = data71.key;
 if(typeof data74 === "string"){
-if(!pattern15.test(data74)){
+if(!pattern19.test(data74)){
 const err134 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data74};
 if(vErrors === null){
 vErrors = [err134];

@@ -78,6 +78,53 @@ describe('xs-upgrade systemd', () => {
     expect(run.stdout).toContain('systemctl enable xs-upgrade-boot-check.service');
   });
 
+  it('passes secrets from files: --environment-file and --credential, in both services', async () => {
+    await sandbox.writeConfig({
+      system: { profile: '/nix/var/nix/profiles/system' },
+      reboot: { when: 'needed' },
+    });
+    const environmentFile = join(out, 'xs-upgrade.env');
+    await writeFile(environmentFile, 'XS_UPGRADE_ETCD_PASSWORD=secret\n', { mode: 0o600 });
+    const run = await runCli([
+      'systemd',
+      '--config',
+      sandbox.configFile,
+      '--out',
+      out,
+      '--environment-file',
+      environmentFile,
+      '--credential',
+      'webhook-url:/run/secrets/webhook-url',
+      '--credential',
+      'token:/run/secrets/token',
+    ]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    for (const unit of ['xs-upgrade.service', 'xs-upgrade-boot-check.service']) {
+      const file = join(out, unit);
+      expect((await verify(file)).stderr).toBe('');
+      const text = await readFile(file, 'utf8');
+      expect(text).toContain(
+        `EnvironmentFile=${environmentFile}\nLoadCredential=webhook-url:/run/secrets/webhook-url\nLoadCredential=token:/run/secrets/token\n`,
+      );
+    }
+    for (const [flag, value, says] of [
+      ['--environment-file', 'relative.env', 'give an absolute path'],
+      ['--credential', 'no-file', 'give NAME:/absolute/file'],
+    ] as const) {
+      const bad = await runCli([
+        'systemd',
+        '--config',
+        sandbox.configFile,
+        '--out',
+        out,
+        flag,
+        value,
+      ]);
+      expect(bad.exitCode).toBe(64);
+      expect(bad.stderr).toContain(`${flag} ${value}: ${says}`);
+    }
+  });
+
   it('the check is real: systemd-analyze complains about a broken unit', async () => {
     const broken = join(out, 'broken.service');
     await writeFile(broken, '[Service]\nType=oneshoot\nExecStart=/bin/true\n');

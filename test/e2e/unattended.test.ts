@@ -280,6 +280,64 @@ describe('notifications', () => {
       expect(text).not.toContain(secret);
   });
 
+  it('reads a webhook URL and header the config only names (environment, systemd credential)', async () => {
+    const server = await startHttpServer();
+    use.cleanup(server.close);
+    const secret = 'n4med-s3cret';
+    const sandbox = await host({
+      notify: [
+        {
+          webhook: {
+            url: { env: 'XS_TEST_WEBHOOK_URL' },
+            headers: {
+              Authorization: { credential: 'webhook-token' },
+              'X-Plain': 'plain value',
+            },
+          },
+          on: ['success'],
+        },
+      ],
+    });
+    // What systemd's LoadCredential= makes: a folder of files, named by $CREDENTIALS_DIRECTORY.
+    const credentials = join(sandbox.dir, 'credentials');
+    await execa('mkdir', ['-p', credentials]);
+    await writeFile(join(credentials, 'webhook-token'), `Bearer ${secret}\n`);
+    const env = {
+      XS_TEST_WEBHOOK_URL: `${server.url}/hooks/${secret}`,
+      CREDENTIALS_DIRECTORY: credentials,
+    };
+    const config = await readFile(sandbox.configFile, 'utf8');
+    expect(config).not.toContain(secret);
+
+    const result = await runCli(['run', '--config', sandbox.configFile], { env });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.url).toBe(`/hooks/${secret}`);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(server.requests[0]?.headers['x-plain']).toBe('plain value');
+    for (const text of [result.stdout, result.stderr, await stateFilesText(sandbox)])
+      expect(text).not.toContain(secret);
+
+    // Not set: validate and run say which variable and how to set it, exit 78, nothing moves.
+    for (const command of ['validate', 'run']) {
+      const missing = await runCli([command, '--config', sandbox.configFile], {
+        env: { CREDENTIALS_DIRECTORY: credentials },
+      });
+      expect(missing.exitCode).toBe(78);
+      expect(missing.stderr).toContain(
+        '/notify/0/webhook/url names XS_TEST_WEBHOOK_URL, which is not set in the environment: set it (systemd: EnvironmentFile=; NixOS: services.xs-upgrade.secretEnvFile)',
+      );
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const noCredentials = await runCli(['validate', '--config', sandbox.configFile], {
+      env: { XS_TEST_WEBHOOK_URL: `${server.url}/x` },
+    });
+    expect(noCredentials.exitCode).toBe(78);
+    expect(noCredentials.stderr).toContain(
+      '/notify/0/webhook/headers/Authorization names the credential webhook-token, but no credentials were passed ($CREDENTIALS_DIRECTORY is not set)',
+    );
+  });
+
   it('retries a webhook that answers 500, logs the failure (origin only), and keeps the result', async () => {
     const server = await startHttpServer((_request, response) => {
       response.statusCode = 500;

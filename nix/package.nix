@@ -1,0 +1,59 @@
+# xs-upgrade as a Nix package: `npm ci` from the lock file (offline, from the deps fetched by hash),
+# `npm run build` (tsc, then the esbuild bundle the CLI runs from), and a wrapper that starts Node
+# with the flags the systemd units use. See docs/nixos.md for the first build on a real host.
+{
+  lib,
+  buildNpmPackage,
+  nodejs_20,
+  makeWrapper,
+}:
+
+let
+  packageJson = builtins.fromJSON (builtins.readFile ../package.json);
+in
+buildNpmPackage {
+  pname = "xs-upgrade";
+  inherit (packageJson) version;
+  nodejs = nodejs_20;
+
+  src = lib.fileset.toSource {
+    root = ./..;
+    fileset = lib.fileset.unions [
+      ../package.json
+      ../package-lock.json
+      ../tsconfig.json
+      ../tsconfig.build.json
+      ../bin
+      ../src
+      ../demo
+      ../bench
+      ../scripts
+      ../schemas
+      ../configs
+    ];
+  };
+
+  # The hash of the npm dependencies in package-lock.json. It cannot be computed on the project's
+  # build machine (no nixpkgs, no network there): the first `nix build` on a real host prints the
+  # right value ("got: sha256-..."); put it here. docs/nixos.md, "Installing".
+  npmDepsHash = lib.fakeHash;
+
+  # `npm run build`: tsc, then scripts/bundle.mjs writes dist/bundle, which bin/xs-upgrade.js loads.
+  npmBuildScript = "build";
+
+  nativeBuildInputs = [ makeWrapper ];
+
+  # The same Node flags as the units' ExecStart (src/cli/systemdUnits.ts, nodeFlags): a flat
+  # memory profile under a build that prints gigabytes.
+  postInstall = ''
+    makeWrapper ${nodejs_20}/bin/node $out/bin/xs-upgrade \
+      --add-flags "--max-semi-space-size=4 $out/lib/node_modules/xs-upgrade/bin/xs-upgrade.js"
+  '';
+
+  meta = {
+    description = "Unattended, rollback-safe upgrades for git-managed NixOS hosts";
+    license = lib.licenses.mit;
+    mainProgram = "xs-upgrade";
+    platforms = lib.platforms.linux;
+  };
+}
