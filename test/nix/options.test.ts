@@ -87,7 +87,9 @@ describe('nix/options.generated.nix', () => {
     );
     const options = optionPaths(JSON.parse(evaluated.stdout) as Record<string, Option>);
     const schema = schemaPaths(
-      JSON.parse(await readFile(join(packageRoot, 'schemas', 'xs-upgrade.schema.json'), 'utf8')),
+      JSON.parse(
+        await readFile(join(packageRoot, 'schemas', 'xs-upgrade.schema.json'), 'utf8'),
+      ) as SchemaNode,
     );
     expect([...options.keys()].sort()).toEqual([...schema.keys()].sort());
     expect(options.size).toBeGreaterThan(80);
