@@ -6,6 +6,10 @@
   buildNpmPackage,
   nodejs_20,
   makeWrapper,
+  # The hash of the npm dependencies in package-lock.json. It cannot be computed on the project's
+  # build machine (no nixpkgs, no network there): the first `nix build` on a real host prints the
+  # right value ("got: sha256-..."); pass it here, or write it in. docs/nixos.md, "Install".
+  npmDepsHash ? lib.fakeHash,
 }:
 
 let
@@ -33,10 +37,7 @@ buildNpmPackage {
     ];
   };
 
-  # The hash of the npm dependencies in package-lock.json. It cannot be computed on the project's
-  # build machine (no nixpkgs, no network there): the first `nix build` on a real host prints the
-  # right value ("got: sha256-..."); put it here. docs/nixos.md, "Installing".
-  npmDepsHash = lib.fakeHash;
+  inherit npmDepsHash;
 
   # `npm run build`: tsc, then scripts/bundle.mjs writes dist/bundle, which bin/xs-upgrade.js loads.
   npmBuildScript = "build";
