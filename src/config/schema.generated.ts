@@ -357,22 +357,6 @@ export type NotifyEvent =
   | 'rollback-failed'
   | 'validation-failed';
 /**
- * A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials).
- */
-export type SecretRef = {
-  /**
-   * The environment variable that holds the value.
-   */
-  env?: string;
-  /**
-   * The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME.
-   */
-  credential?: string;
-} & SecretRef1;
-export type SecretRef1 = {
-  [k: string]: unknown;
-};
-/**
  * A time of day, HH:MM (24 hours).
  */
 export type TimeOfDay = string;
@@ -444,6 +428,19 @@ export interface Webhook {
    * Further attempts after a network error or a 5xx answer, with growing pauses.
    */
   retries?: number;
+}
+/**
+ * A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.
+ */
+export interface SecretRef {
+  /**
+   * The environment variable that holds the value.
+   */
+  env?: string;
+  /**
+   * The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME.
+   */
+  credential?: string;
 }
 export interface MaintenanceWindow {
   /**

@@ -4,7 +4,7 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","oneOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials).","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"oneOf":[{"required":["env"]},{"required":["credential"]}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
 const schema32 = {"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
 const schema50 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
@@ -771,8 +771,8 @@ validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const schema44 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]};
 const schema45 = {"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."};
 const func0 = require("ajv/dist/runtime/equal").default;
-const schema46 = {"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","oneOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]};
-const schema47 = {"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials).","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"oneOf":[{"required":["env"]},{"required":["credential"]}]};
+const schema46 = {"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]};
+const schema47 = {"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1};
 const pattern15 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -818,11 +818,10 @@ if(data.url !== undefined){
 let data0 = data.url;
 const _errs3 = errors;
 let valid1 = false;
-let passing0 = null;
 const _errs4 = errors;
 if(typeof data0 === "string"){
 if(!pattern10.test(data0)){
-const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema46.properties.url.oneOf[0],data:data0};
+const err2 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema46.properties.url.anyOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -833,7 +832,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.url.oneOf[0].type,parentSchema:schema46.properties.url.oneOf[0],data:data0};
+const err3 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.url.anyOf[0].type,parentSchema:schema46.properties.url.anyOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -843,18 +842,11 @@ vErrors.push(err3);
 errors++;
 }
 var _valid0 = _errs4 === errors;
-if(_valid0){
-valid1 = true;
-passing0 = 0;
-}
+valid1 = valid1 || _valid0;
 const _errs6 = errors;
-const _errs9 = errors;
-let valid3 = false;
-let passing1 = null;
-const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.env === undefined){
-const err4 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/oneOf/0/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema47.oneOf[0].required,parentSchema:schema47.oneOf[0],data:data0};
+if(Object.keys(data0).length > 1){
+const err4 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -863,16 +855,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-var _valid1 = _errs10 === errors;
-if(_valid1){
-valid3 = true;
-passing1 = 0;
-}
-const _errs11 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.credential === undefined){
-const err5 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/oneOf/1/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema47.oneOf[1].required,parentSchema:schema47.oneOf[1],data:data0};
+if(Object.keys(data0).length < 1){
+const err5 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -881,20 +865,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-var _valid1 = _errs11 === errors;
-if(_valid1 && valid3){
-valid3 = false;
-passing1 = [passing1, 1];
-}
-else {
-if(_valid1){
-valid3 = true;
-passing1 = 1;
-}
-}
-if(!valid3){
-const err6 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema47.oneOf,parentSchema:schema47,data:data0};
+for(const key1 in data0){
+if(!((key1 === "env") || (key1 === "credential"))){
+const err6 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -903,21 +876,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-for(const key1 in data0){
-if(!((key1 === "env") || (key1 === "credential"))){
-const err7 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data0};
+if(data0.env !== undefined){
+let data1 = data0.env;
+if(typeof data1 === "string"){
+if(!pattern14.test(data1)){
+const err7 = {instancePath:instancePath+"/url/env",schemaPath:"#/$defs/SecretRef/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.env,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -927,11 +891,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data0.env !== undefined){
-let data1 = data0.env;
-if(typeof data1 === "string"){
-if(!pattern14.test(data1)){
-const err8 = {instancePath:instancePath+"/url/env",schemaPath:"#/$defs/SecretRef/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.env,data:data1};
+else {
+const err8 = {instancePath:instancePath+"/url/env",schemaPath:"#/$defs/SecretRef/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.env.type,parentSchema:schema47.properties.env,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -941,8 +902,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/url/env",schemaPath:"#/$defs/SecretRef/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.env.type,parentSchema:schema47.properties.env,data:data1};
+if(data0.credential !== undefined){
+let data2 = data0.credential;
+if(typeof data2 === "string"){
+if(!pattern15.test(data2)){
+const err9 = {instancePath:instancePath+"/url/credential",schemaPath:"#/$defs/SecretRef/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema47.properties.credential,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -952,11 +916,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data0.credential !== undefined){
-let data2 = data0.credential;
-if(typeof data2 === "string"){
-if(!pattern15.test(data2)){
-const err10 = {instancePath:instancePath+"/url/credential",schemaPath:"#/$defs/SecretRef/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema47.properties.credential,data:data2};
+else {
+const err10 = {instancePath:instancePath+"/url/credential",schemaPath:"#/$defs/SecretRef/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.credential.type,parentSchema:schema47.properties.credential,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -966,8 +927,9 @@ vErrors.push(err10);
 errors++;
 }
 }
+}
 else {
-const err11 = {instancePath:instancePath+"/url/credential",schemaPath:"#/$defs/SecretRef/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.credential.type,parentSchema:schema47.properties.credential,data:data2};
+const err11 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -976,36 +938,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/url",schemaPath:"#/$defs/SecretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data0};
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err12 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.properties.url.anyOf,parentSchema:schema46.properties.url,data:data0};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-if(_valid0 && valid1){
-valid1 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid1 = true;
-passing0 = 1;
-}
-}
-if(!valid1){
-const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema46.properties.url.oneOf,parentSchema:schema46.properties.url,data:data0};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
 }
 errors++;
 }
@@ -1026,12 +967,25 @@ let data3 = data.headers;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key2 in data3){
 let data4 = data3[key2];
-const _errs21 = errors;
-let valid6 = false;
-let passing2 = null;
-const _errs22 = errors;
+const _errs18 = errors;
+let valid5 = false;
+const _errs19 = errors;
 if(typeof data4 !== "string"){
-const err14 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.headers.additionalProperties.oneOf[0].type,parentSchema:schema46.properties.headers.additionalProperties.oneOf[0],data:data4};
+const err13 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.headers.additionalProperties.anyOf[0].type,parentSchema:schema46.properties.headers.additionalProperties.anyOf[0],data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid5 = valid5 || _valid1;
+const _errs21 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(Object.keys(data4).length > 1){
+const err14 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema47,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1040,19 +994,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-var _valid2 = _errs22 === errors;
-if(_valid2){
-valid6 = true;
-passing2 = 0;
-}
-const _errs24 = errors;
-const _errs27 = errors;
-let valid8 = false;
-let passing3 = null;
-const _errs28 = errors;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.env === undefined){
-const err15 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/oneOf/0/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'",schema:schema47.oneOf[0].required,parentSchema:schema47.oneOf[0],data:data4};
+if(Object.keys(data4).length < 1){
+const err15 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema47,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1061,16 +1004,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-var _valid3 = _errs28 === errors;
-if(_valid3){
-valid8 = true;
-passing3 = 0;
-}
-const _errs29 = errors;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.credential === undefined){
-const err16 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/oneOf/1/required",keyword:"required",params:{missingProperty: "credential"},message:"must have required property '"+"credential"+"'",schema:schema47.oneOf[1].required,parentSchema:schema47.oneOf[1],data:data4};
+for(const key3 in data4){
+if(!((key3 === "env") || (key3 === "credential"))){
+const err16 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1080,19 +1016,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-var _valid3 = _errs29 === errors;
-if(_valid3 && valid8){
-valid8 = false;
-passing3 = [passing3, 1];
-}
-else {
-if(_valid3){
-valid8 = true;
-passing3 = 1;
-}
-}
-if(!valid8){
-const err17 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema47.oneOf,parentSchema:schema47,data:data4};
+if(data4.env !== undefined){
+let data5 = data4.env;
+if(typeof data5 === "string"){
+if(!pattern14.test(data5)){
+const err17 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/env",schemaPath:"#/$defs/SecretRef/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.env,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1101,21 +1029,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-errors = _errs27;
-if(vErrors !== null){
-if(_errs27){
-vErrors.length = _errs27;
 }
 else {
-vErrors = null;
-}
-}
-}
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-for(const key3 in data4){
-if(!((key3 === "env") || (key3 === "credential"))){
-const err18 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data4};
+const err18 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/env",schemaPath:"#/$defs/SecretRef/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.env.type,parentSchema:schema47.properties.env,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1125,11 +1041,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data4.env !== undefined){
-let data5 = data4.env;
-if(typeof data5 === "string"){
-if(!pattern14.test(data5)){
-const err19 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/env",schemaPath:"#/$defs/SecretRef/properties/env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema47.properties.env,data:data5};
+if(data4.credential !== undefined){
+let data6 = data4.credential;
+if(typeof data6 === "string"){
+if(!pattern15.test(data6)){
+const err19 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/credential",schemaPath:"#/$defs/SecretRef/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema47.properties.credential,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1140,7 +1056,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/env",schemaPath:"#/$defs/SecretRef/properties/env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.env.type,parentSchema:schema47.properties.env,data:data5};
+const err20 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/credential",schemaPath:"#/$defs/SecretRef/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.credential.type,parentSchema:schema47.properties.credential,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1150,11 +1066,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data4.credential !== undefined){
-let data6 = data4.credential;
-if(typeof data6 === "string"){
-if(!pattern15.test(data6)){
-const err21 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/credential",schemaPath:"#/$defs/SecretRef/properties/credential/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema47.properties.credential,data:data6};
+}
+else {
+const err21 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1163,9 +1077,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/credential",schemaPath:"#/$defs/SecretRef/properties/credential/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.credential.type,parentSchema:schema47.properties.credential,data:data6};
+var _valid1 = _errs21 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const err22 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema46.properties.headers.additionalProperties.anyOf,parentSchema:schema46.properties.headers.additionalProperties,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1174,44 +1089,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
 else {
-const err23 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/SecretRef/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data4};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var _valid2 = _errs24 === errors;
-if(_valid2 && valid6){
-valid6 = false;
-passing2 = [passing2, 1];
-}
-else {
-if(_valid2){
-valid6 = true;
-passing2 = 1;
-}
-}
-if(!valid6){
-const err24 = {instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema46.properties.headers.additionalProperties.oneOf,parentSchema:schema46.properties.headers.additionalProperties,data:data4};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-else {
-errors = _errs21;
+errors = _errs18;
 if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
+if(_errs18){
+vErrors.length = _errs18;
 }
 else {
 vErrors = null;
@@ -1221,7 +1103,31 @@ vErrors = null;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.headers.type,parentSchema:schema46.properties.headers,data:data3};
+const err23 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.headers.type,parentSchema:schema46.properties.headers,data:data3};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+let data7 = data.timeout;
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err24 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data7};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1230,11 +1136,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-let data7 = data.timeout;
-if(typeof data7 === "string"){
-if(!pattern4.test(data7)){
-const err26 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data7};
+let data8 = data.retries;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err26 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retries.type,parentSchema:schema46.properties.retries,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1243,9 +1147,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data7};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 10 || isNaN(data8)){
+const err27 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retries,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1254,9 +1158,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-let data8 = data.retries;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err28 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.retries.type,parentSchema:schema46.properties.retries,data:data8};
+if(data8 < 0 || isNaN(data8)){
+const err28 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retries,data:data8};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1265,36 +1168,15 @@ vErrors.push(err28);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 10 || isNaN(data8)){
-const err29 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema46.properties.retries,data:data8};
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
-}
-errors++;
-}
-if(data8 < 0 || isNaN(data8)){
-const err30 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema46.properties.retries,data:data8};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-}
-else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
 }
 errors++;
 }

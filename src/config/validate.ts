@@ -131,11 +131,19 @@ function duplicateRepoProblems(config: ValidConfig): string[] {
 function describeSchemaErrors(errors: ErrorObject[]): string[] {
   let remaining = errors.filter((e) => e.keyword !== 'if');
   for (const anyOf of errors.filter((e) => e.keyword === 'anyOf')) {
-    const branches = (anyOf.schema as { type?: string; $ref?: string }[]).map(branchType);
+    const branchSchemas = anyOf.schema as { type?: string; $ref?: string }[];
+    const branches = branchSchemas.map(branchType);
     const chosen = branches.indexOf(jsonType(anyOf.data));
     const prefix = `${anyOf.schemaPath}/`;
+    // A branch that is a $ref reports its errors under the definition's path, not the anyOf's.
+    const otherRefs = branchSchemas.flatMap((branch, index) =>
+      branch.$ref && index !== chosen ? [`${branch.$ref}/`] : [],
+    );
+    const at = anyOf.instancePath;
+    const within = (e: ErrorObject) => e.instancePath === at || e.instancePath.startsWith(`${at}/`);
     remaining = remaining.filter((e) => {
       if (e === anyOf) return chosen < 0;
+      if (within(e) && otherRefs.some((ref) => e.schemaPath.startsWith(ref))) return false;
       if (!e.schemaPath.startsWith(prefix)) return true;
       return chosen >= 0 && e.schemaPath.startsWith(`${prefix}${chosen}/`);
     });
@@ -162,6 +170,12 @@ function describeSchemaError(error: ErrorObject): string {
       return near
         ? `${where}: unknown option "${unknown}": did you mean "${near}"?`
         : `${where}: unknown option "${unknown}" (allowed: ${allowed.join(', ')})`;
+    }
+    case 'minProperties':
+    case 'maxProperties': {
+      // A secret reference: one key, naming where the secret is.
+      const keys = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      return `${where}: give exactly one of ${keys.map((key) => `"${key}"`).join(' or ')}`;
     }
     case 'dependentRequired':
       return `${where}: "${String(params.property)}" needs "${String(params.missingProperty)}" too: add it, or remove "${String(params.property)}"`;

@@ -158,4 +158,25 @@ describe('validateConfig', () => {
     const { errors } = validateConfig({ ...base, buildBeforeSwitch: 1, mode: 'far', extra: true });
     expect(errors).toHaveLength(3);
   });
+
+  it('takes a webhook URL or header named as a secret, and says in one line what is wrong', () => {
+    const webhook = (value: unknown) =>
+      validateConfig({ ...base, notify: [{ webhook: value, on: ['failure'] }] }).errors;
+    expect(webhook({ url: { env: 'NTFY_URL' }, headers: { A: { credential: 'token' } } })).toEqual(
+      [],
+    );
+    expect(webhook({ url: 'ftp://x' })).toEqual([
+      '/notify/0/webhook/url: "ftp://x" is not valid: must match ^https?://[^\\s]+$',
+    ]);
+    expect(webhook({ url: { env: 'A', credential: 'b' } })).toEqual([
+      '/notify/0/webhook/url: give exactly one of "env" or "credential"',
+    ]);
+    expect(webhook({ url: {} })).toEqual([
+      '/notify/0/webhook/url: give exactly one of "env" or "credential"',
+    ]);
+    expect(webhook({ url: 'https://x', headers: { A: { file: 'x' } } })).toEqual([
+      '/notify/0/webhook/headers/A: unknown option "file" (allowed: env, credential)',
+    ]);
+    expect(webhook({ url: { env: 'not a name' } })).toHaveLength(1);
+  });
 });
