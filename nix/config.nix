@@ -6,11 +6,14 @@
 cfg:
 let
   moduleOnly = [ "enable" "package" "path" "secretEnvFile" "credentials" "_module" ];
+  # Also `_module`, which the module system may leave in a submodule's value.
   clean =
     value:
     if builtins.isAttrs value then
       builtins.mapAttrs (name: clean) (
-        builtins.removeAttrs value (builtins.filter (name: value.${name} == null) (builtins.attrNames value))
+        builtins.removeAttrs value (
+          [ "_module" ] ++ builtins.filter (name: value.${name} == null) (builtins.attrNames value)
+        )
       )
     else if builtins.isList value then
       map clean value
