@@ -1,34 +1,20 @@
 // The NixOS module's mapping from options to the JSON config (nix/config.nix), evaluated by the
 // real nix-instantiate for sample option sets a NixOS user would write, and each result checked
 // by the real CLI's `validate` against real repos.
-import { execa } from 'execa';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nixConfig } from '../../demo/nixSystem.js';
-import { packageRoot } from '../../src/packageFiles.js';
 import { runCli } from '../support/cli.js';
+import { evalNixJson } from '../support/nix.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const use = useSandboxes();
 
-async function evaluate(sample: string, root: string): Promise<Record<string, unknown>> {
-  const result = await execa(
-    'nix-instantiate',
-    [
-      '--eval',
-      '--strict',
-      '--json',
-      '--argstr',
-      'root',
-      root,
-      '-E',
-      `{ root }: import ./nix/config.nix (import ./test/nix/samples/${sample}.nix { inherit root; })`,
-    ],
-    { cwd: packageRoot, env: { NIX_CONFIG: nixConfig } },
-  );
-  return JSON.parse(result.stdout) as Record<string, unknown>;
-}
+const evaluate = async (sample: string, root: string) =>
+  (await evalNixJson(
+    `{ root }: import ./nix/config.nix (import ./test/nix/samples/${sample}.nix { inherit root; })`,
+    { root },
+  )) as Record<string, unknown>;
 
 describe('nix/config.nix: module options to the JSON config', () => {
   for (const sample of ['workflow', 'remote', 'fleet', 'window', 'reboot']) {

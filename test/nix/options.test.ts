@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nixConfig } from '../../demo/nixSystem.js';
 import { packageRoot } from '../../src/packageFiles.js';
+import { evalNixJson } from '../support/nix.js';
 
 interface SchemaNode {
   $ref?: string;
@@ -74,18 +74,10 @@ describe('nix/options.generated.nix', () => {
   });
 
   it('declares every schema property as an option, at every level, with its default', async () => {
-    const evaluated = await execa(
-      'nix-instantiate',
-      [
-        '--eval',
-        '--strict',
-        '--json',
-        '-E',
-        'import ./nix/options.generated.nix { lib = import ./test/nix/stubLib.nix; }',
-      ],
-      { cwd: packageRoot, env: { NIX_CONFIG: nixConfig } },
+    const evaluated = await evalNixJson(
+      'import ./nix/options.generated.nix { lib = import ./test/nix/stubLib.nix; }',
     );
-    const options = optionPaths(JSON.parse(evaluated.stdout) as Record<string, Option>);
+    const options = optionPaths(evaluated as Record<string, Option>);
     const schema = schemaPaths(
       JSON.parse(
         await readFile(join(packageRoot, 'schemas', 'xs-upgrade.schema.json'), 'utf8'),

@@ -1,14 +1,12 @@
 // One rule for TimeoutStopSec, for the unit `xs-upgrade systemd` writes and for the NixOS module:
 // the Nix version (nix/stopTimeout.nix, evaluated by the real nix-instantiate) gives the same
 // seconds as the CLI's for random switch and rollbackSwitch timeouts.
-import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nixConfig } from '../../demo/nixSystem.js';
 import { stopTimeoutSeconds } from '../../src/cli/systemdUnits.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { validateConfig } from '../../src/config/validate.js';
-import { packageRoot } from '../../src/packageFiles.js';
+import { evalNixJson } from '../support/nix.js';
 
 const units = ['ms', 's', 'sec', 'm', 'min', 'minutes', 'h', 'hours', 'd'];
 const duration = fc
@@ -35,18 +33,9 @@ describe('TimeoutStopSec', () => {
       ...(sample.rollbackSwitch === undefined ? {} : { rollbackSwitch: sample.rollbackSwitch }),
     }));
     // All samples in one evaluation: one nix-instantiate, a list of seconds.
-    const evaluated = await execa(
-      'nix-instantiate',
-      [
-        '--eval',
-        '--strict',
-        '--json',
-        '-E',
-        `map (import ./nix/stopTimeout.nix) (builtins.fromJSON ''${JSON.stringify(documents)}'')`,
-      ],
-      { cwd: packageRoot, env: { NIX_CONFIG: nixConfig } },
-    );
-    const fromNix = JSON.parse(evaluated.stdout) as number[];
+    const fromNix = (await evalNixJson(
+      `map (import ./nix/stopTimeout.nix) (builtins.fromJSON ''${JSON.stringify(documents)}'')`,
+    )) as number[];
     const fromCli = documents.map((document) => {
       const { config, errors } = validateConfig(document);
       expect(errors).toEqual([]);
