@@ -1,6 +1,6 @@
 // Mutation testing (`npm run mutate`, docs/testing.md): Stryker changes the code one small way at
 // a time (a condition, a target, a string) and runs the unit tests; a change no test notices is a
-// "survivor", a bug the suite would let through. `npm run mutate:quick` (in CI) covers the machine.
+// "survivor", a bug the suite would let through. `npm run mutate:machine` (in CI, stryker.machine.config.mjs) covers the machine.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

@@ -46,7 +46,10 @@ buildNpmPackage {
 
   # The same Node flags as the units' ExecStart (src/cli/systemdUnits.ts, nodeFlags): a flat
   # memory profile under a build that prints gigabytes.
+  # The link npm made to bin/xs-upgrade.js goes first: writing the wrapper through it would
+  # overwrite the script itself.
   postInstall = ''
+    rm -f $out/bin/xs-upgrade
     makeWrapper ${nodejs_20}/bin/node $out/bin/xs-upgrade \
       --add-flags "--max-semi-space-size=4 $out/lib/node_modules/xs-upgrade/bin/xs-upgrade.js"
   '';
