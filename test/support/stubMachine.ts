@@ -7,6 +7,7 @@ import type {
   ConditionFacts,
   HeldBack,
   PulledRepo,
+  SavedGeneration,
   UpgradeOutput,
   UpgradePolicy,
 } from '../../src/machine/types.js';
@@ -58,13 +59,18 @@ export async function runStubbed(
     conditions?: ConditionFacts[];
     /** This actor runs until stopped, and the run is interrupted while it does. */
     interruptDuring?: ActorName;
+    /** The system generation the snapshot saves (a host with a system profile). */
+    savedSystem?: SavedGeneration;
   } = {},
 ): Promise<StubbedRun> {
   const invoked: ActorName[] = [];
   const stopped: ActorName[] = [];
   let interrupt = () => undefined as void;
   const outputs: Partial<Record<ActorName, unknown>> = {
-    snapshotRepos: { commits: [savedCommit] },
+    snapshotRepos: {
+      commits: [savedCommit],
+      ...(options.savedSystem ? { system: options.savedSystem } : {}),
+    },
     inspectBoot: options.bootFacts ?? { kernelChanged: true, insideWindow: true },
     checkConditions: options.conditions?.[0] ?? { hold: true },
     recheckConditions: options.conditions?.[1] ?? options.conditions?.[0] ?? { hold: true },
