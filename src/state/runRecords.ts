@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../actors/stateFile.js';
 import { movesHost } from '../machine/statePath.js';
+import { stateDirError } from './stateDirAccess.js';
 import type {
   Failure,
   HeldBack,
@@ -106,6 +107,9 @@ export function newRunRecord(fields: {
 export class RunRecorder {
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
+  /** Set when the state the pull must not start without could not be written. */
+  private unsaved: Error | undefined;
+  private lastWriteFailed: unknown;
 
   constructor(
     private readonly stateDir: string,
@@ -129,7 +133,18 @@ export class RunRecorder {
         enteredAt: at.toISOString(),
         snapshot,
       };
-      void this.write(currentRunFile, `${JSON.stringify(current)}\n`, movesHost(state));
+      const written = this.write(currentRunFile, `${JSON.stringify(current)}\n`, movesHost(state));
+      // The pull is the first step that moves anything: without this state on disk, a crash
+      // during it would be recovered as "nothing had moved" and the repos left where the pull
+      // put them. So the pull does not start (see flushed). Later steps go on as before: a
+      // rollback must never wait for a disk, and the saved commits are on disk by then.
+      if (state === 'pulling') {
+        this.unsaved = undefined;
+        void written.then(() => {
+          if (this.lastWriteFailed)
+            this.unsaved = stateDirError(this.stateDir, this.lastWriteFailed, 'write');
+        });
+      }
     }
     // The record of a run still going is history, not what recovery resumes from: no flush.
     void this.save(false);
@@ -143,9 +158,13 @@ export class RunRecorder {
     );
   }
 
-  /** Resolves once everything recorded so far is on disk. */
-  flushed(): Promise<void> {
-    return this.pending;
+  /**
+   * Resolves once everything recorded so far is on disk; rejects when the state a pull needs
+   * could not be written (the step then fails before it moves anything).
+   */
+  async flushed(): Promise<void> {
+    await this.pending;
+    if (this.unsaved) throw this.unsaved;
   }
 
   /** The run is over: its record is final and there is nothing left to recover. */
@@ -160,11 +179,17 @@ export class RunRecorder {
   private write(relative: string, text: string, durable: boolean): Promise<void> {
     const file = join(this.stateDir, relative);
     this.pending = this.pending.then(() =>
-      writeFileAtomic(file, this.redact(text), { durable }).catch((error: unknown) => {
-        // A full or read-only disk must not stop an upgrade (or its rollback): say so once.
-        if (!this.failed) this.warn(`cannot write ${file}: ${String(error)}`);
-        this.failed = true;
-      }),
+      writeFileAtomic(file, this.redact(text), { durable }).then(
+        () => {
+          this.lastWriteFailed = undefined;
+        },
+        (error: unknown) => {
+          // A full or read-only disk must not stop an upgrade (or its rollback): say so once.
+          if (!this.failed) this.warn(`cannot write ${file}: ${String(error)}`);
+          this.failed = true;
+          this.lastWriteFailed = error;
+        },
+      ),
     );
     return this.pending;
   }

@@ -4,17 +4,11 @@
 // system). Mutation testing (docs/testing.md) found these unchecked.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActor, type AnyActorLogic } from 'xstate';
-import {
-  bootFacts,
-  conditionFacts,
-  generateAllPaths,
-  pullOutcomes,
-  type GeneratedPath,
-} from '../../src/machine/paths.js';
+import { generateAllPaths } from '../../src/machine/paths.js';
 import { statePathOf } from '../../src/machine/statePath.js';
 import { allStateNodes } from '../../src/machine/transitions.js';
 import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
-import { runStubbed, type ActorName } from '../support/stubMachine.js';
+import { runGeneratedPath, type StubbedRun } from '../support/stubMachine.js';
 
 /** The state each actor is invoked from, read off the machine definition ("rollingBack.x"). */
 const invokedFrom = new Map(
@@ -29,44 +23,12 @@ const savedSystem = {
   storePath: '/nix/store/aaaa-nixos-system',
 };
 
-/** The stubbed run a generated path describes (as in paths.test.ts), with a system profile. */
-function runPath(path: GeneratedPath) {
-  const pulled = path.steps.find((step) => step.actor === 'pullRepos' && step.outcome === 'done');
-  const interrupted = path.steps.find((step) => step.outcome === 'interrupted');
-  const inspected = path.steps.find(
-    (step) => step.actor === 'inspectBoot' && step.outcome === 'done',
-  );
-  const boot = inspected && 'boot' in inspected ? inspected.boot : undefined;
-  const verdict = (actor: string) => {
-    const found = path.steps.find((step) => step.actor === actor && step.outcome === 'done');
-    return found && 'conditions' in found && found.conditions ? found.conditions : 'hold';
-  };
-  const outcome = pullOutcomes[pulled && 'pulled' in pulled ? (pulled.pulled ?? 'moved') : 'moved'];
-  const failed = path.steps.filter((step) => step.outcome === 'error');
-  return runStubbed({
-    policy: path.policy,
-    ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
-    fail: failed.filter((step) => !('temporary' in step)).map((step) => step.actor as ActorName),
-    failTemporarily: failed
-      .filter((step) => 'temporary' in step)
-      .map((step) => step.actor as ActorName),
-    pulled: outcome.repos,
-    ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
-    ...(boot ? { bootFacts: bootFacts[boot] } : {}),
-    conditions: [
-      conditionFacts[verdict('checkConditions')],
-      conditionFacts[verdict('recheckConditions')],
-    ],
-    savedSystem,
-  });
-}
-
 const paths = generateAllPaths();
 /** Each path run once; every check below reads these. */
-let runs: Awaited<ReturnType<typeof runPath>>[] = [];
+let runs: StubbedRun[] = [];
 beforeAll(async () => {
   runs = [];
-  for (const path of paths) runs.push(await runPath(path));
+  for (const path of paths) runs.push(await runGeneratedPath(path, { savedSystem }));
 }, 60_000);
 
 describe('the output of every generated path', () => {

@@ -5,14 +5,11 @@ import {
   describePolicy,
   generateAllPaths,
   pathsCoveringEveryTransition,
-  bootFacts,
-  conditionFacts,
-  pullOutcomes,
   type GeneratedPath,
 } from '../../src/machine/paths.js';
 import { allStateNodes, listTransitions } from '../../src/machine/transitions.js';
 import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
-import { runStubbed, type ActorName } from '../support/stubMachine.js';
+import { runGeneratedPath } from '../support/stubMachine.js';
 
 const transitions = listTransitions(upgradeMachine);
 const paths = generateAllPaths();
@@ -138,34 +135,8 @@ function testName(path: GeneratedPath): string {
 
 describe.each(paths.map((path) => [testName(path), path] as const))('path %s', (_name, path) => {
   it('runs the real machine with stub actors through the same states to the same result', async () => {
-    const pulled = path.steps.find((step) => step.actor === 'pullRepos' && step.outcome === 'done');
     const interrupted = path.steps.find((step) => step.outcome === 'interrupted');
-    const inspected = path.steps.find(
-      (step) => step.actor === 'inspectBoot' && step.outcome === 'done',
-    );
-    const boot = inspected && 'boot' in inspected ? inspected.boot : undefined;
-    const verdict = (actor: string) => {
-      const found = path.steps.find((step) => step.actor === actor && step.outcome === 'done');
-      return found && 'conditions' in found && found.conditions ? found.conditions : 'hold';
-    };
-    const outcome =
-      pullOutcomes[pulled && 'pulled' in pulled ? (pulled.pulled ?? 'moved') : 'moved'];
-    const failed = path.steps.filter((step) => step.outcome === 'error');
-    const run = await runStubbed({
-      policy: path.policy,
-      ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
-      fail: failed.filter((step) => !('temporary' in step)).map((step) => step.actor as ActorName),
-      failTemporarily: failed
-        .filter((step) => 'temporary' in step)
-        .map((step) => step.actor as ActorName),
-      pulled: outcome.repos,
-      ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
-      ...(boot ? { bootFacts: bootFacts[boot] } : {}),
-      conditions: [
-        conditionFacts[verdict('checkConditions')],
-        conditionFacts[verdict('recheckConditions')],
-      ],
-    });
+    const run = await runGeneratedPath(path);
     expect(run.states).toEqual(path.states);
     expect(run.output.result).toBe(path.result);
     expect(run.invoked).toEqual(path.steps.map((step) => step.actor));

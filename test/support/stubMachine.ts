@@ -1,6 +1,12 @@
 // Runs the pure machine with stub actors that succeed or fail as a test says. Only for tests of
 // the machine itself; everything else runs the real actors.
 import { createActor, fromPromise } from 'xstate';
+import {
+  bootFacts,
+  conditionFacts,
+  pullOutcomes,
+  type GeneratedPath,
+} from '../../src/machine/paths.js';
 import { statePathOf } from '../../src/machine/statePath.js';
 import type {
   BootFacts,
@@ -116,4 +122,39 @@ export async function runStubbed(
     actor.start();
   });
   return { states, output, invoked, stopped };
+}
+
+/** The stubbed run a generated path (src/machine/paths.ts) describes: its actors fail, are stopped or find what the path says. */
+export function runGeneratedPath(
+  path: GeneratedPath,
+  extra: { savedSystem?: SavedGeneration } = {},
+) {
+  const pulled = path.steps.find((step) => step.actor === 'pullRepos' && step.outcome === 'done');
+  const interrupted = path.steps.find((step) => step.outcome === 'interrupted');
+  const inspected = path.steps.find(
+    (step) => step.actor === 'inspectBoot' && step.outcome === 'done',
+  );
+  const boot = inspected && 'boot' in inspected ? inspected.boot : undefined;
+  const verdict = (actor: string) => {
+    const found = path.steps.find((step) => step.actor === actor && step.outcome === 'done');
+    return found && 'conditions' in found && found.conditions ? found.conditions : 'hold';
+  };
+  const outcome = pullOutcomes[pulled && 'pulled' in pulled ? (pulled.pulled ?? 'moved') : 'moved'];
+  const failed = path.steps.filter((step) => step.outcome === 'error');
+  return runStubbed({
+    policy: path.policy,
+    ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
+    fail: failed.filter((step) => !('temporary' in step)).map((step) => step.actor as ActorName),
+    failTemporarily: failed
+      .filter((step) => 'temporary' in step)
+      .map((step) => step.actor as ActorName),
+    pulled: outcome.repos,
+    ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
+    ...(boot ? { bootFacts: bootFacts[boot] } : {}),
+    conditions: [
+      conditionFacts[verdict('checkConditions')],
+      conditionFacts[verdict('recheckConditions')],
+    ],
+    ...extra,
+  });
 }
