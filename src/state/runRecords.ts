@@ -107,9 +107,8 @@ export function newRunRecord(fields: {
 export class RunRecorder {
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
-  /** Set when the state the pull must not start without could not be written. */
-  private unsaved: Error | undefined;
-  private lastWriteFailed: unknown;
+  /** The write of the state the pull must not start without: its error, if it failed. */
+  private pullState: Promise<unknown> | undefined;
 
   constructor(
     private readonly stateDir: string,
@@ -138,20 +137,14 @@ export class RunRecorder {
       // during it would be recovered as "nothing had moved" and the repos left where the pull
       // put them. So the pull does not start (see flushed). Later steps go on as before: a
       // rollback must never wait for a disk, and the saved commits are on disk by then.
-      if (state === 'pulling') {
-        this.unsaved = undefined;
-        void written.then(() => {
-          if (this.lastWriteFailed)
-            this.unsaved = stateDirError(this.stateDir, this.lastWriteFailed, 'write');
-        });
-      }
+      if (state === 'pulling') this.pullState = written;
     }
     // The record of a run still going is history, not what recovery resumes from: no flush.
     void this.save(false);
   }
 
-  save(durable = true): Promise<void> {
-    return this.write(
+  async save(durable = true): Promise<void> {
+    await this.write(
       join(runsFolder, `${this.record.id}.json`),
       `${JSON.stringify(this.record, null, 2)}\n`,
       durable,
@@ -164,7 +157,11 @@ export class RunRecorder {
    */
   async flushed(): Promise<void> {
     await this.pending;
-    if (this.unsaved) throw this.unsaved;
+    // Asked once, by the pull's own step: the rollback after a refused pull must go on.
+    const pullState = this.pullState;
+    this.pullState = undefined;
+    const failed = await pullState;
+    if (failed !== undefined) throw stateDirError(this.stateDir, failed, 'write');
   }
 
   /** The run is over: its record is final and there is nothing left to recover. */
@@ -176,22 +173,22 @@ export class RunRecorder {
     await this.pending;
   }
 
-  private write(relative: string, text: string, durable: boolean): Promise<void> {
+  /** Queues a write; resolves with its error when it failed (it never rejects). */
+  private write(relative: string, text: string, durable: boolean): Promise<unknown> {
     const file = join(this.stateDir, relative);
-    this.pending = this.pending.then(() =>
+    const outcome = this.pending.then(() =>
       writeFileAtomic(file, this.redact(text), { durable }).then(
-        () => {
-          this.lastWriteFailed = undefined;
-        },
+        () => undefined,
         (error: unknown) => {
           // A full or read-only disk must not stop an upgrade (or its rollback): say so once.
           if (!this.failed) this.warn(`cannot write ${file}: ${String(error)}`);
           this.failed = true;
-          this.lastWriteFailed = error;
+          return error;
         },
       ),
     );
-    return this.pending;
+    this.pending = outcome.then(() => undefined);
+    return outcome;
   }
 }
 

@@ -47,3 +47,13 @@ describe('RunRecorder on a state dir it cannot write', () => {
     expect(warnings).toHaveLength(1);
   });
 });
+
+describe('RunRecorder after the pull was refused', () => {
+  it('lets the rollback that follows go on', async () => {
+    const { recorder: it } = recorder();
+    it.stateEntered('pulling', new Date(), { snapshot: 1 });
+    await expect(it.flushed()).rejects.toThrow('cannot write the state dir');
+    it.stateEntered('rollingBack.resettingRepos', new Date(), { snapshot: 2 });
+    await expect(it.flushed()).resolves.toBeUndefined();
+  });
+});
