@@ -8,6 +8,7 @@ import base from './stryker.config.mjs';
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   ...base,
+  vitest: { configFile: 'vitest.mutate.machine.config.ts' },
   mutate: [
     'src/machine/upgradeMachine.ts',
     'src/machine/transitions.ts',

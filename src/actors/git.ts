@@ -113,7 +113,9 @@ export async function forEachRepo<Repo extends { name: string }, Result>(
   repos: Repo[],
   step: (repo: Repo) => Promise<Result>,
 ): Promise<Result[]> {
-  const settled = await Promise.allSettled(repos.map(step));
+  // `async`: a step that throws before its first await is one repo's failure like any other,
+  // not an exception that skips the other repos' steps and loses the repo's name.
+  const settled = await Promise.allSettled(repos.map(async (repo) => step(repo)));
   const reasons = settled.flatMap((outcome, index) =>
     outcome.status === 'rejected'
       ? [{ repo: repos[index]?.name ?? '?', reason: outcome.reason as unknown }]
