@@ -1,0 +1,175 @@
+// Whole runs in-process: `upgradeHost` (what `xs-upgrade run` calls) on sandbox hosts with real git
+// repos, bare remotes and real build, check and switch scripts. The end-to-end suite runs the
+// same through the built CLI; these call the runner directly so that mutation testing, which only
+// sees code the test process loads, can tell whether the runner's summary and state are checked.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sandboxGitEnv, type Sandbox } from '../../demo/sandbox.js';
+import { loadConfig } from '../../src/config/load.js';
+import { rollbackLastUpgrade } from '../../src/runner/manualRollback.js';
+import { upgradeHost, type UpgradeHostOptions } from '../../src/runner/upgradeHost.js';
+import { memoryLog } from '../support/memoryLog.js';
+import { useSandboxes } from '../support/sandboxes.js';
+
+const sandboxes = useSandboxes();
+
+const short = (commit: string | undefined) => (commit ?? '').slice(0, 12);
+
+interface Host {
+  sandbox: Sandbox;
+  saved: Record<string, string>;
+  heads: () => Promise<Record<string, string>>;
+  /** One run, as `xs-upgrade run` makes it: its exit code and every line it logged. */
+  run: (options?: Partial<UpgradeHostOptions>) => Promise<{ exitCode: number; lines: string[] }>;
+  push: (name: string, content: string) => Promise<string>;
+}
+
+async function host(config: Record<string, unknown> = {}): Promise<Host> {
+  const sandbox = await sandboxes.sandbox(config);
+  const heads = async (): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      await Promise.all(
+        sandbox.repoNames.map(async (name) => [name, await sandbox.head(name)] as const),
+      ),
+    );
+  const saved = await heads();
+  return {
+    sandbox,
+    saved,
+    heads,
+    run: async (options = {}) => {
+      const log = memoryLog();
+      const exitCode = await upgradeHost({
+        config: await loadConfig(sandbox.configFile, sandbox.dir),
+        log,
+        env: { ...process.env, ...sandboxGitEnv },
+        version: '0.0.0-test',
+        force: false,
+        isTTY: false,
+        ...options,
+      });
+      return { exitCode, lines: log.lines };
+    },
+    push: (name, content) =>
+      sandbox.pushUpstream(
+        name,
+        name === 'nix-config' ? 'configuration.nix' : 'secrets.yaml',
+        content,
+        `update ${name}`,
+      ),
+  };
+}
+
+/** The summary's lines: from the result on (the lines before are the states and the steps). */
+function summary(lines: string[]): string[] {
+  const start = lines.findIndex((line) => line.startsWith('result: '));
+  return start === -1 ? [] : lines.slice(start);
+}
+
+describe('upgradeHost', () => {
+  it('upgrades, says what moved, then finds nothing new', async () => {
+    const { sandbox, saved, run, push, heads } = await host();
+    const config = await push('nix-config', '{ }: { services.new = true; }\n');
+    const secrets = await push('nix-secrets', 'wifi_password: ENC[new]\n');
+    const first = await run();
+    expect(first.exitCode).toBe(0);
+    expect(await heads()).toEqual({ 'nix-config': config, 'nix-secrets': secrets });
+    expect(await sandbox.currentSystem()).toBe(`results/${short(config)}-${short(secrets)}`);
+    expect(summary(first.lines)).toEqual([
+      'result: upgraded: the new configuration is built, checked and switched',
+      `repo nix-config: saved ${short(saved['nix-config'])} -> now ${short(config)}  (moved)`,
+      `repo nix-secrets: saved ${short(saved['nix-secrets'])} -> now ${short(secrets)}  (moved)`,
+      'states: hooksRunning -> snapshotting -> pulling -> building -> validating -> switching -> done',
+    ]);
+
+    const second = await run();
+    expect(second.exitCode).toBe(0);
+    expect(summary(second.lines)).toEqual([
+      'result: nothing new upstream: nothing was built or switched (use --force to rebuild anyway)',
+      `repo nix-config: saved ${short(config)} -> now ${short(config)}`,
+      `repo nix-secrets: saved ${short(secrets)} -> now ${short(secrets)}`,
+      'states: hooksRunning -> snapshotting -> pulling -> done',
+    ]);
+  });
+
+  it('rolls back a commit whose check fails, then holds it back until forced', async () => {
+    const { sandbox, saved, run, push, heads } = await host();
+    await push('nix-config', '{ }: { services.broken = true; }\n');
+    const failed = await run();
+    expect(failed.exitCode).toBe(4);
+    expect(await heads()).toEqual(saved);
+    expect(await sandbox.currentSystem()).toBeUndefined();
+    const lines = summary(failed.lines);
+    expect(lines).toEqual([
+      'result: failed in validating and rolled back: every repo is back at its saved commit',
+      "cause: no broken services failed with exit code 1: ! grep -n 'broken' repos/nix-config/configuration.nix",
+      'next: fix the cause upstream and push a new commit; these commits are not tried again here (`xs-upgrade run --force` tries them anyway)',
+      'last line of validating output:',
+      '  | 1:{ }: { services.broken = true; }',
+      `repo nix-config: saved ${short(saved['nix-config'])} -> now ${short(saved['nix-config'])}`,
+      `repo nix-secrets: saved ${short(saved['nix-secrets'])} -> now ${short(saved['nix-secrets'])}`,
+      'states: hooksRunning -> snapshotting -> pulling -> building -> validating -> rollingBack.resettingRepos -> rolledBack',
+    ]);
+    const rejected = JSON.parse(
+      await readFile(join(sandbox.dir, 'state', 'rejected-commits.json'), 'utf8'),
+    ) as { sets: { commits: Record<string, string>; reason: string }[] };
+    expect(rejected.sets).toHaveLength(1);
+    expect(rejected.sets[0]?.commits['nix-secrets']).toBe(saved['nix-secrets']);
+
+    const held = await run();
+    expect(held.exitCode).toBe(3);
+    expect(summary(held.lines)[0]).toMatch(
+      /^result: held back: upstream is at commits that failed here on \d{4}-\d\d-\d\dT.*: nothing was built or switched$/,
+    );
+    expect(summary(held.lines)[2]).toBe(
+      'next: fix the cause upstream and push a new commit (the next run takes it), or run `xs-upgrade run --force` to try these commits again',
+    );
+
+    const forced = await run({ force: true });
+    expect(forced.exitCode).toBe(4);
+    expect(await heads()).toEqual(saved);
+  });
+
+  it('touches nothing in a dirty repo and says which file', async () => {
+    const { sandbox, saved, run, push, heads } = await host();
+    await push('nix-config', '{ }: { }\n');
+    const path = sandbox.repoPath('nix-secrets');
+    await writeFile(join(path, 'secrets.yaml'), 'edited by hand\n');
+    const refused = await run();
+    expect(refused.exitCode).toBe(3);
+    expect(await heads()).toEqual(saved);
+    const lines = summary(refused.lines);
+    expect(lines[0]).toBe(
+      'result: aborted in snapshotting before any change: the host is untouched',
+    );
+    expect(lines[1]).toBe(
+      `cause: repo "nix-secrets": ${path} has uncommitted changes (M secrets.yaml): commit or stash them; nothing was changed`,
+    );
+    expect(await readFile(join(path, 'secrets.yaml'), 'utf8')).toBe('edited by hand\n');
+  });
+
+  it('switches back to the saved commits when asked to roll back the last upgrade', async () => {
+    const { sandbox, saved, run, push, heads } = await host();
+    const config = await push('nix-config', '{ }: { services.new = true; }\n');
+    expect((await run()).exitCode).toBe(0);
+    const log = memoryLog();
+    const exitCode = await rollbackLastUpgrade({
+      config: await loadConfig(sandbox.configFile, sandbox.dir),
+      log,
+      env: { ...process.env, ...sandboxGitEnv },
+      version: '0.0.0-test',
+      force: false,
+      isTTY: false,
+    });
+    expect(exitCode).toBe(0);
+    expect(await heads()).toEqual(saved);
+    expect(await sandbox.currentSystem()).toBe(
+      `results/${short(saved['nix-config'])}-${short(saved['nix-secrets'])}`,
+    );
+    expect(log.lines.at(-1)).toMatch(
+      /^result: rolled back by hand: the upgrade of \d{4}-.*Z is undone, every repo is at the commits it had before it, the system too$/,
+    );
+    expect(await sandbox.head('nix-config')).not.toBe(config);
+  });
+});
