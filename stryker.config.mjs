@@ -1,6 +1,8 @@
 // Mutation testing (`npm run mutate`, docs/testing.md): Stryker changes the code one small way at
 // a time (a condition, a target, a string) and runs the unit tests; a change no test notices is a
-// "survivor", a bug the suite would let through. `npm run mutate:machine` (in CI, stryker.machine.config.mjs) covers the machine.
+// "survivor", a bug the suite would let through. The base of the two runs `npm run mutate` makes:
+// stryker.machine.config.mjs (the machine, also in CI) and stryker.rest.config.mjs (the rest).
+// `npx stryker run` alone mutates all of it in one run, static mutants included: hours.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

@@ -1,6 +1,7 @@
 // The pure machine with stub actors: the order of states and the result for each outcome.
 // (test/machine/paths.test.ts walks every edge of the graph; these read as examples.)
 import { describe, expect, it } from 'vitest';
+import { toFailure } from '../../src/machine/upgradeMachine.js';
 import { runStubbed } from '../support/stubMachine.js';
 
 const upTo = (...states: string[]) => ['hooksRunning', 'snapshotting', 'pulling', ...states];
@@ -143,5 +144,46 @@ describe('upgradeMachine', () => {
     expect(run.states).toEqual(upTo('building', 'validating', 'switching', 'done'));
     expect(run.invoked).not.toContain('notifyValidationFailure');
     expect(run.output.validationFailure?.message).toBe('runChecks failed');
+  });
+});
+
+describe('toFailure', () => {
+  it("keeps what a step's error carries for the summary: output tail, command, advice, temporary", () => {
+    const error = Object.assign(new Error('build failed with exit code 1'), {
+      outputTail: ['error: attribute missing', 42],
+      command: 'nh os build',
+      next: 'fix the build upstream',
+      temporary: true,
+    });
+    expect(toFailure('building', error)).toEqual({
+      state: 'building',
+      message: 'build failed with exit code 1',
+      outputTail: ['error: attribute missing', '42'],
+      command: 'nh os build',
+      next: 'fix the build upstream',
+      temporary: true,
+    });
+  });
+
+  it('leaves out what is missing or of the wrong kind, and takes any thrown value', () => {
+    const odd = Object.assign(new Error('x'), {
+      outputTail: [],
+      command: 1,
+      next: null,
+      temporary: 'yes',
+    });
+    expect(toFailure('pulling', odd)).toEqual({ state: 'pulling', message: 'x' });
+    expect(toFailure('switching', 'plain text')).toEqual({
+      state: 'switching',
+      message: 'plain text',
+    });
+    expect(toFailure('switching', undefined)).toEqual({
+      state: 'switching',
+      message: 'undefined',
+    });
+    expect(toFailure('building', Object.assign(new Error('y'), { outputTail: 'one' }))).toEqual({
+      state: 'building',
+      message: 'y',
+    });
   });
 });

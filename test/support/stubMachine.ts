@@ -42,6 +42,9 @@ export const movedRepo: PulledRepo = {
   to: 'b'.repeat(40),
 };
 
+/** Far above the milliseconds a stubbed run takes, even on a loaded 2-core machine. */
+const stubRunDeadlineMs = 5_000;
+
 export interface StubbedRun {
   states: string[];
   output: UpgradeOutput;
@@ -111,13 +114,29 @@ export async function runStubbed(
   interrupt = () => actor.send({ type: 'INTERRUPT' });
   const states: string[] = [];
   const output = await new Promise<UpgradeOutput>((resolve, reject) => {
+    // A machine that never finishes (a mutant that waits on an actor the path never ends, say)
+    // fails the test in seconds, naming where it stopped, instead of hanging until a timeout.
+    const deadline = setTimeout(() => {
+      actor.stop();
+      reject(
+        new Error(
+          `the machine did not finish within ${stubRunDeadlineMs} ms: ${states.join(' > ')}`,
+        ),
+      );
+    }, stubRunDeadlineMs);
     actor.subscribe({
       next: (snapshot) => {
         const state = statePathOf(snapshot.value);
         if (states.at(-1) !== state) states.push(state);
-        if (snapshot.status === 'done') resolve(snapshot.output);
+        if (snapshot.status === 'done') {
+          clearTimeout(deadline);
+          resolve(snapshot.output);
+        }
       },
-      error: reject,
+      error: (error: unknown) => {
+        clearTimeout(deadline);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
     });
     actor.start();
   });
