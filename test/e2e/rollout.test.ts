@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
+import { fleetHost, pushToFleet, type Fleet } from '../support/fleetHosts.js';
 import type { FleetView } from '../../src/fleet/admin.js';
 import { runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
@@ -21,51 +21,12 @@ const use = useSandboxes();
 const cluster = useEtcd();
 const newPrefix = () => cluster.newPrefix();
 
-/** The fleet's upstream: the first host's bare remotes, shared by every host made after it. */
-interface Fleet {
-  prefix: string;
-  upstream?: Sandbox;
-}
-
-async function host(
+const host = (
   fleet: Fleet,
   id: string,
   options: { group: string; follow?: Record<string, unknown>; requireReport?: boolean },
-): Promise<Sandbox> {
-  const sandbox = await use.sandbox({
-    fleet: {
-      id,
-      group: options.group,
-      ...(options.follow ? { follow: options.follow } : {}),
-      ...(options.requireReport === undefined ? {} : { requireReport: options.requireReport }),
-      etcd: { endpoints: [cluster.etcd.endpoint], prefix: fleet.prefix, timeout: '2s' },
-    },
-  });
-  if (!fleet.upstream) {
-    fleet.upstream = sandbox;
-    return sandbox;
-  }
-  for (const name of sandbox.repoNames) {
-    const path = sandbox.repoPath(name);
-    await sandbox.git(['remote', 'set-url', 'origin', fleet.upstream.remotePath(name)], path);
-    await sandbox.git(['fetch', '--quiet', 'origin'], path);
-    await sandbox.git(['reset', '--quiet', '--hard', 'origin/main'], path);
-  }
-  return sandbox;
-}
-
-/** A new commit upstream; `broken` makes the demo's "no broken services" check fail on it. */
-function push(fleet: Fleet, label: string, broken = false): Promise<string> {
-  if (!fleet.upstream) throw new Error('no host yet');
-  return fleet.upstream.pushUpstream(
-    'nix-config',
-    'configuration.nix',
-    configurationNix(
-      `  networking.hostName = "${label}";\n${broken ? '  # broken on purpose\n' : ''}`,
-    ),
-    label,
-  );
-}
+) => fleetHost(use, cluster, fleet, id, options);
+const push = pushToFleet;
 
 const run = (sandbox: Sandbox, args: string[] = []) =>
   runCli(['run', '--config', sandbox.configFile, ...args]);

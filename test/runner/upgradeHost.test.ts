@@ -5,10 +5,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sandboxGitEnv, type Sandbox } from '../../demo/sandbox.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { Sandbox } from '../../demo/sandbox.js';
 import { rollbackLastUpgrade } from '../../src/runner/manualRollback.js';
-import { upgradeHost, type UpgradeHostOptions } from '../../src/runner/upgradeHost.js';
+import type { UpgradeHostOptions } from '../../src/runner/upgradeHost.js';
+import { hostOptions, runInProcess, summaryOf } from '../support/inProcessRun.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
@@ -33,24 +33,11 @@ async function host(config: Record<string, unknown> = {}): Promise<Host> {
         sandbox.repoNames.map(async (name) => [name, await sandbox.head(name)] as const),
       ),
     );
-  const saved = await heads();
   return {
     sandbox,
-    saved,
+    saved: await heads(),
     heads,
-    run: async (options = {}) => {
-      const log = memoryLog();
-      const exitCode = await upgradeHost({
-        config: await loadConfig(sandbox.configFile, sandbox.dir),
-        log,
-        env: { ...process.env, ...sandboxGitEnv },
-        version: '0.0.0-test',
-        force: false,
-        isTTY: false,
-        ...options,
-      });
-      return { exitCode, lines: log.lines };
-    },
+    run: (options = {}) => runInProcess(sandbox, options),
     push: (name, content) =>
       sandbox.pushUpstream(
         name,
@@ -61,11 +48,7 @@ async function host(config: Record<string, unknown> = {}): Promise<Host> {
   };
 }
 
-/** The summary's lines: from the result on (the lines before are the states and the steps). */
-function summary(lines: string[]): string[] {
-  const start = lines.findIndex((line) => line.startsWith('result: '));
-  return start === -1 ? [] : lines.slice(start);
-}
+const summary = summaryOf;
 
 describe('upgradeHost', () => {
   it('upgrades, says what moved, then finds nothing new', async () => {
@@ -154,14 +137,7 @@ describe('upgradeHost', () => {
     const config = await push('nix-config', '{ }: { services.new = true; }\n');
     expect((await run()).exitCode).toBe(0);
     const log = memoryLog();
-    const exitCode = await rollbackLastUpgrade({
-      config: await loadConfig(sandbox.configFile, sandbox.dir),
-      log,
-      env: { ...process.env, ...sandboxGitEnv },
-      version: '0.0.0-test',
-      force: false,
-      isTTY: false,
-    });
+    const exitCode = await rollbackLastUpgrade({ ...(await hostOptions(sandbox)), log });
     expect(exitCode).toBe(0);
     expect(await heads()).toEqual(saved);
     expect(await sandbox.currentSystem()).toBe(

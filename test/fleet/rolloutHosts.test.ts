@@ -1,0 +1,101 @@
+// Canaries first, in-process, against a real etcd 3.4 (started for this file): hosts run as
+// `xs-upgrade run` does (test/support/inProcessRun.ts), so that mutation testing sees the fleet
+// code they go through; test/e2e/rollout.test.ts runs the same story through the built CLI.
+// Hosts share one set of bare remotes, so their commits are the same commits.
+import { describe, expect, it } from 'vitest';
+import { fleetHost, pushToFleet, type Fleet } from '../support/fleetHosts.js';
+import { fleetStatus, forgiveSet } from '../../src/fleet/admin.js';
+import { useEtcd } from '../support/etcd.js';
+import { hostOptions, runInProcess, summaryOf } from '../support/inProcessRun.js';
+import { useSandboxes } from '../support/sandboxes.js';
+
+const sandboxes = useSandboxes();
+const cluster = useEtcd();
+
+const host = (
+  fleet: Fleet,
+  id: string,
+  options: { group: string; follow?: Record<string, unknown>; requireReport?: boolean },
+) => fleetHost(sandboxes, cluster, fleet, id, options);
+const push = pushToFleet;
+
+const soakMs = 1500;
+const afterSoak = () => new Promise((resolve) => setTimeout(resolve, soakMs + 200));
+
+describe('canaries first, in-process', () => {
+  it('a follower waits for the soak, then takes exactly the set the canary proved', async () => {
+    const fleet: Fleet = { prefix: cluster.newPrefix() };
+    const canary = await host(fleet, 'canary-1', { group: 'canary' });
+    const follower = await host(fleet, 'web-1', {
+      group: 'web',
+      follow: { group: 'canary', hosts: 1, soak: '1500ms' },
+    });
+    const v2 = await push(fleet, 'v2');
+    const proved = await runInProcess(canary);
+    expect(proved.exitCode, proved.text).toBe(0);
+    expect(proved.lines).toContain('fleet: reported healthy on these commits');
+    await push(fleet, 'v3');
+
+    const early = await runInProcess(follower);
+    expect(early.exitCode, early.text).toBe(0);
+    expect(summaryOf(early.lines)[0]).toMatch(
+      /^result: nothing new \(waiting for canaries: 2 commits ahead, proven on 0 of 1; set [0-9a-f]{12} soaks until \S+\): nothing was built or switched$/,
+    );
+
+    await afterSoak();
+    const followed = await runInProcess(follower);
+    expect(followed.exitCode, followed.text).toBe(0);
+    expect(followed.text).toMatch(
+      /following canaries: taking commit set [0-9a-f]{12}, proven on canary-1 \(1 commit behind upstream\)/,
+    );
+    expect(await follower.head('nix-config')).toBe(v2);
+
+    const view = await fleetStatus((await hostOptions(canary)).config.fleet!, process.env);
+    expect(
+      view.hosts.map((entry) => [entry.id, entry.group, entry.result, entry.commits['nix-config']]),
+    ).toEqual([
+      ['canary-1', 'canary', 'upgraded', v2],
+      ['web-1', 'web', 'upgraded', v2],
+    ]);
+    const proven = view.sets.find((set) => set.commits['nix-config'] === v2);
+    expect(proven?.proven.map((proof) => proof.host).sort()).toEqual(['canary-1', 'web-1']);
+  });
+
+  it('a set a canary rejected is held back fleet-wide, naming the host, until forgiven', async () => {
+    const fleet: Fleet = { prefix: cluster.newPrefix() };
+    const canary = await host(fleet, 'canary-1', { group: 'canary' });
+    const second = await host(fleet, 'canary-2', { group: 'canary' });
+    const saved = await second.head('nix-config');
+    const v2 = await push(fleet, 'v2', true);
+    const failed = await runInProcess(canary);
+    expect(failed.exitCode, failed.text).toBe(4);
+    expect(failed.lines).toContain('fleet: reported; these commits are now quarantined fleet-wide');
+
+    const skipped = await runInProcess(second);
+    expect(skipped.exitCode, skipped.text).toBe(3);
+    const set = /fleet forgive ([0-9a-f]{12})/.exec(skipped.text)?.[1] ?? '';
+    const summary = summaryOf(skipped.lines);
+    expect(summary[0]).toMatch(
+      /^result: held back: upstream is at commits canary-1 rejected on \S+ \(fleet-wide quarantine\): nothing was built or switched$/,
+    );
+    expect(summary[1]).toMatch(/^cause: canary-1: validating: .*no broken services/);
+    expect(summary[2]).toBe(
+      `next: fix the cause upstream and push a new commit, or after looking, \`xs-upgrade fleet forgive ${set}\` (or \`xs-upgrade run --force\`) to try these commits again`,
+    );
+    expect(await second.head('nix-config')).toBe(saved);
+
+    const fleetSpec = (await hostOptions(second)).config.fleet!;
+    const view = await fleetStatus(fleetSpec, process.env);
+    const rejected = view.sets.find((entry) => entry.id === set);
+    expect(rejected?.commits['nix-config']).toBe(v2);
+    expect(rejected?.rejected.map((entry) => [entry.host, entry.group])).toEqual([
+      ['canary-1', 'canary'],
+    ]);
+
+    const forgiven = await forgiveSet(fleetSpec, process.env, set);
+    expect(forgiven?.forgiven).toBe(true);
+    const retried = await runInProcess(second);
+    expect(retried.exitCode, retried.text).toBe(4);
+    expect(retried.text).toContain('state validating');
+  });
+});
