@@ -2,17 +2,34 @@
 // (`npm run mutate` runs the machine and the rest as two runs: docs/testing.md says why).
 // Score as Stryker counts it: killed and timed-out mutants over all valid ones (survivors and
 // mutants no test covers included; compile errors and ignored mutants left out).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
-const reports = process.argv.slice(2);
-if (reports.length === 0) {
-  console.error('usage: node scripts/mutation-score.mjs REPORT.json [REPORT.json ...]');
-  process.exit(64);
-}
+// Without arguments: the machine's report and every report of the rest (whole or in parts).
+const folder = join('reports', 'mutation');
+const reports =
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : [
+        join(folder, 'machine.json'),
+        ...readdirSync(folder)
+          .filter((name) => /^rest(-[a-z-]+)?\.json$/.test(name))
+          .map((name) => join(folder, name)),
+      ];
 
 const detected = new Set(['Killed', 'Timeout']);
 /** folder -> counts */
 const folders = new Map();
+/** A file measured by two reports (the rest whole, and in parts) counts once: the newest. */
+const seen = new Set();
+const mtime = (file) => {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
+reports.sort((a, b) => mtime(b) - mtime(a));
 for (const report of reports) {
   let parsed;
   try {
@@ -24,6 +41,8 @@ for (const report of reports) {
     process.exit(66);
   }
   for (const [file, { mutants }] of Object.entries(parsed.files)) {
+    if (seen.has(file)) continue;
+    seen.add(file);
     const folder = file.split('/').slice(0, 2).join('/');
     const counts = folders.get(folder) ?? { detected: 0, survived: 0, noCoverage: 0, ignored: 0 };
     for (const { status } of mutants) {
