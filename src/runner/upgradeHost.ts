@@ -285,9 +285,11 @@ export async function recoverUnfinishedRun(
 const contentFailures = new Set(['building', 'validating', 'switching', 'healthChecking']);
 
 /** The commit set to skip from now on, when this run proved it bad. */
-function rejectedSet(output: UpgradeOutput): RejectedCommitSet | undefined {
+export function rejectedSet(output: UpgradeOutput): RejectedCommitSet | undefined {
   const { failure } = output;
   if (output.interrupted || !failure || !contentFailures.has(failure.state)) return undefined;
+  // Passing trouble (the state dir's disk was full before the switch): not the commits' fault.
+  if (failure.temporary) return undefined;
   if (output.result !== 'rolled-back' && output.result !== 'rollback-failed') return undefined;
   if (output.pulled.every((repo) => repo.from === repo.to)) return undefined;
   return {

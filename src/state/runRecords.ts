@@ -103,12 +103,22 @@ export function newRunRecord(fields: {
   };
 }
 
+/**
+ * The states whose step does not start unless the state is on disk, since a crash during the step
+ * would otherwise be recovered from the state before it. Without `pulling` on disk, the recovery
+ * would find "nothing had moved" and leave the repos where the pull put them; without
+ * `switching`, it would put the repos back but not the system: a half-upgraded host. Every
+ * other step goes on as before: a rollback must never wait for a disk, and the saved commits are
+ * on disk before anything moves.
+ */
+const gatedStates = new Set(['pulling', 'switching']);
+
 /** Saves a record; saves are queued so that a slow disk never reorders them. */
 export class RunRecorder {
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
-  /** The write of the state the pull must not start without: its error, if it failed. */
-  private pullState: Promise<unknown> | undefined;
+  /** The write of the state the next step must not start without (see gatedStates). */
+  private gate: { state: string; written: Promise<unknown> } | undefined;
 
   constructor(
     private readonly stateDir: string,
@@ -133,11 +143,7 @@ export class RunRecorder {
         snapshot,
       };
       const written = this.write(currentRunFile, `${JSON.stringify(current)}\n`, movesHost(state));
-      // The pull is the first step that moves anything: without this state on disk, a crash
-      // during it would be recovered as "nothing had moved" and the repos left where the pull
-      // put them. So the pull does not start (see flushed). Later steps go on as before: a
-      // rollback must never wait for a disk, and the saved commits are on disk by then.
-      if (state === 'pulling') this.pullState = written;
+      if (gatedStates.has(state)) this.gate = { state, written };
     }
     // The record of a run still going is history, not what recovery resumes from: no flush.
     void this.save(false);
@@ -157,11 +163,15 @@ export class RunRecorder {
    */
   async flushed(): Promise<void> {
     await this.pending;
-    // Asked once, by the pull's own step: the rollback after a refused pull must go on.
-    const pullState = this.pullState;
-    this.pullState = undefined;
-    const failed = await pullState;
-    if (failed !== undefined) throw stateDirError(this.stateDir, failed, 'write');
+    // Asked once, by the gated step itself: the rollback after a refused step must go on.
+    const gate = this.gate;
+    this.gate = undefined;
+    const failed = await gate?.written;
+    if (failed === undefined) return;
+    const error = stateDirError(this.stateDir, failed, 'write');
+    // A refused switch is not the new commits' fault: the next run tries them again (a refused
+    // pull ends before anything moved, and so is never held against the commits either).
+    throw gate?.state === 'switching' ? Object.assign(error, { temporary: true }) : error;
   }
 
   /** The run is over: its record is final and there is nothing left to recover. */

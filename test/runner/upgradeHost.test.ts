@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { rollbackLastUpgrade } from '../../src/runner/manualRollback.js';
-import type { UpgradeHostOptions } from '../../src/runner/upgradeHost.js';
+import { rejectedSet, type UpgradeHostOptions } from '../../src/runner/upgradeHost.js';
 import { hostOptions, runInProcess, summaryOf } from '../support/inProcessRun.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { useSandboxes } from '../support/sandboxes.js';
@@ -147,5 +147,46 @@ describe('upgradeHost', () => {
       /^result: rolled back by hand: the upgrade of \d{4}-.*Z is undone, every repo is at the commits it had before it, the system too$/,
     );
     expect(await sandbox.head('nix-config')).not.toBe(config);
+  });
+});
+
+describe('rejectedSet', () => {
+  const pulled = [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'b'.repeat(40) }];
+  const output = (failure: { state: string; message: string; temporary?: true }) => ({
+    result: 'rolled-back' as const,
+    savedCommits: [],
+    pulled,
+    failure,
+    interrupted: false,
+    switchStarted: true,
+  });
+
+  it('holds the new commits against a failed build, check, switch or health check', () => {
+    expect(rejectedSet(output({ state: 'switching', message: 'switch failed' }))).toMatchObject({
+      commits: { 'nix-config': 'b'.repeat(40) },
+      reason: 'switching: switch failed',
+    });
+  });
+
+  it('not against passing trouble, a failed pull, an interruption or nothing new', () => {
+    const full = {
+      state: 'switching',
+      message: 'cannot write the state dir',
+      temporary: true as const,
+    };
+    expect(rejectedSet(output(full))).toBeUndefined();
+    expect(rejectedSet(output({ state: 'pulling', message: 'x' }))).toBeUndefined();
+    expect(
+      rejectedSet({ ...output({ state: 'building', message: 'x' }), interrupted: true }),
+    ).toBeUndefined();
+    expect(
+      rejectedSet({
+        ...output({ state: 'building', message: 'x' }),
+        pulled: [{ repo: 'nix-config', from: 'a', to: 'a' }],
+      }),
+    ).toBeUndefined();
+    expect(
+      rejectedSet({ ...output({ state: 'building', message: 'x' }), result: 'aborted' }),
+    ).toBeUndefined();
   });
 });
