@@ -2,7 +2,7 @@
 // (test/machine/paths.test.ts walks every edge of the graph; these read as examples.)
 import { describe, expect, it } from 'vitest';
 import { toFailure } from '../../src/machine/upgradeMachine.js';
-import { runStubbed } from '../support/stubMachine.js';
+import { movedRepo, runStubbed } from '../support/stubMachine.js';
 
 const upTo = (...states: string[]) => ['hooksRunning', 'snapshotting', 'pulling', ...states];
 
@@ -144,6 +144,91 @@ describe('upgradeMachine', () => {
     expect(run.states).toEqual(upTo('building', 'validating', 'switching', 'done'));
     expect(run.invoked).not.toContain('notifyValidationFailure');
     expect(run.output.validationFailure?.message).toBe('runChecks failed');
+  });
+});
+
+describe('what the machine reports from its steps', () => {
+  const unmoved = { repo: 'nix-secrets', from: 'c', to: 'c' };
+
+  it('builds when any repo moved, and passes on what the pull found', async () => {
+    const run = await runStubbed({ pulled: [unmoved, movedRepo] });
+    expect(run.states).toContain('building');
+    expect(run.output.pulled).toEqual([unmoved, movedRepo]);
+    const direct = await runStubbed({ policy: { buildBeforeSwitch: false }, pulled: [movedRepo] });
+    expect(direct.states).toEqual(upTo('validating', 'switching', 'done'));
+    expect(direct.output.pulled).toEqual([movedRepo]);
+  });
+
+  it('says what a follower waits for, with nothing new or a pending reboot', async () => {
+    const waiting = 'waiting for canaries: 1 commit ahead';
+    const idle = await runStubbed({ pulled: [unmoved], waiting });
+    expect(idle.output).toMatchObject({ result: 'nothing-new', waiting, pulled: [unmoved] });
+    const pending = await runStubbed({
+      policy: { reboot: 'needed', rebootPending: true },
+      pulled: [unmoved],
+      waiting,
+      bootFacts: { kernelChanged: false, insideWindow: true },
+    });
+    expect(pending.states).toEqual(upTo('checkingReboot', 'done'));
+    expect(pending.output).toMatchObject({ result: 'nothing-new', waiting, pulled: [unmoved] });
+  });
+
+  it('gives "conditions" as the skip reason when the facts give none', async () => {
+    const run = await runStubbed({ policy: { conditions: true }, conditions: [{ hold: false }] });
+    expect(run.output.result).toBe('skipped');
+    expect(run.output.skipReason).toBe('conditions');
+  });
+
+  it('reboots for a new kernel inside the window, keeps it pending outside, not at all without', async () => {
+    const needed = { reboot: 'needed' as const };
+    const inside = await runStubbed({
+      policy: needed,
+      bootFacts: { kernelChanged: true, insideWindow: true },
+    });
+    expect(inside.states).toContain('rebooting');
+    const outside = await runStubbed({
+      policy: needed,
+      bootFacts: { kernelChanged: true, insideWindow: false, window: '03:00-05:00' },
+    });
+    expect(outside.output.reboot).toEqual({
+      requested: false,
+      kernelChanged: true,
+      pending: 'outside the reboot window 03:00-05:00',
+    });
+    const noWindowName = await runStubbed({
+      policy: needed,
+      bootFacts: { kernelChanged: true, insideWindow: false },
+    });
+    expect(noWindowName.output.reboot?.pending).toBe('outside the reboot window');
+    const same = await runStubbed({
+      policy: needed,
+      bootFacts: { kernelChanged: false, insideWindow: true },
+    });
+    expect(same.states).not.toContain('rebooting');
+    expect(same.output.reboot).toEqual({ requested: false, kernelChanged: false });
+    const always = await runStubbed({
+      policy: { reboot: 'always' },
+      bootFacts: { kernelChanged: false, insideWindow: false, window: '03:00-05:00' },
+    });
+    expect(always.output.reboot?.pending).toBe('outside the reboot window 03:00-05:00');
+  });
+
+  it('keeps the reboot pending, saying why, when inspecting or rebooting failed', async () => {
+    const inspect = await runStubbed({ policy: { reboot: 'needed' }, fail: ['inspectBoot'] });
+    expect(inspect.output.reboot).toEqual({
+      requested: false,
+      pending: 'cannot tell whether a reboot is needed: inspectBoot failed',
+    });
+    const reboot = await runStubbed({
+      policy: { reboot: 'needed' },
+      fail: ['requestReboot'],
+      bootFacts: { kernelChanged: true, insideWindow: true },
+    });
+    expect(reboot.output.reboot).toEqual({
+      requested: false,
+      kernelChanged: true,
+      pending: 'the reboot command failed: requestReboot failed',
+    });
   });
 });
 

@@ -62,6 +62,8 @@ export async function runStubbed(
     pulled?: PulledRepo[];
     /** The pull finds upstream at a commit set that failed before. */
     heldBack?: HeldBack;
+    /** The pull moved nothing while following canaries: what it waits for. */
+    waiting?: string;
     /** What inspectBoot finds (default: the kernel changed, inside the window). */
     bootFacts?: BootFacts;
     /** What checkConditions finds, then recheckConditions (default: they hold). */
@@ -86,6 +88,7 @@ export async function runStubbed(
     pullRepos: {
       repos: options.pulled ?? [movedRepo],
       ...(options.heldBack ? { heldBack: options.heldBack } : {}),
+      ...(options.waiting ? { waiting: options.waiting } : {}),
     },
   };
   const actors = Object.fromEntries(
