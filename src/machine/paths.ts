@@ -338,6 +338,9 @@ function pathTo(
 
 const isFinal = (snapshot: UpgradeSnapshot) => snapshot.status === 'done';
 
+/** Transitions one policy's traversal may take: ~35 times what the machine has. */
+const traversalLimit = 5_000;
+
 /** Shortest paths to every reachable state, each completed to a final state, for one policy. */
 export function generatePathsFor(policy: UpgradePolicy): GeneratedPath[] {
   const graph = getAdjacencyMap(traversable, {
@@ -346,6 +349,9 @@ export function generatePathsFor(policy: UpgradePolicy): GeneratedPath[] {
     // A vertex is a state *and the event that led to it*: shortest paths then reach every edge,
     // not only every state (two edges into one state would otherwise leave one of them unwalked).
     serializeState: serializeVertex,
+    // The machine has at most ~150 edges per policy. A change that makes its states endless (a
+    // context that grows on every transition) then fails here at once instead of looping.
+    limit: traversalLimit,
   }) as UpgradeGraph;
   // The traversal's first vertex is the initial state.
   const [start] = Object.keys(graph);
