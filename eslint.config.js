@@ -8,7 +8,7 @@ export default tseslint.config(
       'dist/',
       'node_modules/',
       'coverage/',
-      '.stryker-tmp/',
+      '.stryker-tmp*/',
       'reports/',
       'src/config/schema.generated.ts',
       'src/config/schema.validator.generated.js',

@@ -8,7 +8,10 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts' },
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  // The type checker rejects mutants that would not compile. It checks each against the source
+  // alone (not the tests and scripts), several times faster than the whole project
+  // (docs/testing.md); a mutant that breaks only a test's types then runs, and is killed or not.
+  tsconfigFile: 'tsconfig.mutate.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   mutate: [

@@ -9,6 +9,10 @@ import base from './stryker.config.mjs';
 export default {
   ...base,
   vitest: { configFile: 'vitest.mutate.machine.config.ts' },
+  // Type-checked against src/machine alone: the machine's types are costly to check (XState's
+  // generics), and re-checking everything that imports it made the checker the bottleneck
+  // (measured: 3 min 17 s -> 1 min 48 s on the same 57 mutants, the same 26 rejected).
+  tsconfigFile: 'tsconfig.mutate.machine.json',
   mutate: [
     'src/machine/upgradeMachine.ts',
     'src/machine/transitions.ts',
