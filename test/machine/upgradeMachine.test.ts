@@ -177,6 +177,25 @@ describe('what the machine reports from its steps', () => {
     const run = await runStubbed({ policy: { conditions: true }, conditions: [{ hold: false }] });
     expect(run.output.result).toBe('skipped');
     expect(run.output.skipReason).toBe('conditions');
+    const late = await runStubbed({
+      policy: { conditions: true },
+      conditions: [{ hold: true }, { hold: false }],
+    });
+    expect(late.output.result).toBe('skipped');
+    expect(late.output.skipReason).toBe('conditions before switching');
+  });
+
+  it('charges an interruption while notifying to notifying, and rolls back', async () => {
+    const run = await runStubbed({
+      policy: { onValidationFailure: 'notify' },
+      fail: ['runChecks'],
+      interruptDuring: 'notifyValidationFailure',
+    });
+    expect(run.states).toEqual(
+      upTo('building', 'validating', 'notifying', 'rollingBack.resettingRepos', 'rolledBack'),
+    );
+    expect(run.output.failure?.state).toBe('notifying');
+    expect(run.output.interrupted).toBe(true);
   });
 
   it('reboots for a new kernel inside the window, keeps it pending outside, not at all without', async () => {
