@@ -173,6 +173,16 @@ describe('what the machine reports from its steps', () => {
     expect(pending.output).toMatchObject({ result: 'nothing-new', waiting, pulled: [unmoved] });
   });
 
+  it('considers a pending reboot only when reboots are on, and nothing new only then', async () => {
+    const off = await runStubbed({
+      policy: { reboot: 'never', rebootPending: true },
+      pulled: [unmoved],
+    });
+    expect(off.states).toEqual(upTo('done'));
+    const noneLeft = await runStubbed({ policy: { reboot: 'needed' }, pulled: [unmoved] });
+    expect(noneLeft.states).toEqual(upTo('done'));
+  });
+
   it('gives "conditions" as the skip reason when the facts give none', async () => {
     const run = await runStubbed({ policy: { conditions: true }, conditions: [{ hold: false }] });
     expect(run.output.result).toBe('skipped');
