@@ -200,8 +200,12 @@ describe('inspectBoot', () => {
     const booted = await system('booted', '6.6.1');
     const plain = join(dir, 'plain');
     await mkdir(plain);
+    // The three links are read at once: whichever is found missing first is named.
+    const escaped = plain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     await expect(inspectBoot(reboot(booted), plain)).rejects.toThrow(
-      `cannot read ${join(plain, 'kernel')} (ENOENT): is ${plain} a NixOS system?`,
+      new RegExp(
+        `^cannot read ${escaped}/(kernel|initrd|kernel-modules) \\(ENOENT\\): is ${escaped} a NixOS system\\?$`,
+      ),
     );
   });
 });

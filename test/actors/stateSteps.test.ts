@@ -42,7 +42,7 @@ describe('writeFileAtomic and readJsonFile', () => {
     await expect(writeFileAtomic(join(dir, 'blocker'), 'new')).rejects.toThrow(
       /EISDIR|ENOTEMPTY|EEXIST/,
     );
-    expect(await readdir(dir)).toEqual(['blocker', 'run.json']);
+    expect((await readdir(dir)).sort()).toEqual(['blocker', 'run.json']);
     expect(await readFile(file, 'utf8')).toBe('old');
   });
 
