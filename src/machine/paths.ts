@@ -356,9 +356,10 @@ export function generatePathsFor(policy: UpgradePolicy): GeneratedPath[] {
   // The traversal's first vertex is the initial state.
   const [start] = Object.keys(graph);
   if (start === undefined) throw new Error('the traversal found no initial state');
+  const startState = reached(graph, start);
   const fromStart = walk(graph, start);
   const complete = fromStart.order.map((key) => {
-    const head = pathTo(graph, fromStart, reached(graph, start), key);
+    const head = pathTo(graph, fromStart, startState, key);
     if (isFinal(head.state)) return toGeneratedPath(policy, head);
     const toFinal = walk(graph, key, isFinal);
     const end = toFinal.order.at(-1);

@@ -158,20 +158,21 @@ export class RunRecorder {
   }
 
   /**
-   * Resolves once everything recorded so far is on disk; rejects when the state a pull needs
-   * could not be written (the step then fails before it moves anything).
+   * Resolves once everything recorded so far is on disk; rejects when the state a gated step
+   * needs (see gatedStates) could not be written: the step then fails before it moves anything.
    */
   async flushed(): Promise<void> {
     await this.pending;
     // Asked once, by the gated step itself: the rollback after a refused step must go on.
     const gate = this.gate;
     this.gate = undefined;
-    const failed = await gate?.written;
+    if (!gate) return;
+    const failed = await gate.written;
     if (failed === undefined) return;
     const error = stateDirError(this.stateDir, failed, 'write');
     // A refused switch is not the new commits' fault: the next run tries them again (a refused
     // pull ends before anything moved, and so is never held against the commits either).
-    throw gate?.state === 'switching' ? Object.assign(error, { temporary: true }) : error;
+    throw gate.state === 'switching' ? Object.assign(error, { temporary: true }) : error;
   }
 
   /** The run is over: its record is final and there is nothing left to recover. */

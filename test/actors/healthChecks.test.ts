@@ -5,6 +5,7 @@ import { checkedUrl, runHealthChecks } from '../../src/actors/runHealthChecks.js
 import type { HealthCheckSpec } from '../../src/config/resolve.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { memoryLog } from '../support/memoryLog.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const deps = (signal = new AbortController().signal) => ({
   log: memoryLog(),
@@ -24,14 +25,7 @@ const http = (
   ...extra,
 });
 
-async function failure(promise: Promise<void>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return (error as Error).message;
-}
+const failure = async (promise: Promise<void>) => (await rejectionOf(promise, Error)).message;
 
 describe('runHealthChecks', () => {
   it('passes once the service answers as expected, saying what it tried meanwhile', async () => {

@@ -19,6 +19,7 @@ import type { RepoSpec } from '../../src/config/resolve.js';
 import type { SavedCommit } from '../../src/machine/types.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { memoryLog } from '../support/memoryLog.js';
+import { rejectionOf } from '../support/rejection.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const sandboxes = useSandboxes();
@@ -30,14 +31,7 @@ const deps = (): GitDeps => ({
 });
 
 /** The step's failure: one error naming every repo that failed (the test fails if it succeeds). */
-async function failureOf(step: Promise<unknown>): Promise<GitStepError> {
-  const caught = await step.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(GitStepError);
-  return caught as GitStepError;
-}
+const failureOf = (step: Promise<unknown>) => rejectionOf(step, GitStepError);
 
 function specs(host: Sandbox): RepoSpec[] {
   return host.repoNames.map((name) => ({

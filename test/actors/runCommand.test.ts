@@ -11,6 +11,7 @@ import {
 import type { CommandSpec } from '../../src/config/resolve.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { processAlive } from '../support/processes.js';
+import { rejectionOf } from '../support/rejection.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -26,14 +27,7 @@ const spec = (run: CommandSpec['run'], extra: Partial<CommandSpec> = {}): Comman
   ...extra,
 });
 
-async function failure(promise: Promise<void>): Promise<CommandFailedError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(CommandFailedError);
-  return error as CommandFailedError;
-}
+const failure = (promise: Promise<void>) => rejectionOf(promise, CommandFailedError);
 
 describe('runCommand', () => {
   const deps = (log = memoryLog(), signal = new AbortController().signal) => ({
