@@ -14,6 +14,7 @@ for (const folder of chosen) {
     throw new Error(`XS_MUTATE_FOLDERS: "${folder}" is not one of ${allFolders.join(', ')}`);
 }
 const folders = chosen.length > 0 ? chosen : allFolders;
+const part = chosen.length > 0 ? `-${chosen.join('-')}` : '';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -22,7 +23,9 @@ export default {
   ignoreStatic: true,
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: {
-    fileName: `reports/mutation/rest${chosen.length > 0 ? `-${chosen.join('-')}` : ''}.json`,
-  },
+  jsonReporter: { fileName: `reports/mutation/rest${part}.json` },
+  // A second run of the same part reuses each result whose mutant and covering tests are unchanged
+  // (Stryker's incremental mode): after new tests, only what they touch runs again.
+  incremental: true,
+  incrementalFile: `reports/mutation/incremental-rest${part}.json`,
 };

@@ -18,7 +18,10 @@ export function createRedactor(secrets: string[]): Redact {
 export function urlSecrets(url: string): string[] {
   try {
     const parsed = new URL(url);
-    const path = parsed.pathname.length > 1 ? [url.slice(parsed.origin.length)] : [];
+    // The path and query as written: everything after the authority. Not a slice at the origin's
+    // length, which is wrong when the URL holds a user and password (the origin leaves them out).
+    const afterAuthority = url.replace(/^[a-z][a-z\d+.-]*:\/\/[^/?#\\]*/i, '');
+    const path = parsed.pathname.length > 1 ? [afterAuthority] : [];
     return [
       decodeURIComponent(parsed.username),
       decodeURIComponent(parsed.password),
