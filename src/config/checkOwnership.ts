@@ -3,7 +3,7 @@
 // another user could change. A file is safe when it and every folder above it belong to root and
 // are writable by no one else (a sticky folder such as /tmp only protects what root owns in it).
 import type { Stats } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CommandSpec, ResolvedConfig } from './resolve.js';
 
@@ -45,14 +45,14 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
   }
   // Every target shares its folders up to / with the others: ask about each path once.
   const stats = new Map<string, Promise<Stats | undefined>>();
-  const links = new Map<string, Promise<boolean>>();
+  const links = new Map<string, Promise<string | undefined>>();
   const cached: Inspect = {
     stat: (path) => remembered(stats, path, () => stat(path).catch(() => undefined)),
-    isLink: (path) =>
-      remembered(
-        links,
-        path,
-        async () => (await lstat(path).catch(() => undefined))?.isSymbolicLink() ?? false,
+    linkTarget: (path) =>
+      remembered(links, path, async () =>
+        (await lstat(path).catch(() => undefined))?.isSymbolicLink()
+          ? realpath(path).catch(() => undefined)
+          : undefined,
       ),
   };
   const problems = await Promise.all(
@@ -96,7 +96,8 @@ function programFiles(spec: CommandSpec): string[] {
 
 interface Inspect {
   stat(path: string): Promise<Stats | undefined>;
-  isLink(path: string): Promise<boolean>;
+  /** Where a symbolic link leads in the end (every link on the way resolved); else undefined. */
+  linkTarget(path: string): Promise<string | undefined>;
 }
 
 function remembered<T>(cache: Map<string, Promise<T>>, key: string, ask: () => Promise<T>) {
@@ -112,19 +113,27 @@ async function problemWith(
   where: string,
   path: string,
   inspect: Inspect,
+  /** Set when `path` is a folder above the file asked about, reached through a link. */
+  above = false,
 ): Promise<string | undefined> {
   const info = await inspect.stat(path);
   if (!info) return undefined; // missing files are reported elsewhere, or are not files at all
   for (let current = path; ; current = dirname(current)) {
     const entry = current === path ? info : await inspect.stat(current);
-    const reason = entry && writableByOthers(entry, current !== path);
+    const reason = entry && writableByOthers(entry, above || current !== path);
     // Name the path at fault (a folder, for everything in it), once.
     if (reason) {
       return `${where}: ${current} can be changed by other users (${reason}), and the config runs as root: \`chown root ${current} && chmod go-w ${current}\``;
     }
+    // A link is as safe as the folders it sits in (who may replace it: the walk goes on up) and
+    // the folders of what it leads to (the stat above followed it, but checked only the end).
+    const target = await inspect.linkTarget(current);
+    const beyond =
+      target === undefined
+        ? undefined
+        : await problemWith(where, target, inspect, above || current !== path);
+    if (beyond) return beyond;
     if (dirname(current) === current) return undefined;
-    // A link's own folder matters too, but the stat above followed it: check where it points.
-    if (await inspect.isLink(current)) return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 // Durations: our short forms and systemd's time spans (systemd.time(7)), as the schema admits them.
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/config/duration.js';
+import { formatDuration, parseDuration } from '../../src/config/duration.js';
 import { validateConfig } from '../../src/config/validate.js';
 
 const base = { repos: [{ name: 'a', path: '.' }], build: 'b', switch: 's' };
@@ -32,4 +32,19 @@ describe('durations', () => {
       );
     },
   );
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0ms'],
+    [999.4, '999ms'],
+    [1000, '1.0s'],
+    [59_940, '59.9s'],
+    [60_000, '1m00s'],
+    [125_400, '2m05s'],
+    [3_599_000, '59m59s'],
+    [7_260_000, '121m00s'],
+  ])('%i ms reads %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
 });
