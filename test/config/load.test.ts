@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -124,5 +124,113 @@ describe('loadConfig', () => {
       JSON.stringify({ ...good, repos: [{ name: 'plain', path: 'plain' }] }),
     );
     expect(line).toMatch(/\/repos\/0\/path: .*plain is not a git work tree/);
+  });
+});
+
+describe('loadConfig: where the config comes from', () => {
+  it('reads the fallback file when no file is named and the folder has none', async () => {
+    const fallback = join(dir, 'host-fallback.json');
+    await writeFile(fallback, JSON.stringify(good));
+    const empty = await mkdtemp(join(dir, 'cwd-'));
+    const config = await loadConfig(undefined, empty, { fallback });
+    expect(config.file).toBe(fallback);
+    // Paths are resolved against the fallback's folder, not the current one.
+    expect(config.repos[0]?.path).toBe(join(dir, 'repo'));
+  });
+
+  it('says the search found nothing when the fallback does not exist either', async () => {
+    const empty = await mkdtemp(join(dir, 'cwd-'));
+    const error = await loadConfig(undefined, empty, { fallback: join(dir, 'gone.json') }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(new RegExp(`^${empty}: no config found .*: pass --config FILE$`)),
+    ]);
+  });
+
+  it('never swaps a named file for the fallback', async () => {
+    const fallback = join(dir, 'host-fallback.json');
+    await writeFile(fallback, JSON.stringify(good));
+    const error = await loadConfig('nope.json', dir, { fallback }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as ConfigError).problems).toEqual([
+      `${join(dir, 'nope.json')}: no such file: check the --config path`,
+    ]);
+  });
+
+  it("takes a JavaScript config's default export", async () => {
+    await writeFile(join(dir, 'host.mjs'), `export default ${JSON.stringify(good)};\n`);
+    const config = await loadConfig('host.mjs', dir);
+    expect(config.build?.run).toEqual({ shell: 'true' });
+  });
+
+  it('names a folder passed as the config', async () => {
+    await mkdir(join(dir, 'configs'));
+    const error = await loadConfig('configs', dir).catch((caught: unknown) => caught);
+    expect((error as ConfigError).problems).toEqual([
+      `${join(dir, 'configs')}: is a folder: pass the config file itself`,
+    ]);
+  });
+
+  it('takes a file of blanks for an empty one', async () => {
+    expect(await problems('blank.json', ' \n\t\n')).toEqual([
+      `${join(dir, 'blank.json')}: the file is empty: see configs/minimal.json for a start`,
+    ]);
+  });
+
+  it('reads a found .xs-upgraderc.json with our messages for bad JSON', async () => {
+    await writeFile(join(dir, '.xs-upgraderc.json'), '{\n  "build": "x",,\n}\n');
+    // Column 16: the second comma.
+    const error = await loadConfig(undefined, dir).catch((caught: unknown) => caught);
+    expect((error as ConfigError).problems).toEqual([
+      `${join(dir, '.xs-upgraderc.json')}: line 2, column 16: invalid JSON: Expected double-quoted property name`,
+    ]);
+  });
+
+  it('leaves the repos unchecked when asked (status and history do not need them)', async () => {
+    await writeFile(
+      join(dir, 'host.json'),
+      JSON.stringify({ ...good, repos: [{ name: 'gone', path: 'gone' }] }),
+    );
+    const config = await loadConfig('host.json', dir, { checkRepos: false });
+    expect(config.repos[0]?.path).toBe(join(dir, 'gone'));
+  });
+
+  it('refuses, as root, a config file other users could change', async () => {
+    const file = join(dir, 'host.json');
+    await writeFile(file, JSON.stringify(good));
+    await chmod(file, 0o666);
+    const error = await loadConfig('host.json', dir).catch((caught: unknown) => caught);
+    expect((error as ConfigError).problems).toEqual([
+      `${file}: the config file: ${file} can be changed by other users (writable by everyone), and the config runs as root: \`chown root ${file} && chmod go-w ${file}\``,
+    ]);
+  });
+});
+
+describe('loadConfig: what a parse error says', () => {
+  it('gives the end of the text when JSON stops early', async () => {
+    expect(await problems('short.json', '{\n  "build": [1,')).toEqual([
+      `${join(dir, 'short.json')}: line 2, column 15: invalid JSON: Unexpected end of JSON input`,
+    ]);
+  });
+
+  it('turns the position V8 names into a line and column', async () => {
+    const [line] = await problems('tab.json', '{"build": "a\tb", "switch": "s"}');
+    expect(line).toBe(
+      `${join(dir, 'tab.json')}: line 1, column 13: invalid JSON: Bad control character in string literal`,
+    );
+  });
+
+  it('keeps YAML messages to one line, without repeating the position', async () => {
+    expect(await problems('bad.yaml', 'build: x\nswitch: [a, b\nrepos: []\n')).toEqual([
+      `${join(dir, 'bad.yaml')}: line 3, column 1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    ]);
+  });
+
+  it('names a YAML alias to no anchor, for the document as a whole', async () => {
+    expect(await problems('alias.yaml', 'build: *nowhere\nswitch: s\n')).toEqual([
+      `${join(dir, 'alias.yaml')}: /: invalid YAML: Unresolved alias (the anchor must be set before the alias): nowhere`,
+    ]);
   });
 });
