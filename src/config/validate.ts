@@ -141,13 +141,33 @@ function describeSchemaErrors(errors: ErrorObject[]): string[] {
     );
     const at = anyOf.instancePath;
     const within = (e: ErrorObject) => e.instancePath === at || e.instancePath.startsWith(`${at}/`);
+    // A branch compiled as a function of its own (a larger $ref) reports its paths from its own
+    // root ("#/type"), so its path says nothing: a type it wants is enough to know it.
+    const otherBranchType = (e: ErrorObject) =>
+      e.keyword === 'type' &&
+      e.instancePath === at &&
+      branches.some(
+        (type, index) => index !== chosen && type === (e.params as { type?: unknown }).type,
+      );
     remaining = remaining.filter((e) => {
       if (e === anyOf) return chosen < 0;
+      if (otherBranchType(e)) return false;
       if (within(e) && otherRefs.some((ref) => e.schemaPath.startsWith(ref))) return false;
       if (!e.schemaPath.startsWith(prefix)) return true;
       return chosen >= 0 && e.schemaPath.startsWith(`${prefix}${chosen}/`);
     });
     if (chosen < 0) anyOf.message = `must be ${listOf(branches.map(article))}`;
+  }
+  // A oneOf of required keys ("etcd" or "fleetLock"): one line naming them, for none or both.
+  for (const oneOf of errors.filter((e) => e.keyword === 'oneOf')) {
+    const keys = (oneOf.schema as { required?: string[] }[]).flatMap(
+      (branch) => branch.required ?? [],
+    );
+    if (keys.length === 0) continue;
+    remaining = remaining.filter(
+      (e) => e === oneOf || !e.schemaPath.startsWith(`${oneOf.schemaPath}/`),
+    );
+    oneOf.message = `give exactly one of ${keys.map((key) => `"${key}"`).join(' or ')}`;
   }
   return remaining.map(describeSchemaError);
 }

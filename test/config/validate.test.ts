@@ -180,3 +180,160 @@ describe('validateConfig', () => {
     expect(webhook({ url: { env: 'not a name' } })).toHaveLength(1);
   });
 });
+
+// Word for word, every line: a test that only looks for a part lets a second, confusing line or a
+// wrong "(got ...)" through. Written this way they found two: a command or window of the wrong
+// form also got "must be an object", and a fleet with no coordinator got three lines.
+describe('validateConfig: the whole message', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = 1;
+    for (let level = 0; level < levels; level += 1) value = { 'k/~': value };
+    return value;
+  };
+  const cases: [string, unknown, string[]][] = [
+    ['null', null, ['/: must be an object of options (got null)']],
+    ['a number', 5, ['/: must be an object of options (got integer)']],
+    ['a string', 'x', ['/: must be an object of options (got string)']],
+    [
+      'a fraction',
+      { ...base, fetchRetries: 1.5 },
+      ['/fetchRetries: must be a whole number (got number)'],
+    ],
+    [
+      'null for a number',
+      { ...base, fetchRetries: null },
+      ['/fetchRetries: must be a whole number (got null)'],
+    ],
+    ['too many retries', { ...base, fetchRetries: 1000 }, ['/fetchRetries: must be <= 10']],
+    [
+      'a reboot without a system',
+      { ...base, reboot: { when: 'needed' } },
+      ['/: "reboot" needs "system" too: add it, or remove "reboot"'],
+    ],
+    [
+      'an unknown time zone',
+      { ...base, window: { start: '03:00', length: '1h', timeZone: 'Mars/Base' } },
+      [
+        '/window/timeZone: unknown time zone "Mars/Base" (use an IANA name such as "Europe/Berlin")',
+      ],
+    ],
+    [
+      'an unknown time zone in a list',
+      {
+        ...base,
+        window: [
+          { start: '03:00', length: '1h' },
+          { start: '03:00', length: '1h', timeZone: 'Mars/Base' },
+        ],
+      },
+      [
+        '/window/1/timeZone: unknown time zone "Mars/Base" (use an IANA name such as "Europe/Berlin")',
+      ],
+    ],
+    [
+      'a typo two letters long',
+      { ...base, persistentxy: true },
+      ['/: unknown option "persistentxy": did you mean "persistent"?'],
+    ],
+    [
+      'a typo in the last letter',
+      { ...base, schedulx: 'daily' },
+      ['/: unknown option "schedulx": did you mean "schedule"?'],
+    ],
+    [
+      'a name in capitals',
+      { ...base, SCHEDULE: 'daily' },
+      ['/: unknown option "SCHEDULE": did you mean "schedule"?'],
+    ],
+    [
+      'a short name, one letter off',
+      { ...base, mde: 'local' },
+      ['/: unknown option "mde": did you mean "mode"?'],
+    ],
+    // A command is a string, an argv or an object: one line for the form the value aimed at.
+    [
+      'a command that is a number',
+      { ...base, build: 42 },
+      ['/build: must be a string, an array or an object'],
+    ],
+    [
+      'an argv with a number',
+      { ...base, build: ['a', 5] },
+      ['/build/1: must be a string (got integer)'],
+    ],
+    [
+      'a command object whose run is a number',
+      { ...base, build: { run: 5 } },
+      ['/build/run: must be a string or an array'],
+    ],
+    [
+      'a window that is a number',
+      { ...base, window: 5 },
+      ['/window: must be an object or an array'],
+    ],
+    [
+      'a list of windows with a bad time',
+      { ...base, window: [{ start: 'x', length: '1h' }] },
+      ['/window/0/start: "x" is not valid: A time of day, HH:MM (24 hours).'],
+    ],
+    // The fleet talks to one coordinator: neither, or both, is one line naming the choice.
+    [
+      'a fleet with no coordinator',
+      { ...base, fleet: {} },
+      ['/fleet: give exactly one of "etcd" or "fleetLock"'],
+    ],
+    [
+      'a fleet with two coordinators',
+      {
+        ...base,
+        fleet: { etcd: { endpoints: ['http://a:2379'] }, fleetLock: { url: 'http://b' } },
+      },
+      ['/fleet: give exactly one of "etcd" or "fleetLock"'],
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, document, expected) => {
+    const { config, errors } = validateConfig(document);
+    expect(errors).toEqual(expected);
+    expect(config).toBeUndefined();
+  });
+
+  it('takes a known time zone and an option name with no near match gets the allowed list', () => {
+    expect(
+      validateConfig({
+        ...base,
+        window: { start: '03:00', length: '1h', timeZone: 'Europe/Berlin' },
+      }).errors,
+    ).toEqual([]);
+    // Three letters off is a different word: no guess, the list instead.
+    const [line] = validateConfig({ ...base, persistentxyz: true }).errors;
+    expect(line).toMatch(
+      /^\/: unknown option "persistentxyz" \(allowed: \$schema, mode, schedule, .*\)$/,
+    );
+  });
+
+  it('stops at 64 levels of nesting, naming where (keys escaped as in a JSON pointer)', () => {
+    const [deep] = validateConfig({ ...base, fleet: nested(64) }).errors;
+    expect(deep).toBe(
+      `/fleet${'/k~1~0'.repeat(64)}: nested more than 64 levels deep, which no option is: fix the document`,
+    );
+    // One level less is looked at by the schema like any other value.
+    const errors = validateConfig({ ...base, fleet: nested(63) }).errors;
+    expect(errors).toContain('/fleet: give exactly one of "etcd" or "fleetLock"');
+    expect(errors.join('\n')).not.toMatch(/nested more than/);
+  });
+
+  it('shows at most 50 problems, then one line saying there are more', () => {
+    const repos = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ name: `r${index}`, path: '/a', extra: 1 }));
+    const fifty = validateConfig({ ...base, repos: repos(50) }).errors;
+    expect(fifty).toHaveLength(50);
+    expect(fifty.at(-1)).toBe(
+      '/repos/49: unknown option "extra" (allowed: name, path, remote, branch, requireSignedCommits, allowedSignersFile)',
+    );
+    const more = validateConfig({ ...base, repos: repos(51) }).errors;
+    expect(more).toHaveLength(51);
+    expect(more.at(-2)).toMatch(/^\/repos\/49: /);
+    expect(more.at(-1)).toBe('/: more problems not shown: fix the ones above, then validate again');
+  });
+});
