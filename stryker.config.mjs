@@ -29,5 +29,7 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
+  // Runs side by side (`--tempDirName .stryker-tmp-NAME`) would copy each other's sandboxes.
+  ignorePatterns: ['.stryker-tmp*', 'reports', 'dist'],
   cleanTempDir: 'always',
 };
