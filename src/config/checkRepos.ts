@@ -17,7 +17,7 @@ async function checkRepo(repo: RepoSpec, pointer: string): Promise<string | unde
   if (folder instanceof Error) {
     return folder.code === 'ENOENT'
       ? `${pointer}: ${repo.path} does not exist: clone repo "${repo.name}" there or fix the path`
-      : `${pointer}: ${repo.path} cannot be read (${folder.code ?? folder.message}): fix its permissions`;
+      : `${pointer}: ${repo.path} cannot be read (${folder.code ?? folder.message}): fix the path or its permissions`;
   }
   if (!folder.isDirectory())
     return `${pointer}: ${repo.path} is not a folder: point it at the repo's work tree`;

@@ -71,4 +71,49 @@ describe('maintenance windows', () => {
     expect(knownTimeZone('Europe/Berlin')).toBe(true);
     expect(knownTimeZone('Europe/Atlantis')).toBe(false);
   });
+
+  it('opens at its start to the minute and closes at its end (Berlin is UTC+1 in March)', () => {
+    const window = berlin('02:00', 3);
+    expect(checkWindows([window], at('2026-03-03T00:59:59Z')).inside).toBe(false);
+    expect(checkWindows([window], at('2026-03-03T01:00:00Z')).inside).toBe(true);
+    expect(checkWindows([window], at('2026-03-03T03:59:59Z')).inside).toBe(true);
+    expect(checkWindows([window], at('2026-03-03T04:00:00Z'))).toEqual({
+      inside: false,
+      next: 'Wed 02:00 Europe/Berlin',
+    });
+  });
+
+  it('inside two windows at once, it closes when the later one does, whichever is listed first', () => {
+    const short = berlin('02:00', 1);
+    const long = berlin('01:00', 4);
+    for (const windows of [
+      [short, long],
+      [long, short],
+    ])
+      expect(checkWindows(windows, at('2026-03-03T01:30:00Z'))).toEqual({
+        inside: true,
+        closes: '05:00 Europe/Berlin',
+      });
+  });
+
+  it('outside all, it names the soonest opening of any window, whichever is listed first', () => {
+    const soon = berlin('14:00', 1);
+    const later = berlin('20:00', 1);
+    for (const windows of [
+      [later, soon],
+      [soon, later],
+    ])
+      expect(checkWindows(windows, at('2026-03-03T12:00:00Z'))).toEqual({
+        inside: false,
+        next: 'Tue 14:00 Europe/Berlin',
+      });
+  });
+
+  it("names the host's zone for a window without one", () => {
+    const verdict = checkWindows([{ start: '00:00', lengthMs: hours(24) }], new Date());
+    expect(verdict).toEqual({
+      inside: true,
+      closes: `00:00 ${Intl.DateTimeFormat().resolvedOptions().timeZone}`,
+    });
+  });
 });

@@ -70,4 +70,34 @@ describe('resolveSecretRefs', () => {
     // A value that is not a URL is never kept, nor a secret that could not be read.
     expect(webhookOf(config).url).toBe('');
   });
+
+  it('says how to pass credentials when none were passed', async () => {
+    const config = configWith({ url: { credential: 'hook-url' } });
+    expect(await resolveSecretRefs(config, {})).toEqual([
+      '/notify/0/webhook/url names the credential hook-url, but no credentials were passed ($CREDENTIALS_DIRECTORY is not set): give the unit LoadCredential=hook-url:FILE (NixOS: services.xs-upgrade.credentials)',
+    ]);
+  });
+
+  it('takes off one final line break, CRLF too, and nothing else', async () => {
+    await writeFile(join(credentials, 'crlf'), 'line one\r\nline two\r\n');
+    const config = configWith({ url: 'https://h/', headers: { A: { credential: 'crlf' } } });
+    expect(await resolveSecretRefs(config, { CREDENTIALS_DIRECTORY: credentials })).toEqual([]);
+    expect(webhookOf(config).headers.A).toBe('line one\r\nline two');
+  });
+
+  it('takes only a whole http(s) URL from a reference', async () => {
+    const problem = '/notify/0/webhook/url: the value it names is not an http:// or https:// URL';
+    for (const [value, accepted] of [
+      ['http://hooks.example/x', true],
+      ['https://hooks.example/x', true],
+      ['see https://hooks.example/x', false],
+      ['https://hooks.example/x and more', false],
+      ['https://', false],
+    ] as const) {
+      const config = configWith({ url: { env: 'HOOK' } });
+      const problems = await resolveSecretRefs(config, { HOOK: value });
+      expect(problems, value).toEqual(accepted ? [] : [problem]);
+      expect(webhookOf(config).url, value).toBe(accepted ? value : '');
+    }
+  });
 });
