@@ -61,6 +61,49 @@ describe('checkHost', () => {
     const found = await checkHost(config, { ...process.env, PATH: `${bin}:/usr/bin:/bin` });
     expect(found.warnings).toEqual([warnings[1]]);
   });
+  it('names every kind of command by where it stands, and reads a PATH the command sets', async () => {
+    const gone = 'xs-upgrade-no-such-program';
+    const { host, config } = await configOf({
+      preUpdateHooks: [],
+      validationChecks: [],
+      build: [gone],
+      switch: { run: [gone], env: { PATH: '/nowhere' } },
+      rollbackSwitch: `${gone} back`,
+      healthChecks: [{ http: { url: 'http://127.0.0.1:1/' } }, { command: gone }],
+      notify: [{ webhook: { url: 'http://127.0.0.1:1/' } }, { command: [gone], on: ['failure'] }],
+    });
+    const tools = join(host.dir, 'tools');
+    await mkdir(tools);
+    await writeFile(join(tools, gone), '#!/bin/sh\n', { mode: 0o755 });
+    const { warnings } = await checkHost(config, { ...process.env, PATH: tools });
+    // Found on the PATH validate runs with, except by the switch, whose own PATH lacks it.
+    expect(warnings.map((line) => line.split(':')[0])).toEqual(['/switch']);
+    const none = await checkHost(config, { ...process.env, PATH: '/usr/bin:/bin' });
+    expect(none.warnings.map((line) => line.split(':')[0])).toEqual([
+      '/build',
+      '/switch',
+      '/rollbackSwitch',
+      '/healthChecks/1/command',
+      '/notify/1/command',
+    ]);
+  });
+
+  it("adds the fleet's problems, under /fleet", async () => {
+    const { config } = await configOf({
+      fleet: {
+        id: 'host-1',
+        etcd: {
+          endpoints: ['http://127.0.0.1:1'],
+          username: 'xs',
+          password: 'XS_TEST_UNSET_PASSWORD',
+        },
+      },
+    });
+    const { problems } = await checkHost(config, {});
+    expect(problems).toEqual([
+      '/fleet: fleet.etcd.password names XS_TEST_UNSET_PASSWORD, which is not set in the environment: set it (systemd: EnvironmentFile=)',
+    ]);
+  });
 });
 
 describe('programOf', () => {
@@ -80,5 +123,8 @@ describe('programOf', () => {
     expect(programOf(shell('test -f x'))).toBeUndefined();
     expect(programOf(shell('$(which nix) build'))).toBeUndefined();
     expect(programOf(shell('A=1'))).toBeUndefined();
+    // Two spaces after an assignment; "=" inside a path is not an assignment.
+    expect(programOf(shell('A=1  nix build'))).toBe('nix');
+    expect(programOf(shell('./run=fast x'))).toBe('./run=fast');
   });
 });
