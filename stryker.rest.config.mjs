@@ -4,22 +4,35 @@
 // whole unit project, ~40 s, and there are hundreds. The machine, where nearly every mutant is
 // static, has its own run that keeps them (stryker.machine.config.mjs).
 // XS_MUTATE_FOLDERS=config,actors mutates only those folders, into a report of their own
-// (reports/mutation/rest-config-actors.json): a long run in parts, each part kept when done.
+// (reports/mutation/rest-config-actors.json): a long run in parts, each part kept when done. A part
+// may be one file, without .ts (`runner/bootCheck`: reports/mutation/rest-runner_bootCheck.json),
+// to measure again what new tests were written for.
+import { existsSync } from 'node:fs';
 import base from './stryker.config.mjs';
 
 const allFolders = ['actors', 'config', 'fleet', 'runner'];
 const chosen = process.env.XS_MUTATE_FOLDERS?.split(',').filter(Boolean) ?? [];
-for (const folder of chosen) {
-  if (!allFolders.includes(folder))
-    throw new Error(`XS_MUTATE_FOLDERS: "${folder}" is not one of ${allFolders.join(', ')}`);
-}
-const folders = chosen.length > 0 ? chosen : allFolders;
-const part = chosen.length > 0 ? `-${chosen.join('-')}` : '';
+const patternOf = (part) => {
+  if (allFolders.includes(part)) return `src/${part}/**/*.ts`;
+  const [folder, file, ...rest] = part.split('/');
+  if (
+    allFolders.includes(folder ?? '') &&
+    file &&
+    rest.length === 0 &&
+    existsSync(`src/${part}.ts`)
+  )
+    return `src/${part}.ts`;
+  throw new Error(
+    `XS_MUTATE_FOLDERS: "${part}" is not one of ${allFolders.join(', ')}, nor a file in one (e.g. config/resolve)`,
+  );
+};
+const patterns = (chosen.length > 0 ? chosen : allFolders).map(patternOf);
+const part = chosen.length > 0 ? `-${chosen.join('-').replaceAll('/', '_')}` : '';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   ...base,
-  mutate: [...folders.map((folder) => `src/${folder}/**/*.ts`), '!src/**/*.generated.*'],
+  mutate: [...patterns, '!src/**/*.generated.*'],
   ignoreStatic: true,
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'json'],

@@ -13,7 +13,7 @@ const reports =
     : [
         join(folder, 'machine.json'),
         ...readdirSync(folder)
-          .filter((name) => /^rest(-[a-z-]+)?\.json$/.test(name))
+          .filter((name) => /^rest(-[a-zA-Z_-]+)?\.json$/.test(name))
           .map((name) => join(folder, name)),
       ];
 
