@@ -33,6 +33,11 @@ const part = chosen.length > 0 ? `-${chosen.join('-').replaceAll('/', '_')}` : '
 export default {
   ...base,
   mutate: [...patterns, '!src/**/*.generated.*'],
+  // Not only the test files that import a mutated file: the runner loads the fleet's modules, the
+  // boot check and the inspection with import() when a run needs them, which vitest's "related"
+  // filter does not follow, so the in-process runs that go through them were never run against
+  // their mutants (all "no coverage"). Coverage per test still picks what runs for each mutant.
+  vitest: { ...base.vitest, related: false },
   ignoreStatic: true,
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'json'],
