@@ -1,6 +1,7 @@
 // The repo steps (snapshot, pull, reset) on real git repos with bare remotes, called directly: the
 // end-to-end suite runs them through the built CLI, which mutation testing cannot reach, so these
 // pin what each step does and says (docs/testing.md).
+import { execa } from 'execa';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -332,6 +333,74 @@ describe('pullRepos', () => {
     expect(outcome.repos[0]).toEqual({ repo: 'nix-config', from: before[0]?.commit, to: first });
     expect(outcome.repos[1]?.to).toBe(before[1]?.commit);
     expect(await host.head('nix-config')).toBe(first);
+  });
+});
+
+describe('pullRepos: only signed commits, when asked', () => {
+  /** A host whose nix-config must be signed by the "release" key (real ssh-keygen keys). */
+  async function signingHost() {
+    const host = await sandbox();
+    const keys = join(host.dir, 'keys');
+    await mkdir(keys);
+    for (const name of ['release', 'stranger'])
+      await execa('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-C',
+        name,
+        '-f',
+        join(keys, name),
+      ]);
+    const releaseKey = (await readFile(join(keys, 'release.pub'), 'utf8')).trim();
+    const signers = join(host.dir, 'allowed_signers');
+    await writeFile(signers, `release@example.org ${releaseKey}\n`);
+    const repo: RepoSpec = { ...specOf(host), allowedSignersFile: signers };
+    const push = async (key: 'release' | 'stranger' | undefined, content: string) => {
+      const clone = join(host.dir, 'upstream', 'nix-config');
+      await writeFile(join(clone, 'configuration.nix'), content);
+      const sign = key ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${join(keys, key)}`] : [];
+      await host.git(
+        [...sign, 'commit', '--quiet', '-am', content, ...(key ? ['-S'] : ['--no-gpg-sign'])],
+        clone,
+      );
+      await host.git(['push', '--quiet', 'origin', 'main'], clone);
+      return host.remoteHead('nix-config');
+    };
+    const log = memoryLog();
+    const pull = { ...deps(), log, fetchRetries: 0 } satisfies PullDeps;
+    return { host, repo, signers, push, pull, before: await saved(host) };
+  }
+
+  it.each([
+    [undefined, 'not signed'],
+    ['stranger', 'signed by a key that is not in the file'],
+  ] as const)(
+    'refuses a new commit signed by %s (none: unsigned), and moves nothing',
+    async (key, says) => {
+      const { host, repo, signers, push, pull, before } = await signingHost();
+      const tip = await push(key, '# tampered\n');
+      const error = await failureOf(pullRepos([repo], before.slice(0, 1), pull));
+      expect(error.message).toBe(
+        `repo "nix-config": commit ${tip.slice(0, 12)} on origin/main is ${says} (allowed signers: ${signers}): nothing was pulled; sign it with an allowed key, or add the key to the file`,
+      );
+      expect(await host.head('nix-config')).toBe(before[0]?.commit);
+    },
+  );
+
+  it('pulls a commit signed by an allowed key; nothing new needs no signature', async () => {
+    const { host, repo, push, pull, before } = await signingHost();
+    // Upstream unchanged: no commit to check, nothing to refuse.
+    expect(await pullRepos([repo], before.slice(0, 1), pull)).toEqual({
+      repos: [{ repo: 'nix-config', from: before[0]?.commit, to: before[0]?.commit }],
+    });
+    const tip = await push('release', '# release\n');
+    expect(await pullRepos([repo], before.slice(0, 1), pull)).toEqual({
+      repos: [{ repo: 'nix-config', from: before[0]?.commit, to: tip }],
+    });
+    expect(await host.head('nix-config')).toBe(tip);
   });
 });
 
