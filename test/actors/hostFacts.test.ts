@@ -4,7 +4,7 @@
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkConditions, meteredConnection, onAcPower } from '../../src/actors/checkConditions.js';
 import { inspectBoot } from '../../src/actors/inspectBoot.js';
 import type { CommandSpec } from '../../src/config/resolve.js';
@@ -28,14 +28,27 @@ async function sysfs(supplies: Record<string, { type: string; online?: string }>
   return root;
 }
 
-/** An environment whose PATH has an `nmcli` that prints `output` (and exits `code`). */
-async function nmcli(output: string, code = 0) {
+/**
+ * An environment whose PATH has an `nmcli` that prints `output` (and exits `code`, saying
+ * `stderr`), as NetworkManager's would for the one call we make; any other call gets nmcli's
+ * usage error, so a changed field list or option fails here as it would on a host.
+ */
+async function nmcli(output: string, code = 0, stderr = 'Error: NetworkManager is not running.') {
   const bin = join(dir, `bin-${Math.random().toString(36).slice(2)}`);
   await mkdir(bin);
   await writeFile(join(bin, 'output'), output);
   await writeFile(
     join(bin, 'nmcli'),
-    `#!/bin/sh\ncat "${join(bin, 'output')}"\n[ ${code} -eq 0 ] || echo "Error: NetworkManager is not running." >&2\nexit ${code}\n`,
+    [
+      '#!/bin/sh',
+      'if [ "$*" != "-t -f GENERAL.DEVICE,GENERAL.STATE,GENERAL.METERED device show" ]; then',
+      `  echo "Error: invalid arguments: $*" >&2; exit 2`,
+      'fi',
+      `cat "${join(bin, 'output')}"`,
+      `[ ${code} -eq 0 ] || [ -z "${stderr}" ] || echo "${stderr}" >&2`,
+      `exit ${code}`,
+      '',
+    ].join('\n'),
   );
   await chmod(join(bin, 'nmcli'), 0o755);
   return { ...process.env, PATH: `${bin}:/usr/bin:/bin` };
@@ -98,8 +111,35 @@ describe('meteredConnection (NetworkManager)', () => {
     await expect(meteredConnection(deps(await nmcli('', 8)))).rejects.toThrow(
       'nmcli could not say whether the connection is metered (Error: NetworkManager is not running.): fix NetworkManager, or drop "unmetered" from conditions',
     );
+    await expect(meteredConnection(deps(await nmcli('', 3, '')))).rejects.toThrow(
+      'nmcli could not say whether the connection is metered (exit code 3): fix NetworkManager, or drop "unmetered" from conditions',
+    );
     const none = deps({ ...process.env, PATH: join(dir, 'empty') });
     expect(await meteredConnection(none)).toBe(false);
+  });
+
+  it('reads each device on its own, whichever comes first', async () => {
+    const wifi = device('wlan0', '100 (connected)', 'yes');
+    const unmetered = device('eth0', '100 (connected)', 'no');
+    expect(await meteredConnection(deps(await nmcli(`${wifi}\n${unmetered}`)))).toBe(true);
+    expect(await meteredConnection(deps(await nmcli(`${unmetered}\n${wifi}`)))).toBe(true);
+  });
+
+  it('says once per process that NetworkManager is not installed', async () => {
+    // A fresh copy of the module: what it has said is kept per process.
+    vi.resetModules();
+    const fresh = await import('../../src/actors/checkConditions.js');
+    const log = memoryLog();
+    const none = {
+      log,
+      env: { ...process.env, PATH: join(dir, 'empty') },
+      signal: new AbortController().signal,
+    };
+    expect(await fresh.meteredConnection(none)).toBe(false);
+    expect(await fresh.meteredConnection(none)).toBe(false);
+    expect(log.lines).toEqual([
+      'NetworkManager (nmcli) is not installed: counting the connection as unmetered',
+    ]);
   });
 });
 
