@@ -194,6 +194,33 @@ describe('runCommandsConcurrently', () => {
     expect(error.message).toMatch(/^check 0 failed with exit code 1/);
   });
 
+  it('never runs more than the limit at once', async () => {
+    // Each check fails if it finds more than two running beside it.
+    const counted = (index: number) =>
+      spec(
+        {
+          shell: `mkdir -p running && touch running/${index}; sleep 0.3; n=$(ls running | wc -l); rm running/${index}; [ "$n" -le 2 ]`,
+        },
+        { name: `check ${index}` },
+      );
+    await runCommandsConcurrently([0, 1, 2, 3, 4].map(counted), 2, deps());
+  });
+
+  it('runs nothing and says so when the run was interrupted before they started', async () => {
+    const stopped = new AbortController();
+    stopped.abort();
+    const marker = join(dir, 'ran');
+    await expect(
+      runCommandsConcurrently(
+        [0, 1].map(() => spec({ shell: `touch ${marker}` })),
+        2,
+        { ...deps(), signal: stopped.signal },
+      ),
+    ).rejects.toThrow('the checks were stopped because the run was interrupted');
+    await expect(rm(marker)).rejects.toThrow(/ENOENT/);
+    await runCommandsConcurrently([], 2, deps());
+  });
+
   it('the first failure stops the checks still running', async () => {
     const started = performance.now();
     const error = await failure(
