@@ -147,6 +147,34 @@ describe('sendNotifications', () => {
     ]);
   });
 
+  it('tries a 500 again after a pause that doubles, and warns only while a try is left', async () => {
+    const times: number[] = [];
+    const down = await startHttpServer((_request, response) => {
+      times.push(performance.now());
+      response.statusCode = 500;
+      response.end();
+    });
+    closers.push(down.close);
+    const log = memoryLog();
+    const failures = await sendNotifications(
+      [{ name: 'down', on: ['failure'], target: { webhook: webhook(down.url, { retries: 2 }) } }],
+      ['failure'],
+      payloadFor,
+      { log, env: process.env, signal: new AbortController().signal, retryBaseMs: 150 },
+    );
+    const origin = new URL(down.url).origin;
+    expect(failures).toEqual([`notification down failed: HTTP 500 from ${origin}/…`]);
+    expect(times).toHaveLength(3);
+    // At least the pause asked for (150 ms, then 300 ms); never less, whatever the load.
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(140);
+    expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(290);
+    expect(log.lines).toEqual([
+      `warning: notification down: HTTP 500 from ${origin}/…; trying again`,
+      `warning: notification down: HTTP 500 from ${origin}/…; trying again`,
+      `warning: notification down failed: HTTP 500 from ${origin}/…`,
+    ]);
+  });
+
   it('says when a server does not answer in time or cannot be reached, never naming the path', async () => {
     const silent = await startHttpServer(() => undefined);
     closers.push(silent.close);

@@ -114,6 +114,19 @@ describe('upgradeHost', () => {
     expect(await heads()).toEqual(saved);
   });
 
+  it('with --skip-validation, switches past a failing check and says so loudly', async () => {
+    const { sandbox, run, push, heads } = await host();
+    const broken = await push('nix-config', '{ }: { services.broken = true; }\n');
+    const skipped = await run({ skipValidation: true });
+    expect(skipped.exitCode).toBe(0);
+    expect(skipped.lines).toContain(
+      'warning: VALIDATION SKIPPED (--skip-validation): no check was run before the switch',
+    );
+    expect(skipped.lines.join('\n')).not.toContain('no broken services failed');
+    expect((await heads())['nix-config']).toBe(broken);
+    expect(await sandbox.currentSystem()).toMatch(new RegExp(`^results/${short(broken)}-`));
+  });
+
   it('touches nothing in a dirty repo and says which file', async () => {
     const { sandbox, saved, run, push, heads } = await host();
     await push('nix-config', '{ }: { }\n');
