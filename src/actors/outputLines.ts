@@ -65,7 +65,8 @@ export function lineSplitter(sink: OutputSink) {
     } else {
       sink.lines(all.slice(0, cut), restClean && clean);
       rest = all.slice(cut + 1);
-      restClean = clean;
+      // Nothing left over is clean, whatever the chunk held before its last newline.
+      restClean = rest === '' || clean;
     }
     if (rest.length > longestLine) {
       sink.lines(rest, restClean);

@@ -47,6 +47,36 @@ describe('lineSplitter and OutputTail', () => {
     );
   });
 
+  it('says plain text is clean, so the log need not look at it again, and text with escapes is not', () => {
+    const blocks: [string, boolean][] = [];
+    const splitter = lineSplitter({ lines: (block, clean) => blocks.push([block, clean]) });
+    splitter.write(Buffer.from('first\nsecond'));
+    splitter.write(Buffer.from(' half\n'));
+    splitter.write(Buffer.from('\u001b[1mbold\u001b[0m\n'));
+    splitter.write(Buffer.from('plain again\nlast'));
+    splitter.end();
+    expect(blocks).toEqual([
+      ['first', true],
+      ['second half', true],
+      ['\u001b[1mbold\u001b[0m', false],
+      ['plain again', true],
+      ['last', true],
+    ]);
+  });
+
+  it('passes on a line longer than 64 KiB before its newline comes, losing nothing', () => {
+    const blocks: string[] = [];
+    const splitter = lineSplitter({ lines: (block) => blocks.push(block) });
+    const long = 'x'.repeat(70 * 1024);
+    splitter.write(Buffer.from(long.slice(0, 40 * 1024)));
+    expect(blocks).toEqual([]);
+    splitter.write(Buffer.from(long.slice(40 * 1024)));
+    expect(blocks).toEqual([long]);
+    splitter.write(Buffer.from('tail\n'));
+    splitter.end();
+    expect(blocks).toEqual([long, 'tail']);
+  });
+
   it('finds a control byte exactly where the log check would, at any alignment', () => {
     fc.assert(
       fc.property(
