@@ -3,10 +3,10 @@
 // sees the slot code they go through; test/e2e/fleet.test.ts runs the same stories through the
 // built CLI, with the coordinator failing before, during and after the wait.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../demo/etcdServer.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { ResolvedFleet } from '../../src/config/resolve.js';
@@ -54,15 +54,6 @@ const untouched = async (sandbox: Sandbox) => ({
   config: await sandbox.head('nix-config'),
   system: await sandbox.currentSystem(),
 });
-
-/** A port nobody listens on: taken from the system, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('fleet slots on etcd, in-process', () => {
   it('a failed host holds its slot, the next gives up untouched (75) until the slot is released', async () => {
@@ -147,7 +138,7 @@ describe('fleet slots on etcd, in-process', () => {
   });
 
   it('etcd unreachable: one line naming it, exit 75, nothing moved', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const etcd = { endpoints: [`http://127.0.0.1:${port}`], prefix: '/unreachable', timeout: '1s' };
     const host = await slotHost('lonely', { etcd });
     const before = await untouched(host);
@@ -217,7 +208,7 @@ describe('fleet slots over FleetLock, in-process', () => {
   });
 
   it('an unreachable FleetLock server: exit 75, nothing moved', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const host = await slotHost('lonely', {
       fleetLock: { url: `http://127.0.0.1:${port}`, timeout: '1s' },
     });

@@ -1,10 +1,10 @@
 // --inspect and --inspect-log in-process: a real WebSocket server on 127.0.0.1 standing in for
 // the Stately inspector, a real file, a tiny machine whose events carry a secret.
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
+import { freePort } from '../../demo/etcdServer.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActor, createMachine } from 'xstate';
 import { startInspection } from '../../src/runner/inspect.js';
@@ -42,15 +42,6 @@ function connects(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** A port nobody listens on: taken from the system, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('startInspection', () => {
@@ -124,7 +115,7 @@ describe('startInspection', () => {
 
   it('gives up on an inspector nobody runs, says so once, and still closes', async () => {
     const log = memoryLog();
-    const url = `ws://127.0.0.1:${await closedPort()}`;
+    const url = `ws://127.0.0.1:${await freePort()}`;
     const inspection = await startInspection({ inspect: url, log, print: () => undefined });
     runTiny(inspection?.observer);
     await expect
