@@ -1,7 +1,6 @@
 // The repo steps (snapshot, pull, reset) on real git repos with bare remotes, called directly: the
 // end-to-end suite runs them through the built CLI, which mutation testing cannot reach, so these
 // pin what each step does and says (docs/testing.md).
-import { execa } from 'execa';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import { startHttpServer } from '../support/httpServer.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { rejectionOf } from '../support/rejection.js';
 import { useSandboxes } from '../support/sandboxes.js';
+import { pushSigned, signingKeys, type SigningKey } from '../support/signedCommits.js';
 
 const sandboxes = useSandboxes();
 const sandbox = (...args: Parameters<typeof sandboxes.sandbox>) => sandboxes.sandbox(...args);
@@ -340,35 +340,10 @@ describe('pullRepos: only signed commits, when asked', () => {
   /** A host whose nix-config must be signed by the "release" key (real ssh-keygen keys). */
   async function signingHost() {
     const host = await sandbox();
-    const keys = join(host.dir, 'keys');
-    await mkdir(keys);
-    for (const name of ['release', 'stranger'])
-      await execa('ssh-keygen', [
-        '-q',
-        '-t',
-        'ed25519',
-        '-N',
-        '',
-        '-C',
-        name,
-        '-f',
-        join(keys, name),
-      ]);
-    const releaseKey = (await readFile(join(keys, 'release.pub'), 'utf8')).trim();
-    const signers = join(host.dir, 'allowed_signers');
-    await writeFile(signers, `release@example.org ${releaseKey}\n`);
+    const { keys, allowedSigners: signers } = await signingKeys(host.dir);
     const repo: RepoSpec = { ...specOf(host), allowedSignersFile: signers };
-    const push = async (key: 'release' | 'stranger' | undefined, content: string) => {
-      const clone = join(host.dir, 'upstream', 'nix-config');
-      await writeFile(join(clone, 'configuration.nix'), content);
-      const sign = key ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${join(keys, key)}`] : [];
-      await host.git(
-        [...sign, 'commit', '--quiet', '-am', content, ...(key ? ['-S'] : ['--no-gpg-sign'])],
-        clone,
-      );
-      await host.git(['push', '--quiet', 'origin', 'main'], clone);
-      return host.remoteHead('nix-config');
-    };
+    const push = (key: SigningKey | undefined, content: string) =>
+      pushSigned(host, keys, key, content);
     const log = memoryLog();
     const pull = { ...deps(), log, fetchRetries: 0 } satisfies PullDeps;
     return { host, repo, signers, push, pull, before: await saved(host) };

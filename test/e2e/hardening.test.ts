@@ -1,12 +1,12 @@
 // Hardening, done for real: files other users could change (as root), commits that must be signed
 // (real SSH signatures), and secrets that must never be written anywhere.
-import { execa } from 'execa';
 import { chmod, chown, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSandboxes } from '../support/sandboxes.js';
 import { runCli } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
+import { pushSigned, signingKeys, type SigningKey } from '../support/signedCommits.js';
 
 const use = useSandboxes();
 
@@ -77,23 +77,7 @@ describe('as root, a config others could change is refused (exit 78)', () => {
 describe('requireSignedCommits', () => {
   async function signingHost() {
     const sandbox = await sandboxHost();
-    const keys = join(sandbox.dir, 'keys');
-    await execa('mkdir', ['-p', keys]);
-    for (const name of ['release', 'stranger']) {
-      await execa('ssh-keygen', [
-        '-q',
-        '-t',
-        'ed25519',
-        '-N',
-        '',
-        '-C',
-        name,
-        '-f',
-        join(keys, name),
-      ]);
-    }
-    const releaseKey = (await readFile(join(keys, 'release.pub'), 'utf8')).trim();
-    await writeFile(join(sandbox.dir, 'allowed_signers'), `release@example.org ${releaseKey}\n`);
+    const { keys } = await signingKeys(sandbox.dir);
     const base = JSON.parse(await readFile(sandbox.configFile, 'utf8')) as {
       repos: Record<string, unknown>[];
     };
@@ -107,19 +91,10 @@ describe('requireSignedCommits', () => {
       config: await sandbox.head('nix-config'),
       secrets: await sandbox.head('nix-secrets'),
     };
-    /** Commits upstream, signed with `key` (or unsigned), and pushes. */
-    const pushSigned = async (key: 'release' | 'stranger' | undefined, content: string) => {
-      const clone = join(sandbox.dir, 'upstream', 'nix-config');
-      await writeFile(join(clone, 'configuration.nix'), content);
-      const sign = key ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${join(keys, key)}`] : [];
-      await sandbox.git(
-        [...sign, 'commit', '--quiet', '-am', content, ...(key ? ['-S'] : ['--no-gpg-sign'])],
-        clone,
-      );
-      await sandbox.git(['push', '--quiet', 'origin', 'main'], clone);
-    };
+    const push = (key: SigningKey | undefined, content: string) =>
+      pushSigned(sandbox, keys, key, content);
     await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: secret\n', 'new secret');
-    return { sandbox, saved, pushSigned };
+    return { sandbox, saved, pushSigned: push };
   }
 
   it.each([
