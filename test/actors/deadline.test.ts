@@ -23,4 +23,26 @@ describe('deadlineSignal', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(second.signal.aborted).toBe(false);
   });
+
+  it('is aborted at once when the run already was, and names its time when it runs out', async () => {
+    const run = new AbortController();
+    run.abort(new Error('already stopped'));
+    const late = deadlineSignal(run.signal, 10_000);
+    expect(late.signal.aborted).toBe(true);
+    expect((late.signal.reason as Error).message).toBe('already stopped');
+    late.clear();
+    const short = deadlineSignal(new AbortController().signal, 30);
+    await new Promise((resolve) => short.signal.addEventListener('abort', resolve));
+    expect((short.signal.reason as Error).message).toBe(
+      'no answer within 30 ms (the operation timed out)',
+    );
+  });
+
+  it('is deaf to the run once cleared', () => {
+    const run = new AbortController();
+    const cleared = deadlineSignal(run.signal, 10_000);
+    cleared.clear();
+    run.abort(new Error('stopped later'));
+    expect(cleared.signal.aborted).toBe(false);
+  });
 });
