@@ -111,6 +111,13 @@ describe('checkBoot', () => {
       `cause: ${problem}`,
       'next: fix the cause upstream; these commits are not tried again here. The boot after this reboot is checked too',
     ]);
+    const profile = join(h.sandbox.dir, 'profiles', 'system');
+    expect(failed.lines).toEqual(
+      expect.arrayContaining([
+        `rollback-generation: nix-env -p ${profile} --switch-generation 1`,
+        `rollback-activate: ${profile}-1-link/bin/switch-to-configuration boot`,
+      ]),
+    );
     expect(await h.current()).toBe(1);
     expect(await h.sandbox.head('nix-config')).toBe(h.before);
     expect(await h.reboots()).toBe(2);
