@@ -137,6 +137,25 @@ describe('fleet slots on etcd, in-process', () => {
     expect(upgraded.lines).toContain('fleet: slot in group "web" released');
   });
 
+  it("fleet status: this host's group before anyone took a slot there, every group by name", async () => {
+    const host = await slotHost('zeta-1', {
+      group: 'zeta',
+      etcd: { endpoints: [cluster.etcd.endpoint], prefix: cluster.newPrefix() },
+    });
+    const fleet = await fleetOf(host);
+    expect(await fleetStatus(fleet, process.env)).toEqual({
+      groups: [{ group: 'zeta', slots: 1, holders: [] }],
+      hosts: [],
+      sets: [],
+    });
+    await setFleetSlots(fleet, process.env, 'alpha', 2);
+    const view = await fleetStatus(fleet, process.env);
+    expect(view.groups.map((group) => [group.group, group.slots])).toEqual([
+      ['alpha', 2],
+      ['zeta', 1],
+    ]);
+  });
+
   it('etcd unreachable: one line naming it, exit 75, nothing moved', async () => {
     const port = await freePort();
     const etcd = { endpoints: [`http://127.0.0.1:${port}`], prefix: '/unreachable', timeout: '1s' };
