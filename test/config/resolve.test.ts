@@ -1,7 +1,7 @@
 // What the runner is handed for a valid config: every default, every name a log line uses, every
 // path made absolute, every secret the redactor must hide. The e2e runs reach this too, but a
 // wrong default there shows as a puzzling run; here it is named.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   commandText,
   conditionsConfigured,
@@ -20,10 +20,15 @@ function resolved(document: Record<string, unknown>): ResolvedConfig {
 }
 
 describe('resolveConfig: defaults', () => {
-  const config = resolved({});
+  // Resolved inside each test, not once for the file: mutation testing counts what a test runs
+  // while it runs, and a result computed before the tests would be checked by none of them.
+  let config: ResolvedConfig;
+  beforeEach(() => {
+    config = resolved({});
+  });
 
   it('reboots never, with shutdown -r +1 named "reboot", checking /run/booted-system', () => {
-    expect(config.reboot).toEqual({
+    expect(config.reboot).toStrictEqual({
       when: 'never',
       command: { name: 'reboot', run: { argv: ['shutdown', '-r', '+1'] }, env: {}, cwd: configDir },
       bootedSystem: '/run/booted-system',
@@ -332,7 +337,7 @@ describe('resolveConfig: fleet', () => {
     const config = resolved({
       fleet: { etcd: { endpoints: ['http://127.0.0.1:2379/', 'http://b:2379'] } },
     });
-    expect(config.fleet).toEqual({
+    expect(config.fleet).toStrictEqual({
       group: 'default',
       slotTimeoutMs: 30 * 60_000,
       onFailure: 'hold',
