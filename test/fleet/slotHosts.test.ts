@@ -2,7 +2,7 @@
 // against a real etcd 3.4 and the FleetLock server of Zincati's protocol, so that mutation testing
 // sees the slot code they go through; test/e2e/fleet.test.ts runs the same stories through the
 // built CLI, with the coordinator failing before, during and after the wait.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +154,60 @@ describe('fleet slots on etcd, in-process', () => {
       ['alpha', 2],
       ['zeta', 1],
     ]);
+  });
+
+  it('etcd gone while a host holds its slot mid-switch: the run finishes, the next releases', async () => {
+    const sandbox = await sandboxes.sandbox({
+      fleet: {
+        id: 'switcher',
+        etcd: { endpoints: [cluster.etcd.endpoint], prefix: cluster.newPrefix(), timeout: '1s' },
+      },
+      // Holds the switch while the file `slow` exists, so the test can stop etcd meanwhile.
+      switch: {
+        name: 'switch',
+        run: 'touch switching; while [ -f slow ]; do sleep 0.1; done; sh bin/switch.sh',
+      },
+    });
+    await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new');
+    await writeFile(join(sandbox.dir, 'slow'), '');
+    const stateDir = (await hostOptions(sandbox)).config.stateDir;
+    try {
+      const running = runInProcess(sandbox);
+      await expect
+        .poll(
+          () =>
+            stat(join(sandbox.dir, 'switching')).then(
+              () => true,
+              () => false,
+            ),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBe(true);
+      await cluster.etcd.stop();
+      await rm(join(sandbox.dir, 'slow'));
+      const result = await running;
+      expect(result.exitCode, result.text).toBe(0);
+      expect(result.text).toMatch(
+        /fleet: the slot in group "default" could not be released \(.+\): the next run releases it/,
+      );
+      expect(JSON.parse(await readFile(join(stateDir, 'fleet-slot.json'), 'utf8'))).toMatchObject({
+        state: 'release-pending',
+      });
+    } finally {
+      await cluster.etcd.start();
+    }
+    expect(
+      (await fleetStatus(await fleetOf(sandbox), process.env)).groups[0]?.holders.map(
+        (holder) => holder.id,
+      ),
+    ).toEqual(['switcher']);
+    const next = await runInProcess(sandbox);
+    expect(next.exitCode, next.text).toBe(0);
+    expect(next.text).toContain('releasing the fleet slot an earlier run could not release');
+    expect((await fleetStatus(await fleetOf(sandbox), process.env)).groups[0]?.holders).toEqual([]);
+    await expect(readFile(join(stateDir, 'fleet-slot.json'))).rejects.toThrow(/ENOENT/);
   });
 
   it('etcd unreachable: one line naming it, exit 75, nothing moved', async () => {
