@@ -5,6 +5,7 @@
 import { readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { checkBoot } from '../../src/runner/bootCheck.js';
@@ -43,6 +44,7 @@ async function rebootHost(config: Record<string, unknown> = {}, rebootCommand?: 
   const stateDir = (await hostOptions(sandbox)).config.stateDir;
   return {
     sandbox,
+    run,
     before,
     after: await sandbox.head('nix-config'),
     stateDir,
@@ -207,5 +209,21 @@ describe('checkBoot', () => {
       ),
     );
     expect(await readManualRecovery(h.stateDir)).toBeDefined();
+  });
+
+  it('keeps the fleet slot through the reboot, and lets it go once the boot check passes', async () => {
+    const server = await startFleetLockServer(1);
+    sandboxes.cleanup(() => server.close());
+    const h = await rebootHost({ fleet: { id: 'rebooter', fleetLock: { url: server.url } } });
+    const holds = () => server.holders.get('default')?.has('rebooter') ?? false;
+    expect(h.run.lines).toContain(
+      'fleet: slot in group "default" kept until the boot check after the reboot passes',
+    );
+    expect(holds()).toBe(true);
+    await h.boot(2);
+    const passed = await h.check();
+    expect(passed.exitCode).toBe(0);
+    expect(passed.lines).toContain('fleet: slot in group "default" released');
+    expect(holds()).toBe(false);
   });
 });
