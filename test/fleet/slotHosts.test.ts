@@ -192,6 +192,10 @@ describe('fleet slots on etcd, in-process', () => {
       expect(result.text).toMatch(
         /fleet: the slot in group "default" could not be released \(.+\): the next run releases it/,
       );
+      // Its report to the fleet waits for the next run too.
+      expect(result.text).toMatch(
+        /fleet: the report could not be sent \(.+\): the next run sends it/,
+      );
       expect(JSON.parse(await readFile(join(stateDir, 'fleet-slot.json'), 'utf8'))).toMatchObject({
         state: 'release-pending',
       });
@@ -206,6 +210,14 @@ describe('fleet slots on etcd, in-process', () => {
     const next = await runInProcess(sandbox);
     expect(next.exitCode, next.text).toBe(0);
     expect(next.text).toContain('releasing the fleet slot an earlier run could not release');
+    expect(next.text).toContain('sent 1 fleet report an earlier run could not send');
+    const [reported] = (await fleetStatus(await fleetOf(sandbox), process.env)).hosts;
+    // The late report went first; this run's own ("nothing new", on the same commits) is the last.
+    expect(reported).toMatchObject({
+      id: 'switcher',
+      result: 'nothing-new',
+      commits: { 'nix-config': await sandbox.head('nix-config') },
+    });
     expect((await fleetStatus(await fleetOf(sandbox), process.env)).groups[0]?.holders).toEqual([]);
     await expect(readFile(join(stateDir, 'fleet-slot.json'))).rejects.toThrow(/ENOENT/);
   });
