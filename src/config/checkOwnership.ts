@@ -119,8 +119,9 @@ async function problemWith(
   const info = await inspect.stat(path);
   if (!info) return undefined; // missing files are reported elsewhere, or are not files at all
   for (let current = path; ; current = dirname(current)) {
+    const isAbove = above || current !== path;
     const entry = current === path ? info : await inspect.stat(current);
-    const reason = entry && writableByOthers(entry, above || current !== path);
+    const reason = entry && writableByOthers(entry, isAbove);
     // Name the path at fault (a folder, for everything in it), once.
     if (reason) {
       return `${where}: ${current} can be changed by other users (${reason}), and the config runs as root: \`chown root ${current} && chmod go-w ${current}\``;
@@ -129,9 +130,7 @@ async function problemWith(
     // the folders of what it leads to (the stat above followed it, but checked only the end).
     const target = await inspect.linkTarget(current);
     const beyond =
-      target === undefined
-        ? undefined
-        : await problemWith(where, target, inspect, above || current !== path);
+      target === undefined ? undefined : await problemWith(where, target, inspect, isAbove);
     if (beyond) return beyond;
     if (dirname(current) === current) return undefined;
   }

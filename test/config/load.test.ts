@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { rejectionOf } from '../support/rejection.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -16,11 +17,13 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const good = { repos: [{ name: 'repo', path: 'repo' }], build: 'true', switch: 'true' };
 
+/** The problems a load is refused with (the test fails if it is not refused). */
+const problemsOf = async (load: Promise<unknown>) =>
+  (await rejectionOf(load, ConfigError)).problems;
+
 async function problems(file: string, content: string): Promise<string[]> {
   await writeFile(join(dir, file), content);
-  const error: unknown = await loadConfig(file, dir).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ConfigError);
-  return (error as ConfigError).problems;
+  return problemsOf(loadConfig(file, dir));
 }
 
 describe('loadConfig', () => {
@@ -140,10 +143,9 @@ describe('loadConfig: where the config comes from', () => {
 
   it('says the search found nothing when the fallback does not exist either', async () => {
     const empty = await mkdtemp(join(dir, 'cwd-'));
-    const error = await loadConfig(undefined, empty, { fallback: join(dir, 'gone.json') }).catch(
-      (caught: unknown) => caught,
-    );
-    expect((error as ConfigError).problems).toEqual([
+    expect(
+      await problemsOf(loadConfig(undefined, empty, { fallback: join(dir, 'gone.json') })),
+    ).toEqual([
       expect.stringMatching(new RegExp(`^${empty}: no config found .*: pass --config FILE$`)),
     ]);
   });
@@ -151,10 +153,7 @@ describe('loadConfig: where the config comes from', () => {
   it('never swaps a named file for the fallback', async () => {
     const fallback = join(dir, 'host-fallback.json');
     await writeFile(fallback, JSON.stringify(good));
-    const error = await loadConfig('nope.json', dir, { fallback }).catch(
-      (caught: unknown) => caught,
-    );
-    expect((error as ConfigError).problems).toEqual([
+    expect(await problemsOf(loadConfig('nope.json', dir, { fallback }))).toEqual([
       `${join(dir, 'nope.json')}: no such file: check the --config path`,
     ]);
   });
@@ -167,8 +166,7 @@ describe('loadConfig: where the config comes from', () => {
 
   it('names a folder passed as the config', async () => {
     await mkdir(join(dir, 'configs'));
-    const error = await loadConfig('configs', dir).catch((caught: unknown) => caught);
-    expect((error as ConfigError).problems).toEqual([
+    expect(await problemsOf(loadConfig('configs', dir))).toEqual([
       `${join(dir, 'configs')}: is a folder: pass the config file itself`,
     ]);
   });
@@ -182,8 +180,7 @@ describe('loadConfig: where the config comes from', () => {
   it('reads a found .xs-upgraderc.json with our messages for bad JSON', async () => {
     await writeFile(join(dir, '.xs-upgraderc.json'), '{\n  "build": "x",,\n}\n');
     // Column 16: the second comma.
-    const error = await loadConfig(undefined, dir).catch((caught: unknown) => caught);
-    expect((error as ConfigError).problems).toEqual([
+    expect(await problemsOf(loadConfig(undefined, dir))).toEqual([
       `${join(dir, '.xs-upgraderc.json')}: line 2, column 16: invalid JSON: Expected double-quoted property name`,
     ]);
   });
@@ -201,8 +198,7 @@ describe('loadConfig: where the config comes from', () => {
     const file = join(dir, 'host.json');
     await writeFile(file, JSON.stringify(good));
     await chmod(file, 0o666);
-    const error = await loadConfig('host.json', dir).catch((caught: unknown) => caught);
-    expect((error as ConfigError).problems).toEqual([
+    expect(await problemsOf(loadConfig('host.json', dir))).toEqual([
       `${file}: the config file: ${file} can be changed by other users (writable by everyone), and the config runs as root: \`chown root ${file} && chmod go-w ${file}\``,
     ]);
   });

@@ -9,13 +9,11 @@ import { rejectionOf } from '../support/rejection.js';
 
 const cluster = useEtcd();
 
-async function coordinator() {
-  const opened = await openEtcd(
+const coordinator = () =>
+  openEtcd(
     { endpoints: [cluster.etcd.endpoint], prefix: cluster.newPrefix(), timeoutMs: 5000 },
     {},
   );
-  return opened;
-}
 
 const wait = (
   opened: Awaited<ReturnType<typeof coordinator>>,
