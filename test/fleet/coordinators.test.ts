@@ -5,9 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdServer } from '../../demo/etcdServer.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
-import { CoordinatorUnavailable } from '../../src/fleet/coordinator.js';
+import { freePort } from '../../demo/etcdServer.js';
+import {
+  CoordinatorUnavailable,
+  pause,
+  reasonOf,
+  withDeadline,
+} from '../../src/fleet/coordinator.js';
 import { openEtcd } from '../../src/fleet/etcd.js';
 import { openFleetLock } from '../../src/fleet/fleetLock.js';
+import { startHttpServer } from '../support/httpServer.js';
+import { rejectionOf } from '../support/rejection.js';
 
 let etcd: EtcdServer;
 beforeAll(async () => {
@@ -147,5 +155,149 @@ describe('FleetLock coordinator', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('FleetLock answers that are not the protocol', () => {
+  /** A server that answers every request with `status` and `body`. */
+  const answering = (status: number, body: string) =>
+    startHttpServer((_request, response) => {
+      response.statusCode = status;
+      response.end(body);
+    });
+  const request = { id: 'web-1', group: 'web' };
+
+  it('sends the protocol header and the client id and group as JSON, on the URL without its trailing slashes', async () => {
+    const server = await answering(200, '');
+    try {
+      const coordinator = openFleetLock({ url: `${server.url}/fleet//`, timeoutMs: 2000 });
+      expect(await coordinator.tryTake(request)).toEqual({ taken: true, already: false });
+      const [sent] = server.requests;
+      expect(sent?.method).toBe('POST');
+      expect(sent?.url).toBe('/fleet/v1/pre-reboot');
+      expect(sent?.headers['fleet-lock-protocol']).toBe('true');
+      expect(sent?.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(sent?.body ?? '')).toEqual({ client_params: request });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a refusal shows "kind: value" when the body has both as strings, else the status', async () => {
+    for (const [status, body, reason] of [
+      [409, '{"kind":"failed_lock","value":"held by web-2"}', 'failed_lock: held by web-2'],
+      [503, '{"kind":"draining","value":"try later"}', 'draining: try later'],
+      [409, '{"kind":"failed_lock"}', 'HTTP 409'],
+      [409, '{"kind":"failed_lock","value":3}', 'HTTP 409'],
+      [400, '<html>proxy says no</html>', 'HTTP 400'],
+    ] as const) {
+      const server = await answering(status, body);
+      try {
+        const coordinator = openFleetLock({ url: server.url, timeoutMs: 2000 });
+        expect(await coordinator.tryTake(request), body).toEqual({ taken: false, reason });
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it('a server error without a protocol body is the coordinator unavailable, naming only the origin', async () => {
+    const server = await answering(500, 'Internal Server Error');
+    try {
+      const coordinator = openFleetLock({ url: `${server.url}/token-abc/`, timeoutMs: 2000 });
+      const error = await rejectionOf(coordinator.tryTake(request), CoordinatorUnavailable);
+      expect(error.message).toBe(`FleetLock ${server.url}: POST /v1/pre-reboot: HTTP 500`);
+      expect(error.mayHaveChanged).toBe(false);
+      expect(coordinator.where).toBe(`FleetLock ${server.url}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('no answer in time may have taken the slot; a refused connection did not', async () => {
+    const silent = await startHttpServer(() => undefined);
+    try {
+      const coordinator = openFleetLock({ url: silent.url, timeoutMs: 300 });
+      const error = await rejectionOf(coordinator.tryTake(request), CoordinatorUnavailable);
+      expect(error.message).toBe(
+        `FleetLock ${silent.url}: POST /v1/pre-reboot: no answer within 0.3 s`,
+      );
+      expect(error.mayHaveChanged).toBe(true);
+    } finally {
+      await silent.close();
+    }
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const refused = await rejectionOf(
+      openFleetLock({ url, timeoutMs: 2000 }).release('web-1', 'web'),
+      CoordinatorUnavailable,
+    );
+    expect(refused.message).toBe(`FleetLock ${url}: POST /v1/steady-state: ECONNREFUSED`);
+    expect(refused.mayHaveChanged).toBe(false);
+  });
+
+  it('a URL that is not one is named as such, without echoing it', async () => {
+    const coordinator = openFleetLock({ url: 'not a url/secret', timeoutMs: 2000 });
+    expect(coordinator.where).toBe('FleetLock (invalid URL)');
+    const error = await rejectionOf(coordinator.tryTake(request), CoordinatorUnavailable);
+    expect(error.message).toMatch(/^FleetLock \(invalid URL\): POST \/v1\/pre-reboot: /);
+    expect(error.message).not.toContain('secret');
+  });
+
+  it('waits at most the time asked before the next try (the protocol has no watch)', async () => {
+    const coordinator = openFleetLock({ url: 'http://127.0.0.1:1', timeoutMs: 2000 });
+    const waited = coordinator.waitForChange('web', 50, new AbortController().signal);
+    const later = new Promise((resolve) => setTimeout(() => resolve('later'), 1500));
+    expect(await Promise.race([waited.then(() => 'waited'), later])).toBe('waited');
+  });
+});
+
+describe('what a coordinator failure says', () => {
+  it('the useful part of a client error', () => {
+    expect(reasonOf(new Error('14 UNAVAILABLE: connect ECONNREFUSED 10.0.0.1:2379.'))).toBe(
+      'cannot connect to 10.0.0.1:2379 (ECONNREFUSED)',
+    );
+    expect(reasonOf(new Error('connect EHOSTUNREACH 10.0.0.2:2379'))).toBe(
+      'cannot connect to 10.0.0.2:2379 (EHOSTUNREACH)',
+    );
+    expect(reasonOf(new Error('connect ETIMEDOUT 10.0.0.3:2379 after 3 tries'))).toBe(
+      'cannot connect to 10.0.0.3:2379 (ETIMEDOUT)',
+    );
+    expect(reasonOf(new Error('the circuit breaker is open for 10.0.0.1'))).toBe(
+      'not reachable (recent calls failed)',
+    );
+    expect(
+      reasonOf(new Error('14 UNAVAILABLE: No connection established  Resolution note: dns\nmore')),
+    ).toBe('14 UNAVAILABLE: No connection established');
+    expect(reasonOf('  a plain string  ')).toBe('a plain string');
+  });
+
+  it('our own deadline: what timed out, and whether the call may have changed the store', async () => {
+    const never = new Promise<never>(() => undefined);
+    const read = await rejectionOf(
+      withDeadline(never, 50, 'get /xs/slots'),
+      CoordinatorUnavailable,
+    );
+    expect(read.message).toBe('get /xs/slots: no answer within 0.05 s');
+    expect(read.mayHaveChanged).toBe(false);
+    expect(read.next).toBe(
+      'nothing was switched; the next run tries again (check the coordinator with `xs-upgrade fleet status`)',
+    );
+    const write = await rejectionOf(withDeadline(never, 50, 'put', true), CoordinatorUnavailable);
+    expect(write.mayHaveChanged).toBe(true);
+    expect(await withDeadline(Promise.resolve(7), 50, 'get')).toBe(7);
+  });
+
+  it('a pause ends at once on an aborted signal, on abort, or on a wake-up', async () => {
+    const forever = 60_000;
+    const aborted = AbortSignal.abort();
+    await pause(forever, aborted);
+    const controller = new AbortController();
+    const stopped = pause(forever, controller.signal);
+    controller.abort();
+    await stopped;
+    let wake: () => void = () => undefined;
+    const woken = pause(forever, new AbortController().signal, (done) => (wake = done));
+    wake();
+    await woken;
   });
 });
