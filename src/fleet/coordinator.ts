@@ -49,13 +49,21 @@ export class CoordinatorUnavailable extends XsUpgradeError {
   }
 }
 
-/** The useful part of a client error: "connect ECONNREFUSED 10.0.0.1:2379", not gRPC's prose. */
+/**
+ * The useful part of a client error: "connect ECONNREFUSED 10.0.0.1:2379", not gRPC's prose, and
+ * what etcd said without gRPC's status code and etcd's own prefix ("3 INVALID_ARGUMENT:
+ * etcdserver: authentication failed..." is "authentication failed...").
+ */
 export function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const connect = /connect (E[A-Z]+) (\S+?)\.?(?:\s|$)/.exec(message);
   if (connect) return `cannot connect to ${connect[2]} (${connect[1]})`;
   if (/circuit breaker is open/.test(message)) return 'not reachable (recent calls failed)';
-  return (message.split('\n')[0] ?? message).replace(/\s*Resolution note:.*$/, '').trim();
+  return (message.split('\n')[0] ?? message)
+    .replace(/\s*Resolution note:.*$/, '')
+    .replace(/^\s*\d+ [A-Z_]+: /, '')
+    .replace(/^etcdserver: /, '')
+    .trim();
 }
 
 /** Bounds a call with our own deadline: the etcd client's connect timeout is not honoured. */

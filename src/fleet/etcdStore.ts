@@ -119,24 +119,20 @@ export async function openEtcdStore(spec: EtcdSpec, env: NodeJS.ProcessEnv): Pro
     },
     readPrefix: (prefix) => call(`read ${prefix}*`, () => client.getAll().prefix(prefix).strings()),
     waitForChange: async (key, revision, ms, signal) => {
-      // A watch from the revision read wakes the waiter as soon as the key changes; if the watch
-      // cannot be set up, a plain pause does the same job more slowly.
-      try {
-        const watcher = await call(`watch ${key}`, () =>
-          client
-            .watch()
-            .key(key)
-            .startRevision(String(BigInt(revision) + 1n))
-            .create(),
-        );
-        await pause(ms, signal, (wake) =>
-          watcher.on('put', wake).on('delete', wake).on('error', wake).on('end', wake),
-        );
-        await withDeadline(watcher.cancel(), spec.timeoutMs, 'cancel watch').catch(() => {});
-      } catch (error) {
-        if (error instanceof CoordinatorUnavailable) throw error;
-        await pause(ms, signal);
-      }
+      // A watch from the revision after the one read wakes the waiter as soon as the key changes,
+      // and not for the change it read. A watch that cannot be set up is the store unavailable,
+      // like any other call.
+      const watcher = await call(`watch ${key}`, () =>
+        client
+          .watch()
+          .key(key)
+          .startRevision(String(BigInt(revision) + 1n))
+          .create(),
+      );
+      await pause(ms, signal, (wake) =>
+        watcher.on('put', wake).on('delete', wake).on('error', wake).on('end', wake),
+      );
+      await withDeadline(watcher.cancel(), spec.timeoutMs, 'cancel watch').catch(() => {});
     },
     close: () => {
       client.close();

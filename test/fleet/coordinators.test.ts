@@ -267,7 +267,11 @@ describe('what a coordinator failure says', () => {
     );
     expect(
       reasonOf(new Error('14 UNAVAILABLE: No connection established  Resolution note: dns\nmore')),
-    ).toBe('14 UNAVAILABLE: No connection established');
+    ).toBe('No connection established');
+    expect(
+      reasonOf(new Error('3 INVALID_ARGUMENT: etcdserver: authentication failed, invalid user')),
+    ).toBe('authentication failed, invalid user');
+    expect(reasonOf(new Error('etcdserver: 14 UNAVAILABLE: kept'))).toBe('14 UNAVAILABLE: kept');
     expect(reasonOf('  a plain string  ')).toBe('a plain string');
   });
 
