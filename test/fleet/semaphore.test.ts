@@ -55,10 +55,19 @@ describe('semaphore', () => {
     expect(setSlots(full, 1).holders).toHaveLength(2);
   });
 
-  it('release is idempotent', () => {
-    const held = { group: 'web', slots: 1, holders: [holder('a')] };
-    expect(releaseSlot(held, 'a')).toEqual({ group: 'web', slots: 1, holders: [] });
-    expect(releaseSlot(held, 'b')).toBeUndefined();
+  it('a holder taking its slot again changes only its own entry', () => {
+    const both = { group: 'web', slots: 2, holders: [holder('a'), holder('b')] };
+    const again = takeSlot(both, { ...holder('b'), commits: { c: '3' } });
+    expect(again.taken && again.semaphore.holders).toEqual([
+      holder('a'),
+      { ...holder('b'), commits: { c: '3' } },
+    ]);
+  });
+
+  it('release is idempotent, and frees only that holder', () => {
+    const held = { group: 'web', slots: 2, holders: [holder('a'), holder('b')] };
+    expect(releaseSlot(held, 'a')).toEqual({ group: 'web', slots: 2, holders: [holder('b')] });
+    expect(releaseSlot(held, 'c')).toBeUndefined();
   });
 
   it('round-trips through its stored form, and names a key that is not one', () => {
@@ -70,9 +79,21 @@ describe('semaphore', () => {
     expect(() => parseSemaphore('web', '{"slots":-1,"holders":[]}', '/k')).toThrow(
       /not an xs-upgrade semaphore/,
     );
-    expect(() => parseSemaphore('web', '{"slots":1,"holders":[{}]}', '/k')).toThrow(
-      /not an xs-upgrade semaphore/,
-    );
+    for (const broken of [
+      '{"slots":1,"holders":[{}]}',
+      '{"slots":1,"holders":[null]}',
+      '{"slots":1.5,"holders":[]}',
+      '{"holders":[]}',
+      '{"slots":1}',
+      '[1]',
+      '"text"',
+      'null',
+    ]) {
+      expect(() => parseSemaphore('web', broken, '/k'), broken).toThrow(
+        '/k is not an xs-upgrade semaphore ({"slots": N, "holders": [...]}): fix or delete that key',
+      );
+    }
+    expect(parseSemaphore('web', '{"slots":0,"holders":[]}', '/k').slots).toBe(0);
   });
 });
 
