@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/etcdServer.js';
 import type { EtcdSpec, ResolvedFleet } from '../../src/config/resolve.js';
+import { fleetStatus } from '../../src/fleet/admin.js';
 import { HostRollout } from '../../src/fleet/hostRollout.js';
 import { setId } from '../../src/fleet/rollout.js';
 import {
@@ -146,6 +147,41 @@ describe('the rollout store', () => {
     expect(again?.forgiven).toBe(false);
     expect(again?.set.forgiven?.[0]?.rejected[0]?.host).toBe('c1');
     expect(await store.forgive('0123456789ab')).toBeUndefined();
+  });
+});
+
+describe('fleet status', () => {
+  it('every group a host reported in, by name; the sets by their last event, newest first', async () => {
+    const etcd = spec();
+    const store = await records(etcd);
+    await store.report(run('web-1', 0, { group: 'web' }));
+    await store.report(run('web-1', 25, { group: 'web', commits: v2 }));
+    const v3 = { 'nix-config': '3'.repeat(40) };
+    await store.report(
+      run('c2', 20, {
+        healthy: false,
+        result: 'rolled-back',
+        rejected: { commits: v3, reason: 'x' },
+      }),
+    );
+    const fleet = {
+      group: 'zeta',
+      slotTimeoutMs: 1000,
+      onFailure: 'hold',
+      requireReport: true,
+      backend: { etcd },
+    } as ResolvedFleet;
+    const view = await fleetStatus(fleet, {});
+    expect(view.groups).toEqual([
+      { group: 'canary', slots: 1, holders: [] },
+      { group: 'web', slots: 1, holders: [] },
+      { group: 'zeta', slots: 1, holders: [] },
+    ]);
+    // v1's last event is web-1 moving off it at 25, v2's web-1 coming up on it at 25, v3's
+    // rejection at 20.
+    expect(view.sets.map((set) => set.id).at(-1)).toBe(setId(v3));
+    expect(view.sets.map((set) => set.id).sort()).toEqual([setId(v1), setId(v2), setId(v3)].sort());
+    expect(view.hosts.map((entry) => entry.id)).toEqual(['c2', 'web-1']);
   });
 });
 
