@@ -44,6 +44,19 @@ function connects(port: number): Promise<boolean> {
   });
 }
 
+/** A WebSocket server on 127.0.0.1 standing in for the inspector: what it was sent. */
+async function inspectorOn(port: number) {
+  const server = new WebSocketServer({ host: '127.0.0.1', port });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const received: string[] = [];
+  server.on('connection', (socket) =>
+    socket.on('message', (data: Buffer) => {
+      received.push(data.toString('utf8'));
+    }),
+  );
+  return { server, received };
+}
+
 describe('startInspection', () => {
   it('does nothing unless asked', async () => {
     expect(await startInspection({ log: memoryLog(), print: () => undefined })).toBeUndefined();
@@ -108,6 +121,53 @@ describe('startInspection', () => {
       expect(received.join('\n')).toContain('***');
       expect(received.join('\n')).not.toContain('hunter2');
       expect(log.lines).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('an inspector that starts late still gets the run, after a retry', async () => {
+    const port = await freePort();
+    const log = memoryLog();
+    const inspection = await startInspection({
+      inspect: `ws://127.0.0.1:${port}`,
+      log,
+      print: () => undefined,
+    });
+    runTiny(inspection?.observer);
+    // The first try finds nobody; the inspector is up before the second (half a second later).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { server, received } = await inspectorOn(port);
+    try {
+      await expect
+        .poll(() => received.some((text) => text.includes('"GO"')), { timeout: 10_000 })
+        .toBe(true);
+      await inspection?.close();
+      expect(log.lines).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('keeps only the newest 1000 events while connecting', async () => {
+    const { server, received } = await inspectorOn(0);
+    try {
+      const { port } = server.address() as { port: number };
+      const inspection = await startInspection({
+        inspect: `ws://127.0.0.1:${port}`,
+        log: memoryLog(),
+        print: () => undefined,
+      });
+      const counter = createMachine({ id: 'counter', on: { TICK: {} } });
+      const actor = createActor(counter, { inspect: inspection?.observer });
+      actor.start();
+      for (let tick = 0; tick < 1200; tick += 1) actor.send({ type: 'TICK', tick });
+      await expect.poll(() => received.some((text) => text.includes('"tick":1199'))).toBe(true);
+      await inspection?.close();
+      const ticks = received.map((text) => /"tick":(\d+)/.exec(text)?.[1]);
+      expect(received).toHaveLength(1000);
+      expect(ticks.at(-1)).toBe('1199');
+      expect(received.some((text) => text.includes('"tick":0,'))).toBe(false);
     } finally {
       server.close();
     }
