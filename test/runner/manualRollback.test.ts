@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { rollbackLastUpgrade } from '../../src/runner/manualRollback.js';
 import { readManualRecovery } from '../../src/state/manualRecovery.js';
@@ -94,6 +95,50 @@ describe('rollbackLastUpgrade', () => {
     expect(next.exitCode).toBe(3);
     expect(next.text).toContain('rolled back by hand (xs-upgrade rollback)');
     expect(await heads(sandbox)).toEqual(before);
+  });
+
+  it('says and records each step, and finds the upgrade behind later runs with nothing new', async () => {
+    const { sandbox, before } = await upgradedHost();
+    const quiet = await runInProcess(sandbox);
+    expect(quiet.exitCode).toBe(0);
+    const { exitCode, lines, stateDir } = await rollback(sandbox);
+    expect(exitCode).toBe(0);
+    expect(await heads(sandbox)).toEqual(before);
+    expect(lines.filter((line) => line.startsWith('state '))).toEqual([
+      'state rollingBack.resettingRepos',
+      'state rollingBack.revertingSystem',
+    ]);
+    const [record] = await readRunRecords(stateDir);
+    expect(record?.states.map((entry) => entry.state)).toEqual([
+      'rollingBack.resettingRepos',
+      'rollingBack.revertingSystem',
+      'rolledBack',
+    ]);
+    expect(record).not.toHaveProperty('system');
+  });
+
+  it('on a Nix system: back on the generation from before the upgrade, recorded and said', async () => {
+    const sandbox = await sandboxes.sandbox({}, { nix: true });
+    const before = await heads(sandbox);
+    await sandbox.pushUpstream(
+      'nix-config',
+      'configuration.nix',
+      configurationNix('  # new\n'),
+      'new',
+    );
+    const run = await runInProcess(sandbox);
+    expect(run.exitCode, run.text).toBe(0);
+    const { exitCode, lines, stateDir } = await rollback(sandbox);
+    expect(exitCode, lines.join('\n')).toBe(0);
+    expect(await heads(sandbox)).toEqual(before);
+    const [record, upgrade] = await readRunRecords(stateDir);
+    const saved = upgrade?.system?.saved;
+    expect(saved?.generation).toBe(1);
+    expect(record?.system?.saved).toEqual(saved);
+    expect(record?.system?.final?.generation).toBe(1);
+    expect(summaryOf(lines)).toEqual([
+      `result: rolled back by hand: the upgrade of ${upgrade?.startedAt} is undone, every repo is at the commits it had before it, the system too (back on generation 1)`,
+    ]);
   });
 
   it('refuses a repo with local changes and touches nothing', async () => {
