@@ -8,15 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
+import { fleetStatus } from '../../src/fleet/admin.js';
+import { setId } from '../../src/fleet/rollout.js';
 import { checkBoot } from '../../src/runner/bootCheck.js';
 import { readManualRecovery } from '../../src/state/manualRecovery.js';
 import { readRejectedCommitSets } from '../../src/state/rejectedCommits.js';
 import { readRunRecords } from '../../src/state/runRecords.js';
+import { useEtcd } from '../support/etcd.js';
 import { hostOptions, runInProcess } from '../support/inProcessRun.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const sandboxes = useSandboxes();
+const cluster = useEtcd();
 
 const sameKernel = configurationNix('  services.tailscale.enable = true;\n');
 
@@ -225,5 +229,106 @@ describe('checkBoot', () => {
     expect(passed.exitCode).toBe(0);
     expect(passed.lines).toContain('fleet: slot in group "default" released');
     expect(holds()).toBe(false);
+  });
+
+  describe('in a fleet on etcd', () => {
+    const never = { name: 'never healthy', command: 'exit 1', retries: 0 };
+    const problem =
+      'health check never healthy failed after 1 attempt: never healthy failed with exit code 1: exit 1';
+    async function fleetRebootHost(onFailure: 'hold' | 'release', bootChecks: unknown[] = []) {
+      const fleet = {
+        id: 'rebooter',
+        onFailure,
+        etcd: { endpoints: [cluster.etcd.endpoint], prefix: cluster.newPrefix() },
+      };
+      const h = await rebootHost({ fleet, bootChecks });
+      const spec = (await hostOptions(h.sandbox)).config.fleet;
+      if (!spec) throw new Error('no fleet');
+      const status = () => fleetStatus(spec, process.env);
+      const holders = async () =>
+        (await status()).groups.flatMap((group) => group.holders.map((holder) => holder.id));
+      /** The same config without the boot checks: the last good generation passes. */
+      const healthyAgain = () =>
+        h.sandbox.writeConfig({
+          reboot: {
+            when: 'always',
+            command: 'echo "reboot requested" >> reboot.log',
+            bootedSystem: join(h.sandbox.dir, 'booted-system'),
+          },
+          fleet,
+        });
+      return { ...h, status, holders, healthyAgain };
+    }
+
+    it('a boot that passes proves the commits to the fleet and frees the slot', async () => {
+      const h = await fleetRebootHost('hold');
+      expect(await h.holders()).toEqual(['rebooter']);
+      await h.boot(2);
+      const passed = await h.check();
+      expect(passed.exitCode).toBe(0);
+      expect(passed.lines.slice(-2)).toEqual([
+        'fleet: slot in group "default" released',
+        'fleet: reported healthy on these commits',
+      ]);
+      const view = await h.status();
+      expect(view.hosts.map((host) => [host.id, host.result, host.commits['nix-config']])).toEqual([
+        ['rebooter', 'upgraded', h.after],
+      ]);
+      const [reported] = view.hosts;
+      const proven = view.sets.find((set) => set.id === setId(reported?.commits ?? {}));
+      expect(proven?.proven.map((proof) => proof.host)).toEqual(['rebooter']);
+      expect(await h.holders()).toEqual([]);
+    });
+
+    it('a boot that fails quarantines the commits fleet-wide; back on the last good one, onFailure "hold" keeps the slot', async () => {
+      const h = await fleetRebootHost('hold', [never]);
+      await h.boot(2);
+      const failed = await h.check();
+      expect(failed.exitCode).toBe(4);
+      expect(failed.lines.slice(-2)).toEqual([
+        'fleet: slot in group "default" kept until the boot check after the reboot passes',
+        'fleet: reported; these commits are now quarantined fleet-wide',
+      ]);
+      const view = await h.status();
+      const [reported] = view.hosts;
+      // The host reports what it runs now: the commits from before the upgrade.
+      expect([reported?.result, reported?.commits['nix-config']]).toEqual([
+        'rolled-back',
+        h.before,
+      ]);
+      const rejected = view.sets.find((set) => set.commits['nix-config'] === h.after);
+      expect(rejected?.rejected.map((entry) => [entry.host, entry.reason])).toEqual([
+        ['rebooter', `bootCheck: ${problem}`],
+      ]);
+      expect(rejected?.proven).toEqual([]);
+      expect(await h.holders()).toEqual(['rebooter']);
+
+      await h.boot(1);
+      await h.healthyAgain();
+      const back = await h.check();
+      expect(back.exitCode).toBe(0);
+      expect(back.lines.slice(-2)).toEqual([
+        'fleet: slot in group "default" HELD (onFailure "hold"): the rollout waits here; look at this host, then `xs-upgrade fleet release --id rebooter`',
+        'fleet: reported',
+      ]);
+      expect(await h.holders()).toEqual(['rebooter']);
+      const [again] = (await h.status()).hosts;
+      expect([again?.result, again?.commits['nix-config']]).toEqual(['rolled-back', h.before]);
+    });
+
+    it('back on the last good generation with onFailure "release": the slot is freed', async () => {
+      const h = await fleetRebootHost('release', [never]);
+      await h.boot(2);
+      expect((await h.check()).exitCode).toBe(4);
+      await h.boot(1);
+      await h.healthyAgain();
+      const back = await h.check();
+      expect(back.exitCode).toBe(0);
+      expect(back.lines.slice(-2)).toEqual([
+        'fleet: slot in group "default" released',
+        'fleet: reported',
+      ]);
+      expect(await h.holders()).toEqual([]);
+    });
   });
 });
