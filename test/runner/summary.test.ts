@@ -254,6 +254,116 @@ describe('formatSummary', () => {
   });
 });
 
+describe('formatSummary: the system, the repos, and how a rollback ended', () => {
+  const generation = (number: number) => ({
+    profile: '/nix/var/nix/profiles/system',
+    generation: number,
+    storePath: `/nix/store/${String(number).repeat(32)}-nixos-system`,
+  });
+  const rolledBack = (states: string[], more: Partial<UpgradeOutput> = {}) =>
+    report(
+      {
+        result: 'rolled-back',
+        failure: { state: 'healthChecking', message: 'health check web failed' },
+        savedSystem: generation(41),
+        ...more,
+      },
+      ['switching', 'healthChecking', ...states, 'rolledBack'],
+      4,
+    );
+
+  it('the system back on its generation after the system rollback; unchanged without one', () => {
+    const back = rolledBack(['rollingBack.resettingRepos', 'rollingBack.revertingSystem']);
+    const lines = summarize({ ...back, finalSystem: generation(41) }).lines;
+    expect(lines[0]).toBe(
+      'result: failed in healthChecking and rolled back: every repo is back at its saved commit, the system too',
+    );
+    expect(lines).toContain('system: back on generation 41');
+    const reposOnly = rolledBack(['rollingBack.resettingRepos']);
+    const unchanged = summarize({ ...reposOnly, finalSystem: generation(41) }).lines;
+    expect(unchanged[0]).toBe(
+      'result: failed in healthChecking and rolled back: every repo is back at its saved commit',
+    );
+    expect(unchanged).toContain('system: generation 41 (unchanged)');
+    const none = summarize(report({ result: 'nothing-new' }, ['pulling'], 0)).lines;
+    expect(none.some((line) => line.startsWith('system:'))).toBe(false);
+  });
+
+  it('a repo that moved is marked, one with no commit known says so', () => {
+    const upgraded = report({ result: 'upgraded', switchStarted: true }, ['switching'], 0);
+    upgraded.finalCommits = [{ repo: 'nix-config', commit: 'c'.repeat(40) }];
+    const lines = summarize(upgraded).lines;
+    expect(lines).toContain('repo nix-config: saved aaaaaaaaaaaa -> now cccccccccccc  (moved)');
+    expect(lines).toContain('repo nix-secrets: saved bbbbbbbbbbbb -> now (none)');
+  });
+
+  it("a stopped run's rollback says there is nothing to fix; a failure that knows what to do says it", () => {
+    const stopped = summarize(
+      rolledBack(['rollingBack.resettingRepos'], { interrupted: true }),
+    ).lines;
+    expect(stopped[2]).toBe('next: nothing to fix; the next run will try again');
+    const told = summarize(
+      rolledBack(['rollingBack.resettingRepos'], {
+        failure: {
+          state: 'switching',
+          message: 'switch failed',
+          next: 'free some disk space, then run again',
+        },
+      }),
+    ).lines;
+    expect(told[2]).toBe('next: free some disk space, then run again');
+    const aborted = summarize(
+      report(
+        { result: 'aborted', failure: { state: 'building', message: 'x', next: 'see the log' } },
+        ['building'],
+        3,
+      ),
+    ).lines;
+    expect(aborted.slice(0, 3)).toEqual([
+      'result: aborted in building before any change: the host is untouched',
+      'cause: x',
+      'next: see the log',
+    ]);
+  });
+
+  it('the last lines of output of the failed step, except when the run ended well', () => {
+    const tail = { state: 'building', message: 'build failed', outputTail: ['error: x'] };
+    const failed = summarize(report({ result: 'aborted', failure: tail }, ['building'], 3)).lines;
+    expect(failed).toEqual(
+      expect.arrayContaining(['last line of building output:', '  | error: x']),
+    );
+    const many = { ...tail, outputTail: ['one', 'two'] };
+    const more = summarize(report({ result: 'aborted', failure: many }, ['building'], 3)).lines;
+    expect(more).toEqual(
+      expect.arrayContaining(['last 2 lines of building output:', '  | one', '  | two']),
+    );
+    for (const result of ['upgraded', 'nothing-new'] as const) {
+      const quiet = summarize(report({ result, failure: tail }, ['building'], 0)).lines;
+      expect(quiet.some((line) => line.includes('output:'))).toBe(false);
+    }
+  });
+
+  it('a validation failure notified, said as notified', () => {
+    const notifying = { ...config, onValidationFailure: 'notify' as const };
+    const run = report(
+      {
+        result: 'aborted',
+        failure: { state: 'switching', message: 'x' },
+        validationFailure: { state: 'validating', message: 'check lint failed' },
+      },
+      ['validating', 'switching'],
+      3,
+    );
+    const lines = formatSummary({
+      report: run,
+      config: notifying,
+      skippedValidation: false,
+      rejected: false,
+    }).lines;
+    expect(lines).toContain('warning: validation failed and was notified: check lint failed');
+  });
+});
+
 describe('upgradeDone and resultLevel', () => {
   const facts = {
     states: ['building', 'validating', 'switching', 'healthChecking'],
