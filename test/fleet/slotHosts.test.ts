@@ -315,10 +315,17 @@ describe('the host id and what the fleet config needs of the host', () => {
     expect(await fleetHostId('web-1', file)).toBe('web-1');
     await writeFile(file, '0123456789abcdef0123456789abcdef\n');
     expect(await fleetHostId(undefined, file)).toBe('0123456789abcdef0123456789abcdef');
-    await writeFile(file, 'uninitialized\n');
-    await expect(fleetHostId(undefined, file)).rejects.toThrow(
-      `fleet.id is not set and ${file} does not hold a machine id: set "fleet.id" in the config`,
-    );
+    // systemd's placeholder before first boot, and an id with anything before or after it.
+    for (const text of [
+      'uninitialized\n',
+      'x0123456789abcdef0123456789abcdef\n',
+      '0123456789abcdef0123456789abcdefx\n',
+    ]) {
+      await writeFile(file, text);
+      await expect(fleetHostId(undefined, file)).rejects.toThrow(
+        `fleet.id is not set and ${file} does not hold a machine id: set "fleet.id" in the config`,
+      );
+    }
     await expect(fleetHostId(undefined, join(dir, 'gone'))).rejects.toThrow(
       `fleet.id is not set and ${join(dir, 'gone')} cannot be read (ENOENT): set "fleet.id" in the config`,
     );
