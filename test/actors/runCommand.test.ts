@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,54 @@ describe('runCommand', () => {
     const error = await failure(runCommand(spec({ argv: ['/nonexistent/xs-build'] }), deps()));
     expect(error.message).toMatch(
       /could not start \/nonexistent\/xs-build \(not found\): check the command/,
+    );
+  });
+
+  it('says which command it runs, under its name', async () => {
+    const log = memoryLog();
+    await runCommand(spec({ argv: ['true'] }, { name: 'build' }), deps(log));
+    expect(log.lines[0]).toBe('build: true');
+  });
+
+  it("gives the command only the environment it is given, not the test process's own", async () => {
+    process.env.XS_UPGRADE_TEST_LEAK = 'leaked';
+    try {
+      const log = memoryLog();
+      await runCommand(spec({ shell: 'echo "${XS_UPGRADE_TEST_LEAK:-unset}"' }), {
+        ...deps(log),
+        env: { PATH: process.env.PATH },
+      });
+      expect(log.output_).toEqual([['step', 'unset']]);
+    } finally {
+      delete process.env.XS_UPGRADE_TEST_LEAK;
+    }
+  });
+
+  it('says when the program may not be run, and when a signal killed the command', async () => {
+    const script = join(dir, 'build.sh');
+    await writeFile(script, '#!/bin/sh\necho built\n', { mode: 0o644 });
+    const denied = await failure(runCommand(spec({ argv: [script] }), deps()));
+    expect(denied.message).toBe(
+      `step could not start ${script} (permission denied): check the command in the config`,
+    );
+    const killed = await failure(runCommand(spec({ shell: 'echo dying; kill -9 $$' }), deps()));
+    expect(killed.message).toBe('step was killed by SIGKILL: echo dying; kill -9 $$');
+    expect(killed.details).toEqual({ signal: 'SIGKILL', timedOut: false, isCanceled: false });
+    expect(killed.outputTail).toEqual(['dying']);
+    const exited = await failure(runCommand(spec({ shell: 'exit 4' }), deps()));
+    expect(exited.details).toEqual({ exitCode: 4, timedOut: false, isCanceled: false });
+    expect(exited.name).toBe('CommandFailedError');
+    expect(exited.command).toBe('step');
+  });
+
+  it('stops at once a command asked for after the run was interrupted', async () => {
+    const log = memoryLog();
+    const error = await failure(
+      runCommand(spec({ shell: 'echo ran > ran.txt; sleep 5' }), deps(log, AbortSignal.abort())),
+    );
+    expect(error.details.isCanceled).toBe(true);
+    expect(error.message).toBe(
+      'step was stopped because the run was interrupted: echo ran > ran.txt; sleep 5',
     );
   });
 
