@@ -134,28 +134,19 @@ function describeSchemaErrors(errors: ErrorObject[]): string[] {
     const branchSchemas = anyOf.schema as { type?: string; $ref?: string }[];
     const branches = branchSchemas.map(branchType);
     const chosen = branches.indexOf(jsonType(anyOf.data));
-    const prefix = `${anyOf.schemaPath}/`;
-    // A branch that is a $ref reports its errors under the definition's path, not the anyOf's.
-    const otherRefs = branchSchemas.flatMap((branch, index) =>
-      branch.$ref && index !== chosen ? [`${branch.$ref}/`] : [],
-    );
     const at = anyOf.instancePath;
-    const within = (e: ErrorObject) => e.instancePath === at || e.instancePath.startsWith(`${at}/`);
-    // A branch compiled as a function of its own (a larger $ref) reports its paths from its own
-    // root ("#/type"), so its path says nothing: a type it wants is enough to know it.
+    // A branch the value was not aiming at fails on its type alone (ajv checks a property, a
+    // length or a pattern only on a value of the type they apply to), at the anyOf's own path. So
+    // dropping those type errors leaves the chosen branch's errors. The branch's schema path cannot
+    // say it: a branch compiled as a function of its own (a larger $ref) reports paths from its
+    // own root ("#/type").
     const otherBranchType = (e: ErrorObject) =>
       e.keyword === 'type' &&
       e.instancePath === at &&
       branches.some(
         (type, index) => index !== chosen && type === (e.params as { type?: unknown }).type,
       );
-    remaining = remaining.filter((e) => {
-      if (e === anyOf) return chosen < 0;
-      if (otherBranchType(e)) return false;
-      if (within(e) && otherRefs.some((ref) => e.schemaPath.startsWith(ref))) return false;
-      if (!e.schemaPath.startsWith(prefix)) return true;
-      return chosen >= 0 && e.schemaPath.startsWith(`${prefix}${chosen}/`);
-    });
+    remaining = remaining.filter((e) => (e === anyOf ? chosen < 0 : !otherBranchType(e)));
     if (chosen < 0) anyOf.message = `must be ${listOf(branches.map(article))}`;
   }
   // A oneOf of required keys ("etcd" or "fleetLock"): one line naming them, for none or both.
