@@ -42,6 +42,13 @@ export function stateDirError(stateDir: string, error: unknown, doing: 'read' | 
       ExitCode.aborted,
     );
   }
+  if (code === 'EEXIST') {
+    // mkdir of the state dir found a file where the folder should be.
+    return new StateDirError(
+      `cannot ${doing} the state dir ${stateDir}: it is a file, not a folder: move the file away, or set "stateDir" to a writable folder`,
+      ExitCode.aborted,
+    );
+  }
   return error instanceof Error ? error : new Error(String(error));
 }
 

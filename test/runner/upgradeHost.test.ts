@@ -2,12 +2,18 @@
 // repos, bare remotes and real build, check and switch scripts. The end-to-end suite runs the
 // same through the built CLI; these call the runner directly so that mutation testing, which only
 // sees code the test process loads, can tell whether the runner's summary and state are checked.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { rollbackLastUpgrade } from '../../src/runner/manualRollback.js';
-import { rejectedSet, type UpgradeHostOptions } from '../../src/runner/upgradeHost.js';
+import { XsUpgradeError } from '../../src/errors.js';
+import { rejectedSet, upgradeHost, type UpgradeHostOptions } from '../../src/runner/upgradeHost.js';
+import { lockFileName } from '../../src/state/lock.js';
+import { readRunRecords } from '../../src/state/runRecords.js';
+import { rejectionOf } from '../support/rejection.js';
 import { hostOptions, runInProcess, summaryOf } from '../support/inProcessRun.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { useSandboxes } from '../support/sandboxes.js';
@@ -203,3 +209,97 @@ describe('rejectedSet', () => {
     ).toBeUndefined();
   });
 });
+
+describe('upgradeHost before the machine starts', () => {
+  it('another run holds the lock: refused for now (75), nothing recorded', async () => {
+    const { sandbox, run } = await host();
+    const { stateDir } = (await hostOptions(sandbox)).config;
+    await mkdir(stateDir, { recursive: true });
+    // A live process that is an xs-upgrade run, as /proc tells it.
+    const other = execa('bash', ['-c', 'exec -a xs-upgrade sleep 30'], { reject: false });
+    sandboxes.cleanup(async () => {
+      other.kill('SIGKILL');
+      await other;
+    });
+    await waitForCmdline(other.pid ?? 0, 'xs-upgrade');
+    const since = '2026-11-27T04:00:00.000Z';
+    await writeFile(
+      join(stateDir, lockFileName),
+      JSON.stringify({ pid: other.pid, since, host: hostname() }),
+    );
+    const error = await rejectionOf(run(), XsUpgradeError);
+    expect(error.exitCode).toBe(75);
+    expect(error.message).toBe(
+      `another run (pid ${other.pid}, since ${since}) holds ${join(stateDir, lockFileName)}: wait for it to finish; if no such run exists, delete the file`,
+    );
+    expect(await readRunRecords(stateDir)).toEqual([]);
+  });
+
+  it('a state dir that cannot be written: refused, and still said where monitoring looks', async () => {
+    const { sandbox } = await host({ metricsFile: 'metrics.prom' });
+    const options = await hostOptions(sandbox);
+    await rm(options.config.stateDir, { recursive: true, force: true });
+    await writeFile(options.config.stateDir, 'a file where the state dir should be\n');
+    const error = await rejectionOf(upgradeHost({ ...options, log: memoryLog() }), XsUpgradeError);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toBe(
+      `cannot write the state dir ${options.config.stateDir}: it is a file, not a folder: move the file away, or set "stateDir" to a writable folder`,
+    );
+    const metrics = await readFile(join(sandbox.dir, 'metrics.prom'), 'utf8');
+    expect(metrics).toContain('xs_upgrade_last_run_result{result="aborted"} 1');
+    expect(metrics).toContain('xs_upgrade_last_run_success 0');
+  });
+
+  it('a repo the config names that is not there: a failed run, recorded, with what to fix', async () => {
+    const { sandbox } = await host();
+    // As `run` loads it: the repos are the run's to check, so that a missing one is a failed run.
+    const options = await hostOptions(sandbox);
+    await rm(sandbox.repoPath('nix-secrets'), { recursive: true, force: true });
+    const log = memoryLog();
+    const failed = { exitCode: await upgradeHost({ ...options, log }), lines: log.lines };
+    expect(failed.exitCode).toBe(3);
+    expect(summary(failed.lines)[0]).toBe(
+      'result: aborted before any change: the host is untouched',
+    );
+    expect(summary(failed.lines)[1]).toMatch(/^cause: .*nix-secrets/);
+    expect(summary(failed.lines)[2]).toBe(
+      'next: fix the repo paths on this host (or the config); the next run will try again',
+    );
+    const [record] = await readRunRecords(options.config.stateDir);
+    expect(record).toMatchObject({
+      result: 'aborted',
+      exitCode: 3,
+      running: false,
+      failure: { state: 'starting' },
+    });
+  });
+
+  it('--ignore-conditions says so loudly and runs outside the window; without conditions, nothing to say', async () => {
+    const now = new Date();
+    const hour = (now.getHours() + 12) % 24;
+    const window = { start: `${String(hour).padStart(2, '0')}:00`, length: '1h' };
+    const { run, push } = await host({ window });
+    await push('nix-config', '# new\n');
+    const skipped = await run();
+    expect(summary(skipped.lines)[0]).toMatch(/^result: skipped \(outside the maintenance window/);
+    const ignored = await run({ ignoreConditions: true });
+    expect(ignored.exitCode).toBe(0);
+    expect(ignored.lines).toContain(
+      'warning: CONDITIONS IGNORED (--ignore-conditions): running whatever the maintenance window, power and network say',
+    );
+    expect(summary(ignored.lines)[0]).toMatch(/^result: upgraded/);
+    const plain = await host();
+    const quiet = await plain.run({ ignoreConditions: true });
+    expect(quiet.lines.some((line) => line.includes('CONDITIONS IGNORED'))).toBe(false);
+  });
+});
+
+/** Waits until the process's command line (as /proc shows it) holds `text`. */
+async function waitForCmdline(pid: number, text: string): Promise<void> {
+  for (let attempt = 0; attempt < 250; attempt += 1) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`process ${pid} never showed "${text}"`);
+}
