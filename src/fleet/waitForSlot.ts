@@ -40,11 +40,12 @@ export async function waitForSlot({
     if (signal.aborted) throw new Error('stopped while waiting for a fleet slot');
     const outcome = await coordinator.tryTake(request);
     if (outcome.taken) {
+      // How long it waited, only when it did: a slow first answer is not a wait.
       const waited = Math.round((Date.now() - started) / 1000);
       log.info(
         outcome.already
           ? `fleet slot in group "${request.group}" already held by this host (${request.id}): going on`
-          : `fleet slot taken in group "${request.group}"${waited > 0 ? ` after ${waited} s` : ''}`,
+          : `fleet slot taken in group "${request.group}"${attempt > 0 ? ` after ${waited} s` : ''}`,
       );
       return outcome;
     }

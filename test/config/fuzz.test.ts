@@ -81,7 +81,9 @@ const mutatedConfig = fc
     return config;
   });
 
-describe('config loader fuzzing', () => {
+// Thousands of configs written and loaded from disk per test: ~5 s on a quiet 2-core machine, more
+// than the project's 20 s under heavy load (mutation runs beside the suite).
+describe('config loader fuzzing', { timeout: 90_000 }, () => {
   it('the valid base config loads', async () => {
     await writeFile(join(dir, 'base.json'), JSON.stringify(valid));
     await expect(loadConfig('base.json', dir)).resolves.toBeDefined();
