@@ -19,8 +19,12 @@ const host = (
 ) => fleetHost(sandboxes, cluster, fleet, id, options);
 const push = pushToFleet;
 
-const soakMs = 1500;
-const afterSoak = () => new Promise((resolve) => setTimeout(resolve, soakMs + 200));
+// Long enough that the follower's first run falls inside it on a loaded machine (the canary's run,
+// a push and the follower's run take a few seconds there); the test then waits out only the rest.
+const soakMs = 4000;
+/** Until the soak of a proof made no later than `provedBy` is over. */
+const afterSoak = (provedBy: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, provedBy + soakMs + 200 - Date.now())));
 
 describe('canaries first, in-process', () => {
   it('a follower waits for the soak, then takes exactly the set the canary proved', async () => {
@@ -28,10 +32,11 @@ describe('canaries first, in-process', () => {
     const canary = await host(fleet, 'canary-1', { group: 'canary' });
     const follower = await host(fleet, 'web-1', {
       group: 'web',
-      follow: { group: 'canary', hosts: 1, soak: '1500ms' },
+      follow: { group: 'canary', hosts: 1, soak: `${soakMs}ms` },
     });
     const v2 = await push(fleet, 'v2');
     const proved = await runInProcess(canary);
+    const provedBy = Date.now();
     expect(proved.exitCode, proved.text).toBe(0);
     expect(proved.lines).toContain('fleet: reported healthy on these commits');
     await push(fleet, 'v3');
@@ -42,7 +47,7 @@ describe('canaries first, in-process', () => {
       /^result: nothing new \(waiting for canaries: 2 commits ahead, proven on 0 of 1; set [0-9a-f]{12} soaks until \S+\): nothing was built or switched$/,
     );
 
-    await afterSoak();
+    await afterSoak(provedBy);
     const followed = await runInProcess(follower);
     expect(followed.exitCode, followed.text).toBe(0);
     expect(followed.text).toMatch(
