@@ -212,9 +212,7 @@ describe('before a run: the slot held after a failure', () => {
   async function heldAfterFailure(fleet: ResolvedFleet) {
     const { slot, stateDir } = await hostSlot(fleet);
     await slot.take(pulled, new AbortController().signal);
-    await slot.settle(
-      ended('rolled-back', { failure: { state: 'switching', message: 'x' } }),
-    );
+    await slot.settle(ended('rolled-back', { failure: { state: 'switching', message: 'x' } }));
     return stateDir;
   }
 

@@ -13,9 +13,7 @@ describe('describeGenerations', () => {
     );
     expect(describeGenerations(generation(41), generation(42))).toBe('generation 41 -> 42');
     expect(describeGenerations(generation(41), generation(41))).toBe('generation 41 (unchanged)');
-    expect(describeGenerations(generation(41), generation(41), true)).toBe(
-      'back on generation 41',
-    );
+    expect(describeGenerations(generation(41), generation(41), true)).toBe('back on generation 41');
     // A rollback that did not get back is told as the move it left.
     expect(describeGenerations(generation(41), generation(42), true)).toBe('generation 41 -> 42');
   });
