@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../demo/etcdServer.js';
 import type { EtcdSpec, ResolvedFleet } from '../../src/config/resolve.js';
-import { fleetStatus } from '../../src/fleet/admin.js';
+import { fleetStatus, setFleetSlots } from '../../src/fleet/admin.js';
 import { HostRollout } from '../../src/fleet/hostRollout.js';
 import { setId } from '../../src/fleet/rollout.js';
 import {
@@ -171,17 +171,19 @@ describe('fleet status', () => {
       requireReport: true,
       backend: { etcd },
     } as ResolvedFleet;
+    await store.report(run('web-2', 30, { group: 'web', commits: v2 }));
+    // A group with a semaphore of its own is listed once, as stored.
+    await setFleetSlots(fleet, {}, 'web', 2);
     const view = await fleetStatus(fleet, {});
     expect(view.groups).toEqual([
       { group: 'canary', slots: 1, holders: [] },
-      { group: 'web', slots: 1, holders: [] },
+      { group: 'web', slots: 2, holders: [] },
       { group: 'zeta', slots: 1, holders: [] },
     ]);
-    // v1's last event is web-1 moving off it at 25, v2's web-1 coming up on it at 25, v3's
-    // rejection at 20.
-    expect(view.sets.map((set) => set.id).at(-1)).toBe(setId(v3));
-    expect(view.sets.map((set) => set.id).sort()).toEqual([setId(v1), setId(v2), setId(v3)].sort());
-    expect(view.hosts.map((entry) => entry.id)).toEqual(['c2', 'web-1']);
+    // Newest first: v2's last event is web-2 coming up on it at 30, v1's web-1 moving off it at
+    // 25, v3's rejection at 20.
+    expect(view.sets.map((set) => set.id)).toEqual([setId(v2), setId(v1), setId(v3)]);
+    expect(view.hosts.map((entry) => entry.id)).toEqual(['c2', 'web-1', 'web-2']);
   });
 });
 
