@@ -183,6 +183,10 @@ describe('fleet status', () => {
     // Newest first: v2's last event is web-2 coming up on it at 30, v1's web-1 moving off it at
     // 25, v3's rejection at 20.
     expect(view.sets.map((set) => set.id)).toEqual([setId(v2), setId(v1), setId(v3)]);
+    // c2 comes up healthy on v3 at 40: now first. (Two orders, so at most one is the store's own.)
+    await store.report(run('c2', 40, { commits: v3 }));
+    const later = await fleetStatus(fleet, {});
+    expect(later.sets.map((set) => set.id)).toEqual([setId(v3), setId(v2), setId(v1)]);
     expect(view.hosts.map((entry) => entry.id)).toEqual(['c2', 'web-1', 'web-2']);
   });
 });
