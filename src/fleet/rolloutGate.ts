@@ -122,15 +122,15 @@ async function follow(
     const ahead = await aheadWithinTips(fetched, set.commits, deps);
     if (ahead === undefined || ahead === 0) continue;
     if (ready && (!best || ahead > best.ahead)) best = { set, ahead };
+    if (ready) continue;
     // Only a canary still soaking says when: one that soaked long ago while the set waits for
     // more canaries would name a time already past.
     const soaking = open
       .map((proof) => Date.parse(proof.since) + rule.soakMs)
       .filter((end) => end > now);
-    if (!ready && soaking.length > 0) {
-      const at = Math.min(...soaking);
-      if (!soonest || at < soonest.at) soonest = { set, at };
-    }
+    if (soaking.length === 0) continue;
+    const at = Math.min(...soaking);
+    if (!soonest || at < soonest.at) soonest = { set, at };
   }
   if (best) {
     const behind = await sum(fetched, (repo) =>

@@ -221,7 +221,10 @@ describe('upgradeHost before the machine starts', () => {
       other.kill('SIGKILL');
       await other;
     });
-    await waitForCmdline(other.pid ?? 0, 'xs-upgrade');
+    // Once bash has exec'd: /proc shows the new command line.
+    await expect
+      .poll(() => readFile(`/proc/${other.pid}/cmdline`, 'utf8').catch(() => ''), { timeout: 5000 })
+      .toContain('xs-upgrade');
     const since = '2026-11-27T04:00:00.000Z';
     await writeFile(
       join(stateDir, lockFileName),
@@ -293,13 +296,3 @@ describe('upgradeHost before the machine starts', () => {
     expect(quiet.lines.some((line) => line.includes('CONDITIONS IGNORED'))).toBe(false);
   });
 });
-
-/** Waits until the process's command line (as /proc shows it) holds `text`. */
-async function waitForCmdline(pid: number, text: string): Promise<void> {
-  for (let attempt = 0; attempt < 250; attempt += 1) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`process ${pid} never showed "${text}"`);
-}
