@@ -290,6 +290,33 @@ describe('validateConfig: the whole message', () => {
       },
       ['/fleet: give exactly one of "etcd" or "fleetLock"'],
     ],
+    // Only the coordinator's own errors are folded into that line: a problem elsewhere stays.
+    [
+      'a fleet with no coordinator and an option out of place',
+      { ...base, fleet: {}, repos: [{ name: 'a', path: '/a', brnach: 'main' }] },
+      [
+        '/repos/0: unknown option "brnach": did you mean "branch"?',
+        '/fleet: give exactly one of "etcd" or "fleetLock"',
+      ],
+    ],
+    // A conditional part of the schema (local or remote mode) adds ajv's "must match the then
+    // schema" beside the error that says what is wrong: only the latter is shown.
+    [
+      'repos in remote mode',
+      { ...base, mode: 'remote' },
+      ['/repos: repos are only valid in local mode: remove them or set "mode": "local"'],
+    ],
+    [
+      'local mode without repos',
+      { build: 'b', switch: 's' },
+      ['/: missing required option "repos"'],
+    ],
+    // The nearest name wins, not the last one near enough.
+    [
+      'a typo near two options',
+      { ...base, rebos: [] },
+      ['/: unknown option "rebos": did you mean "repos"?'],
+    ],
   ];
 
   it.each(cases)('%s', (_name, document, expected) => {
@@ -310,6 +337,13 @@ describe('validateConfig: the whole message', () => {
     expect(line).toMatch(
       /^\/: unknown option "persistentxyz" \(allowed: \$schema, mode, schedule, .*\)$/,
     );
+    // A short name allows fewer edits: two in four letters is another word, one in three too.
+    expect(validateConfig({ ...base, mdoe: 'local' }).errors).toEqual([
+      expect.stringMatching(/^\/: unknown option "mdoe" \(allowed: /),
+    ]);
+    expect(validateConfig({ ...base, build: { run: 'b', q: 1 } }).errors).toEqual([
+      '/build: unknown option "q" (allowed: name, run, timeout, env, secretEnv, cwd)',
+    ]);
   });
 
   it('stops at 64 levels of nesting, naming where (keys escaped as in a JSON pointer)', () => {

@@ -253,18 +253,22 @@ describe('upgradeHost before the machine starts', () => {
     expect(metrics).toContain('xs_upgrade_last_run_success 0');
   });
 
-  it('a repo the config names that is not there: a failed run, recorded, with what to fix', async () => {
+  it('repos the config names that are not there: a failed run, recorded, with what to fix', async () => {
     const { sandbox } = await host();
     // As `run` loads it: the repos are the run's to check, so that a missing one is a failed run.
     const options = await hostOptions(sandbox);
     await rm(sandbox.repoPath('nix-secrets'), { recursive: true, force: true });
+    await rm(sandbox.repoPath('nix-config'), { recursive: true, force: true });
     const log = memoryLog();
     const failed = { exitCode: await upgradeHost({ ...options, log }), lines: log.lines };
     expect(failed.exitCode).toBe(3);
     expect(summary(failed.lines)[0]).toBe(
       'result: aborted before any change: the host is untouched',
     );
-    expect(summary(failed.lines)[1]).toMatch(/^cause: .*nix-secrets/);
+    // Every missing repo, not only the first.
+    expect(summary(failed.lines)[1]).toMatch(
+      /^cause: [^;]*nix-config[^;]*; [^;]*nix-secrets[^;]*$/,
+    );
     expect(summary(failed.lines)[2]).toBe(
       'next: fix the repo paths on this host (or the config); the next run will try again',
     );
