@@ -138,6 +138,8 @@ describe('recoverHost', () => {
       expect(recovered.lines[0]).toMatch(
         /^warning: found a run that was killed \(pid \d+, in building since \d{4}-\S+Z\): recovering it first$/,
       );
+      // It recovered something: it does not also say there was nothing to recover.
+      expect(recovered.lines).not.toContain('nothing to recover: the last run finished');
       expect(await heads(sandbox)).toEqual(saved);
       expect(await readFile(join(sandbox.repoPath('nix-config'), 'local.nix'), 'utf8')).toBe(
         '# my local edits\n',

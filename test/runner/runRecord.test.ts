@@ -236,6 +236,20 @@ describe('the run record, the metrics and the notification', () => {
     expect(sample(await metrics(), 'xs_upgrade_reboot_pending')).toBe(1);
   });
 
+  it('the reason kept with commits held back is cut at 300 characters', async () => {
+    const sandbox = await sandboxes.sandbox({
+      validationChecks: [{ name: 'long', run: `exit 1 # ${'x'.repeat(400)}` }],
+    });
+    await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new');
+    expect((await runInProcess(sandbox)).exitCode).toBe(4);
+    const rejected = JSON.parse(
+      await readFile(join(sandbox.dir, 'state', 'rejected-commits.json'), 'utf8'),
+    ) as { sets: { reason: string }[] };
+    const reason = rejected.sets[0]?.reason ?? '';
+    expect(reason).toMatch(/^validating: long failed with exit code 1: exit 1 # x+$/);
+    expect(reason).toHaveLength(300);
+  });
+
   it('a run with --skip-validation or --ignore-conditions is marked so in its record', async () => {
     // A maintenance window that is open now: conditions are configured, and pass.
     const start = `${String(new Date().getHours()).padStart(2, '0')}:00`;

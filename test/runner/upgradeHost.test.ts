@@ -238,6 +238,24 @@ describe('upgradeHost before the machine starts', () => {
     expect(await readRunRecords(stateDir)).toEqual([]);
   });
 
+  it('a lock left by a run that is gone: taken over, said, and the run goes on', async () => {
+    const { sandbox, run } = await host();
+    const { stateDir } = (await hostOptions(sandbox)).config;
+    await mkdir(stateDir, { recursive: true });
+    const gone = execa('true');
+    await gone;
+    const since = '2026-11-27T04:00:00.000Z';
+    const file = join(stateDir, lockFileName);
+    await writeFile(file, JSON.stringify({ pid: gone.pid, since, host: hostname() }));
+    const { exitCode, lines } = await run();
+    expect(exitCode).toBe(0);
+    expect(lines[0]).toBe(
+      `warning: taking over ${file}, left by pid ${gone.pid} (no longer running) since ${since}`,
+    );
+    // Released at the end, as any run's own lock.
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/);
+  });
+
   it('a state dir that cannot be written: refused, and still said where monitoring looks', async () => {
     const { sandbox } = await host({ metricsFile: 'metrics.prom' });
     const options = await hostOptions(sandbox);
