@@ -42,6 +42,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
     writeFileSync(file, original);
     process.exit(130);
   });
+const run = promisify(execFile);
 let killed = 0;
 try {
   for (const mutant of chosen) {
@@ -52,7 +53,7 @@ try {
     );
     let survives = true;
     try {
-      await promisify(execFile)('npx', ['vitest', 'run', '--project', 'unit', ...tests], {
+      await run('npx', ['vitest', 'run', '--project', 'unit', ...tests], {
         timeout: 120_000,
         maxBuffer: 64 * 1024 * 1024,
       });

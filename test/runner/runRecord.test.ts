@@ -4,8 +4,9 @@
 // mutation run found these written but never read back by a test (docs/testing.md).
 import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
+import type { Sandbox } from '../../demo/sandbox.js';
 import { readManualRecovery } from '../../src/state/manualRecovery.js';
 import { readRunRecords } from '../../src/state/runRecords.js';
 import { startHttpServer } from '../support/httpServer.js';
@@ -14,20 +15,22 @@ import { sample } from '../support/metrics.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const sandboxes = useSandboxes();
-const servers: { close: () => Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 
 async function webhook() {
   const server = await startHttpServer();
-  servers.push(server);
+  sandboxes.cleanup(server.close);
   const payloads = () =>
     server.requests.map((request) => JSON.parse(request.body) as Record<string, unknown>);
   return { url: server.url, payloads };
 }
 
 const broken = '{ }: { services.broken = true; }\n';
+/** A Nix configuration that builds a new system (a comment alone would build the same one). */
+const newSystem = configurationNix('  services.tailscale.enable = true;\n');
+const metricsOf = (sandbox: Sandbox) => readFile(join(sandbox.dir, 'metrics.prom'), 'utf8');
+/** "HH:00" of the hour `offset` hours from now, host time. */
+const hourFromNow = (offset: number) =>
+  `${String((new Date().getHours() + offset) % 24).padStart(2, '0')}:00`;
 
 describe('the run record, the metrics and the notification', () => {
   it('a rolled-back run, then the run that holds its commits back', async () => {
@@ -37,7 +40,6 @@ describe('the run record, the metrics and the notification', () => {
       notify: [{ webhook: { url: hook.url }, on: ['rolled-back', 'held-back'] }],
     });
     const stateDir = join(sandbox.dir, 'state');
-    const metrics = async () => readFile(join(sandbox.dir, 'metrics.prom'), 'utf8');
     const saved = await sandbox.head('nix-config');
     const secrets = await sandbox.head('nix-secrets');
     await sandbox.pushUpstream('nix-config', 'configuration.nix', broken, 'break it');
@@ -72,7 +74,7 @@ describe('the run record, the metrics and the notification', () => {
       expect(visit.ms).toBeGreaterThanOrEqual(0);
       expect(visit.ms).toBeLessThanOrEqual(took);
     }
-    const afterFailure = await metrics();
+    const afterFailure = await metricsOf(sandbox);
     // The broken commit is on the remote, not here: one behind; the other repo is up to date.
     expect(sample(afterFailure, 'xs_upgrade_commits_behind{repo="nix-config"}')).toBe(1);
     expect(sample(afterFailure, 'xs_upgrade_commits_behind{repo="nix-secrets"}')).toBe(0);
@@ -101,7 +103,7 @@ describe('the run record, the metrics and the notification', () => {
       },
     });
     expect(held).not.toHaveProperty('failure');
-    const afterHold = await metrics();
+    const afterHold = await metricsOf(sandbox);
     expect(sample(afterHold, 'xs_upgrade_held_back')).toBe(1);
     expect(sample(afterHold, 'xs_upgrade_commits_behind{repo="nix-config"}')).toBe(1);
     // Held back is no failure of a state: the notification says why in the words of the summary.
@@ -122,12 +124,11 @@ describe('the run record, the metrics and the notification', () => {
       notify: [{ webhook: { url: hook.url }, on: ['rollback-failed'] }],
     });
     const stateDir = join(sandbox.dir, 'state');
-    const metrics = async () => readFile(join(sandbox.dir, 'metrics.prom'), 'utf8');
     await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new');
     expect((await runInProcess(sandbox)).exitCode).toBe(5);
     const [failed] = await readRunRecords(stateDir);
     expect(failed).toMatchObject({ result: 'rollback-failed', exitCode: 5 });
-    expect(sample(await metrics(), 'xs_upgrade_manual_recovery_needed')).toBe(1);
+    expect(sample(await metricsOf(sandbox), 'xs_upgrade_manual_recovery_needed')).toBe(1);
     const marker = await readManualRecovery(stateDir);
     expect(marker).toMatchObject({
       runId: failed?.id,
@@ -145,8 +146,10 @@ describe('the run record, the metrics and the notification', () => {
         message: `a rollback failed on ${marker?.since ?? ''} (${marker?.reason ?? ''}) and the host still needs manual recovery: put it back by hand (docs/recovery.md), then run \`xs-upgrade recover --confirm-manual-fix\``,
       },
     });
-    expect(sample(await metrics(), 'xs_upgrade_manual_recovery_needed')).toBe(1);
-    expect(sample(await metrics(), 'xs_upgrade_last_run_result{result="refused"}')).toBe(1);
+    expect(sample(await metricsOf(sandbox), 'xs_upgrade_manual_recovery_needed')).toBe(1);
+    expect(sample(await metricsOf(sandbox), 'xs_upgrade_last_run_result{result="refused"}')).toBe(
+      1,
+    );
     // A refused run is a failed rollback still waiting: those listening for one hear of it again.
     expect(hook.payloads().map((payload) => [payload.event, payload.result])).toEqual([
       ['rollback-failed', 'rollback-failed'],
@@ -161,12 +164,7 @@ describe('the run record, the metrics and the notification', () => {
   it('on a Nix system: the generation before and after, in the record and the metrics', async () => {
     const sandbox = await sandboxes.sandbox({ metricsFile: 'metrics.prom' }, { nix: true });
     const stateDir = join(sandbox.dir, 'state');
-    await sandbox.pushUpstream(
-      'nix-config',
-      'configuration.nix',
-      configurationNix('  services.tailscale.enable = true;\n'),
-      'new',
-    );
+    await sandbox.pushUpstream('nix-config', 'configuration.nix', newSystem, 'new');
     const run = await runInProcess(sandbox);
     expect(run.exitCode, run.text).toBe(0);
     const [record] = await readRunRecords(stateDir);
@@ -174,7 +172,7 @@ describe('the run record, the metrics and the notification', () => {
     expect(record?.system?.final?.generation).toBe(2);
     const profile = record?.system?.final?.profile ?? '';
     expect(profile).not.toBe('');
-    const metrics = await readFile(join(sandbox.dir, 'metrics.prom'), 'utf8');
+    const metrics = await metricsOf(sandbox);
     expect(sample(metrics, `xs_upgrade_system_generation{profile="${profile}"}`)).toBe(2);
     expect(sample(metrics, `xs_upgrade_system_generation_saved{profile="${profile}"}`)).toBe(1);
   });
@@ -182,13 +180,10 @@ describe('the run record, the metrics and the notification', () => {
   it('a reboot outside its window: pending in the record and the metrics, done by a later run', async () => {
     const sandbox = await sandboxes.sandbox({}, { nix: true });
     const stateDir = join(sandbox.dir, 'state');
-    const metrics = async () => readFile(join(sandbox.dir, 'metrics.prom'), 'utf8');
     // Booted into generation 1, as a NixOS host's /run/booted-system would say.
     const booted = join(sandbox.dir, 'booted-system');
     const [firstGeneration] = await sandbox.generations();
     await symlink(firstGeneration?.storePath ?? '/nonexistent', booted);
-    const hour = (offset: number) =>
-      `${String((new Date().getHours() + offset) % 24).padStart(2, '0')}:00`;
     const reboot = (window: { lower: string; upper: string }) =>
       sandbox.writeConfig({
         metricsFile: 'metrics.prom',
@@ -199,13 +194,8 @@ describe('the run record, the metrics and the notification', () => {
           window,
         },
       });
-    await reboot({ lower: hour(10), upper: hour(12) });
-    await sandbox.pushUpstream(
-      'nix-config',
-      'configuration.nix',
-      configurationNix('  services.tailscale.enable = true;\n'),
-      'new',
-    );
+    await reboot({ lower: hourFromNow(10), upper: hourFromNow(12) });
+    await sandbox.pushUpstream('nix-config', 'configuration.nix', newSystem, 'new');
     const upgraded = await runInProcess(sandbox);
     expect(upgraded.exitCode, upgraded.text).toBe(0);
     const [first] = await readRunRecords(stateDir);
@@ -216,7 +206,7 @@ describe('the run record, the metrics and the notification', () => {
         pending: expect.stringMatching(/outside the reboot window/) as string,
       },
     });
-    expect(sample(await metrics(), 'xs_upgrade_reboot_pending')).toBe(1);
+    expect(sample(await metricsOf(sandbox), 'xs_upgrade_reboot_pending')).toBe(1);
     const pending = JSON.parse(await readFile(join(stateDir, 'reboot-pending.json'), 'utf8')) as {
       previous: { generation: number };
       runId: string;
@@ -224,7 +214,7 @@ describe('the run record, the metrics and the notification', () => {
     expect(pending).toMatchObject({ previous: { generation: 1 }, runId: first?.id });
 
     // Nothing new upstream, the window open now: this run reboots, without building again.
-    await reboot({ lower: hour(0), upper: hour(2) });
+    await reboot({ lower: hourFromNow(0), upper: hourFromNow(2) });
     const rebooting = await runInProcess(sandbox);
     expect(rebooting.exitCode, rebooting.text).toBe(0);
     expect(await readFile(join(sandbox.dir, 'reboot.log'), 'utf8')).toBe('rebooted\n');
@@ -233,7 +223,7 @@ describe('the run record, the metrics and the notification', () => {
     expect(second?.states.map((visit) => visit.state)).not.toContain('building');
     // Asked for: no longer pending; the boot check after it is what waits now.
     await expect(readFile(join(stateDir, 'reboot-pending.json'))).rejects.toThrow(/ENOENT/);
-    expect(sample(await metrics(), 'xs_upgrade_reboot_pending')).toBe(1);
+    expect(sample(await metricsOf(sandbox), 'xs_upgrade_reboot_pending')).toBe(1);
   });
 
   it('the reason kept with commits held back is cut at 300 characters', async () => {
@@ -252,8 +242,7 @@ describe('the run record, the metrics and the notification', () => {
 
   it('a run with --skip-validation or --ignore-conditions is marked so in its record', async () => {
     // A maintenance window that is open now: conditions are configured, and pass.
-    const start = `${String(new Date().getHours()).padStart(2, '0')}:00`;
-    const sandbox = await sandboxes.sandbox({ window: { start, length: '2h' } });
+    const sandbox = await sandboxes.sandbox({ window: { start: hourFromNow(0), length: '2h' } });
     const stateDir = join(sandbox.dir, 'state');
     await sandbox.pushUpstream('nix-config', 'configuration.nix', '# one\n', 'one');
     expect((await runInProcess(sandbox, { skipValidation: true })).exitCode).toBe(0);
