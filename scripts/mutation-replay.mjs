@@ -3,7 +3,8 @@
 // project on the given test files (and any vitest arguments, such as -t), and puts the file back.
 // A mutant the tests fail on is killed by the suite too, so this measures what new tests kill
 // without rerunning every covering test, which for the runner's whole-run files takes over an
-// hour (docs/testing.md). It refuses a source changed since the report.
+// hour (docs/testing.md). It refuses a source changed since the report, and tests that fail
+// without a mutant.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -43,6 +44,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
     process.exit(130);
   });
 const run = promisify(execFile);
+const vitest = ['vitest', 'run', '--project', 'unit', ...tests];
+const runOptions = { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 };
+// As Stryker's dry run: tests that fail (or find no test file) without a mutant would count every
+// mutant as killed.
+try {
+  await run('npx', vitest, runOptions);
+} catch {
+  console.error(`the tests fail without any mutant: fix them first (npx ${vitest.join(' ')})`);
+  process.exit(1);
+}
 let killed = 0;
 try {
   for (const mutant of chosen) {
@@ -53,10 +64,7 @@ try {
     );
     let survives = true;
     try {
-      await run('npx', ['vitest', 'run', '--project', 'unit', ...tests], {
-        timeout: 120_000,
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      await run('npx', vitest, runOptions);
     } catch {
       survives = false;
       killed += 1;

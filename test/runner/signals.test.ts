@@ -18,8 +18,8 @@ describe('signals during a run', () => {
   it('SIGHUP carries on; SIGTERM stops the step and rolls back; a second signal waits for it', async () => {
     const sandbox = await sandboxes.sandbox({ build: 'echo $$ > build.pid; exec sleep 30' });
     const before = listeners();
+    const saved = await sandbox.head('nix-config');
     await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new');
-    const saved = await sandbox.head('nix-secrets');
     const running = runInProcess(sandbox);
     await expect
       .poll(
@@ -43,7 +43,8 @@ describe('signals during a run', () => {
     );
     const [record] = await readRunRecords(join(sandbox.dir, 'state'));
     expect(record).toMatchObject({ result: 'rolled-back', interrupted: true });
-    expect(await sandbox.head('nix-secrets')).toBe(saved);
+    // The repo that moved (pulled before the build) is back where it was.
+    expect(await sandbox.head('nix-config')).toBe(saved);
     // The run's handlers are gone with it: a signal after the run is the process's own business.
     expect(listeners()).toEqual(before);
   });
