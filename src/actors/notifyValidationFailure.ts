@@ -19,6 +19,7 @@ export async function notifyValidationFailure(
     ['validation-failed'],
     (event) =>
       buildPayload(event, {
+        result: 'switching-anyway',
         ...(input.failure ? { failure: input.failure } : {}),
         states: ['validating'],
         commits: input.pulled.map((repo) => ({

@@ -34,7 +34,10 @@ export async function requestReboot(
   await writeBootCheck(config.stateDir, {
     previous,
     previousCommits: pending?.previousCommits ?? input.savedCommits,
-    runId: pending?.runId ?? deps.runId,
+    // The run that asks for this reboot: its boot check links to it (an earlier upgrade that
+    // waited for the reboot is named apart).
+    runId: deps.runId,
+    ...(pending && pending.runId !== deps.runId ? { upgradedIn: pending.runId } : {}),
     requestedAt: new Date().toISOString(),
     bootId: bootId(),
     expected: await readGeneration(profile),

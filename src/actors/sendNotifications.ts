@@ -15,7 +15,11 @@ import { runCommand, type CommandDeps } from './runCommand.js';
 export interface NotificationPayload {
   host: string;
   event: NotifyEvent;
-  result?: RecordResult;
+  /**
+   * How the run ended; `switching-anyway` for `validation-failed`, which is sent before the run
+   * ends, as it goes on to switch (onValidationFailure: "notify").
+   */
+  result?: RecordResult | 'switching-anyway';
   interrupted?: boolean;
   error?: string;
   failedState?: string;

@@ -7,10 +7,19 @@ import type { RepoSpec } from '../config/resolve.js';
 import type { SavedCommit, Snapshot } from '../machine/types.js';
 import { forEachRepo, gitAt, gitMessage, statusHeader, type GitDeps } from './git.js';
 import { stateDirError } from '../state/stateDirAccess.js';
-import { writeFileAtomic } from './stateFile.js';
+import { readJsonFile, writeFileAtomic } from './stateFile.js';
 import { readGeneration } from './systemProfile.js';
 
 export const savedCommitsFile = 'saved-commits.json';
+
+/** What the newest run saved before anything moved; undefined when none has (or unreadable). */
+export async function readSavedCommits(
+  stateDir: string,
+): Promise<{ savedAt: string; repos: SavedCommit[] } | undefined> {
+  return readJsonFile<{ savedAt: string; repos: SavedCommit[] }>(
+    join(stateDir, savedCommitsFile),
+  ).catch(() => undefined);
+}
 
 /** How many dirty files a refusal lists before it says "and N more". */
 const listedFiles = 10;

@@ -39,6 +39,8 @@ export function formatStatus(
     bootCheck: null,
   },
   fleetSlot: HeldSlot | null = null,
+  /** The commits the newest run saved before anything moved (saved-commits.json). */
+  savedCommits?: { repo: string; commit: string }[],
 ): string[] {
   const lines = [
     ...(manualRecovery ? [`MANUAL RECOVERY NEEDED: ${manualRecoveryLine(manualRecovery)}`] : []),
@@ -48,9 +50,13 @@ export function formatStatus(
           `boot check pending: rebooting into generation ${reboot.bootCheck.expected.generation} (asked for at ${reboot.bootCheck.requestedAt}${reboot.bootCheck.rollbackReboots > 0 ? ', after one rollback reboot' : ''})`,
         ]
       : []),
-    ...(reboot.pending
-      ? [`reboot pending since ${reboot.pending.since}: ${reboot.pending.reason}`]
-      : []),
+    ...(reboot.pending?.uncertain
+      ? [
+          `reboot may be needed (since ${reboot.pending.since}): ${reboot.pending.reason}: reboot by hand if the kernel changed`,
+        ]
+      : reboot.pending
+        ? [`reboot pending since ${reboot.pending.since}: ${reboot.pending.reason}`]
+        : []),
     holder ? `running now: pid ${holder.pid}, since ${holder.since}` : 'running now: no',
   ];
   if (!lastRun) return [...lines, 'last run: none recorded'];
@@ -58,6 +64,7 @@ export function formatStatus(
     `last run: ${when(lastRun.startedAt)} UTC, took ${took(lastRun)}: ${outcome(lastRun, holder?.pid)}${lastRun.exitCode === undefined ? '' : ` (exit ${lastRun.exitCode})`}`,
   );
   if (lastRun.summary) lines.push(`  ${lastRun.summary}`);
+  const crashed = lastRun.running && lastRun.pid !== holder?.pid;
   if (lastRun.killed)
     lines.push(`  killed in ${lastRun.killed.state}, last heard of at ${lastRun.killed.lastSeen}`);
   // A rollback by hand is not a failure of anything: its summary says what it did.
@@ -77,11 +84,18 @@ export function formatStatus(
       lastRun.rolledBackByHand !== undefined,
   );
   if (system) lines.push(`  system ${system}`);
-  for (const repo of lastRun.repos) {
-    lines.push(`  ${repo.repo.padEnd(16)} saved ${short(repo.saved)} -> now ${short(repo.final)}`);
-  }
+  // A crashed run's record has no repos yet: the commits it saved are what recovery returns to.
+  const repos =
+    crashed && lastRun.repos.length === 0
+      ? (savedCommits ?? []).map((saved) => ({ repo: saved.repo, saved: saved.commit }))
+      : lastRun.repos;
+  for (const repo of repos) lines.push(`  ${repo.repo.padEnd(16)} ${repoLine(repo)}`);
   if (lastRun.states.length > 0)
     lines.push(`  states: ${lastRun.states.map((visit) => visit.state).join(' > ')}`);
+  if (crashed)
+    lines.push(
+      '  next: `xs-upgrade recover` puts back what it moved now (the next run does it first anyway)',
+    );
   return lines;
 }
 
@@ -104,6 +118,13 @@ export function formatHistory(records: RunRecord[], holderPid?: number): string[
     return `${when(record.startedAt)}  ${took(record).padStart(7)}  ${outcome(record, holderPid).padEnd(24)}  ${exit.padStart(4)}  ${system}${failedIn}`.trimEnd();
   });
   return [header, ...rows];
+}
+
+/** "saved A -> now B"; "at B" for a run that saved nothing (skipped, refused); "saved A" while crashed. */
+function repoLine(repo: { saved?: string; final?: string }): string {
+  if (repo.saved === undefined) return `at ${short(repo.final)}`;
+  if (repo.final === undefined) return `saved ${short(repo.saved)}`;
+  return `saved ${short(repo.saved)} -> now ${short(repo.final)}`;
 }
 
 /** What this host's own record says of its fleet slot (the coordinator stays the truth). */

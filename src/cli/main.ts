@@ -49,6 +49,7 @@ const stateFiles = async () => ({
   ...(await import('../state/rebootState.js')),
   ...(await import('../state/fleetSlot.js')),
   ...(await import('../state/stateDirAccess.js')),
+  ...(await import('../actors/snapshotRepos.js')),
   ...(await import('./history.js')),
 });
 
@@ -183,7 +184,7 @@ export async function main(io: CliIo): Promise<number> {
     )
     .action(async (options: { config?: string; confirmManualFix?: boolean }) => {
       const config = await loadConfig(options.config, io, forRun);
-      const { recoverHost } = await import('../runner/upgradeHost.js');
+      const { recoverHost } = await import('../runner/recover.js');
       exitCode = await recoverHost({
         ...hostOptions(config),
         confirmManualFix: options.confirmManualFix ?? false,
@@ -227,14 +228,15 @@ export async function main(io: CliIo): Promise<number> {
       const holder = await state.currentLockHolder(config.stateDir);
       const manualRecovery = await state.readManualRecovery(config.stateDir);
       const reboot = {
-        pending: (await state.readRebootPending(config.stateDir)) ?? null,
+        pending: (await state.readRebootPendingNow(config.stateDir)) ?? null,
         bootCheck: (await state.readBootCheck(config.stateDir)) ?? null,
       };
       const fleetSlot = (await state.readHeldSlot(config.stateDir)) ?? null;
+      const saved = await state.readSavedCommits(config.stateDir);
       io.stdout.write(
         options.json
           ? `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, reboot, fleetSlot, lastRun: lastRun ?? null }, null, 2)}\n`
-          : `${state.formatStatus(lastRun, holder, manualRecovery, reboot, fleetSlot).join('\n')}\n`,
+          : `${state.formatStatus(lastRun, holder, manualRecovery, reboot, fleetSlot, saved?.repos).join('\n')}\n`,
       );
     });
 
@@ -267,7 +269,8 @@ export async function main(io: CliIo): Promise<number> {
     )
     .addOption(configOption())
     .action(async (options: { config?: string }) => {
-      const config = await loadConfig(options.config, io, { secrets: true });
+      // The repos are checked with everything else below, so that one missing repo hides nothing.
+      const config = await loadConfig(options.config, io, { checkRepos: false, secrets: true });
       const { checkHost } = await import('../config/checkHost.js');
       const { problems, warnings } = await checkHost(config, io.env);
       if (config.system) {

@@ -1,11 +1,13 @@
-// What `validate` checks beyond the schema, on this host: that systemd understands the schedule,
-// that each repo is on the branch the config names, and that every program a command names can be
+// What `validate` checks beyond the schema, on this host, all at once (one problem never hides
+// another): that systemd understands the schedule, that each repo is a git work tree on the branch
+// the config names, and that every program a command names can be
 // found (a warning only: PATH under systemd is not the PATH of the shell that runs `validate`).
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { repoPathProblem } from './checkRepos.js';
 import type { CommandSpec, ResolvedConfig } from './resolve.js';
 
 export interface HostCheck {
@@ -55,9 +57,15 @@ export async function checkHost(
 ): Promise<HostCheck> {
   const problems: string[] = [];
   // Every process at once: none depends on another.
+  // A repo that is not there has no branch to ask about: its path problem is the one said.
   const [schedule, branches] = await Promise.all([
     scheduleProblem(config),
-    Promise.all(config.repos.map((repo, index) => branchProblem(repo, index, env))),
+    Promise.all(
+      config.repos.map(
+        async (repo, index) =>
+          (await repoPathProblem(repo, index)) ?? (await branchProblem(repo, index, env)),
+      ),
+    ),
   ]);
   if (schedule) problems.push(schedule);
   problems.push(...branches.filter((line): line is string => line !== undefined));

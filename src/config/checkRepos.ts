@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import type { RepoSpec } from './resolve.js';
 
 export async function checkRepos(repos: RepoSpec[]): Promise<string[]> {
-  const problems = await Promise.all(
-    repos.map((repo, index) => checkRepo(repo, `/repos/${index}/path`)),
-  );
+  const problems = await Promise.all(repos.map((repo, index) => repoPathProblem(repo, index)));
   return problems.filter((problem): problem is string => problem !== undefined);
 }
 
-async function checkRepo(repo: RepoSpec, pointer: string): Promise<string | undefined> {
+/** What is wrong with repo number `index`'s path, if anything. */
+export async function repoPathProblem(repo: RepoSpec, index: number): Promise<string | undefined> {
+  const pointer = `/repos/${index}/path`;
   const folder = await stat(repo.path).catch((error: NodeJS.ErrnoException) => error);
   if (folder instanceof Error) {
     return folder.code === 'ENOENT'

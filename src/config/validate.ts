@@ -196,8 +196,14 @@ function describeSchemaError(error: ErrorObject): string {
       return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(error.data)})`;
     case 'not':
       return `${where}: ${(error.parentSchema as { description?: string }).description ?? 'not allowed here'}`;
-    case 'type':
+    case 'type': {
+      // A bare number where a duration goes: say how to write it, not only that it is not a string.
+      const description = (error.parentSchema as { description?: string } | undefined)?.description;
+      if (typeof error.data === 'number' && description?.startsWith('A duration')) {
+        return `${where}: must be a duration string with its unit (got the number ${error.data}): write "${error.data}s" for seconds, or "${error.data}m", "${error.data}ms"`;
+      }
       return `${where}: must be ${article(String(params.type))} (got ${jsonType(error.data)})`;
+    }
     case 'pattern':
       return `${where}: ${JSON.stringify(error.data)} is not valid: ${patternHint(error)}`;
     default:

@@ -2,7 +2,8 @@
 // at that host), and size a group. Over FleetLock only release exists: its protocol has no more.
 import { ExitCode, XsUpgradeError } from '../errors.js';
 import type { ResolvedFleet } from '../config/resolve.js';
-import { openCoordinator, type Coordinator } from './coordinator.js';
+import type { Coordinator } from './coordinator.js';
+import { openCoordinator } from './openCoordinator.js';
 import type { Semaphore } from './semaphore.js';
 import type { HostReport, SetRecord } from './rollout.js';
 

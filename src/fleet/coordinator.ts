@@ -1,8 +1,8 @@
 // What xs-upgrade needs of a fleet coordinator, whatever runs it: take a slot for this host,
 // release it, and (where the store allows) show and size the groups. One backend per file:
 // etcd.ts (a semaphore document per group, compare-and-swap) and fleetLock.ts (Zincati's HTTP
-// protocol). Each is loaded only when the config names it, so a plain run pays for neither.
-import type { ResolvedFleet } from '../config/resolve.js';
+// protocol); openCoordinator.ts picks one. This file imports no backend, so the backends can
+// import it without a cycle.
 import { ExitCode, XsUpgradeError } from '../errors.js';
 import type { Semaphore } from './semaphore.js';
 
@@ -104,16 +104,4 @@ export function pause(
     signal.addEventListener('abort', done);
     wakeOn?.(done);
   });
-}
-
-export async function openCoordinator(
-  fleet: ResolvedFleet,
-  env: NodeJS.ProcessEnv,
-): Promise<Coordinator> {
-  if ('etcd' in fleet.backend) {
-    const { openEtcd } = await import('./etcd.js');
-    return openEtcd(fleet.backend.etcd, env);
-  }
-  const { openFleetLock } = await import('./fleetLock.js');
-  return openFleetLock(fleet.backend.fleetLock);
 }

@@ -6,7 +6,8 @@ import type { ResolvedFleet } from '../config/resolve.js';
 import type { Log } from '../log.js';
 import type { PulledRepo, UpgradeOutput } from '../machine/types.js';
 import { clearHeldSlot, readHeldSlot, writeHeldSlot, type HeldSlot } from '../state/fleetSlot.js';
-import { CoordinatorUnavailable, openCoordinator, type Coordinator } from './coordinator.js';
+import { CoordinatorUnavailable, type Coordinator } from './coordinator.js';
+import { openCoordinator } from './openCoordinator.js';
 import { fleetHostId, fleetProblems } from './hostId.js';
 import { NoSlotInTime, waitForSlot } from './waitForSlot.js';
 

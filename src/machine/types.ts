@@ -93,8 +93,11 @@ export interface ConditionFacts {
 
 /** What `checkingReboot` found out: does the new system need a reboot, and may it happen now? */
 export interface BootFacts {
-  /** The new generation's kernel, initrd or kernel modules differ from the booted system's. */
-  kernelChanged: boolean;
+  /**
+   * The new generation's kernel, initrd or kernel modules differ from the booted system's;
+   * undefined when not read (`reboot.when: "always"` reboots whatever they are).
+   */
+  kernelChanged?: boolean;
   /** Now is inside `reboot.window` (always true without a window). */
   insideWindow: boolean;
   /** The window, "01:00-05:00", for messages. */
@@ -107,8 +110,10 @@ export interface RebootOutcome {
   requested: boolean;
   /** Wanted but not done now: why (outside the window, or the reboot command failed). */
   pending?: string;
-  /** Whether the kernel, initrd or modules changed, when that could be told. */
+  /** Whether the kernel, initrd or modules changed, when that was read and could be told. */
   kernelChanged?: boolean;
+  /** Whether a reboot is needed could not be told (`pending` says why): for a person to decide. */
+  uncertain?: boolean;
 }
 
 export type UpgradeResult =

@@ -546,6 +546,7 @@ export const upgradeMachine = setup({
           actions: assign({
             reboot: ({ event }) => ({
               requested: false,
+              uncertain: true,
               pending: `cannot tell whether a reboot is needed: ${toFailure('checkingReboot', errorOf(event)).message}`,
             }),
           }),

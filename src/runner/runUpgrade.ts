@@ -1,15 +1,13 @@
-// Runs one upgrade: the machine with the real actors, a log line per state, and a report the CLI
-// turns into the summary and exit code. Takes its environment as arguments, so tests drive it
+// Runs the upgrade machine with the real actors, a log line per state, and a report of what it
+// did (the host itself is measured after it, by the lifecycle). Takes its environment as arguments, so tests drive it
 // in-process exactly as the CLI does.
 import { createActor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import { createUpgradeActors, type ActorDeps } from '../actors/index.js';
-import { gitAt } from '../actors/git.js';
-import type { RepoSpec, ResolvedConfig } from '../config/resolve.js';
+import type { ResolvedConfig } from '../config/resolve.js';
 import { ExitCode } from '../errors.js';
 import type { Log } from '../log.js';
 import type { RejectedCommitSet } from '../state/rejectedCommits.js';
 import type { SavedGeneration, UpgradeOutput, UpgradeResult } from '../machine/types.js';
-import { currentGeneration } from '../actors/systemProfile.js';
 import { statePathOf } from '../machine/statePath.js';
 import { upgradeMachine } from '../machine/upgradeMachine.js';
 import { conditionsConfigured } from '../config/resolve.js';
@@ -56,14 +54,19 @@ export interface StateVisit {
   ms: number;
 }
 
-export interface RunReport {
+/** What the machine did: its output, the states it went through, and the exit code that means. */
+export interface MachineReport {
   output: UpgradeOutput;
   states: StateVisit[];
+  exitCode: number;
+}
+
+/** The machine's report with the host as measured once the run ended: what the summary tells. */
+export interface RunReport extends MachineReport {
   /** Each repo's commit once the run ended, and how many commits it is behind its remote branch. */
   finalCommits: { repo: string; commit: string; behind?: number }[];
   /** The system generation once the run ended (with `system.profile`). */
   finalSystem?: SavedGeneration;
-  exitCode: number;
 }
 
 const exitCodes: Record<UpgradeResult, number> = {
@@ -83,7 +86,7 @@ const exitCodes: Record<UpgradeResult, number> = {
   'rollback-failed': ExitCode.rollbackFailed,
 };
 
-export async function runUpgrade(options: RunOptions): Promise<RunReport> {
+export async function runUpgrade(options: RunOptions): Promise<MachineReport> {
   const { config, log } = options;
   const machine = upgradeMachine.provide({
     actors: createUpgradeActors(config, {
@@ -153,41 +156,5 @@ export async function runUpgrade(options: RunOptions): Promise<RunReport> {
   options.interrupt?.removeEventListener('abort', interrupt);
   if (current) states.push({ state: current.state, ms: performance.now() - current.since });
 
-  const [finalCommits, finalSystem] = await Promise.all([
-    Promise.all(config.repos.map((repo) => finalCommit(repo, options.env))),
-    config.system ? currentGeneration(config.system.profile) : undefined,
-  ]);
-  return {
-    output,
-    states,
-    finalCommits,
-    ...(finalSystem ? { finalSystem } : {}),
-    exitCode: exitCodes[output.result],
-  };
-}
-
-/**
- * Where a repo ended up, and how far behind its remote branch: read-only git, after the run. One
- * `rev-parse` answers both commits; only when they differ is the distance counted.
- */
-async function finalCommit(
-  repo: RepoSpec,
-  env: NodeJS.ProcessEnv,
-): Promise<RunReport['finalCommits'][number]> {
-  const git = gitAt(repo.path, { env, signal: new AbortController().signal });
-  const tracking = `refs/remotes/${repo.remote}/${repo.branch}`;
-  const [commit = '', upstream = ''] = (
-    await git.raw(['rev-parse', 'HEAD', tracking]).catch(async () =>
-      // No remote branch yet (never fetched): HEAD alone, and no distance to tell.
-      git.raw(['rev-parse', 'HEAD']).catch(() => ''),
-    )
-  )
-    .trim()
-    .split('\n');
-  if (!/^[0-9a-f]{40,64}$/.test(upstream)) return { repo: repo.name, commit };
-  if (upstream === commit) return { repo: repo.name, commit, behind: 0 };
-  const count = (
-    await git.raw(['rev-list', '--count', `HEAD..${tracking}`]).catch(() => '')
-  ).trim();
-  return { repo: repo.name, commit, ...(/^\d+$/.test(count) ? { behind: Number(count) } : {}) };
+  return { output, states, exitCode: exitCodes[output.result] };
 }

@@ -17,6 +17,8 @@ export interface SummaryFacts {
   config: ResolvedConfig;
   /** --skip-validation: no check ran. */
   skippedValidation: boolean;
+  /** --ignore-conditions with conditions configured: the window, power and network were not asked. */
+  ignoredConditions?: boolean;
   /** The commits this run tried are remembered as bad: the next run will not try them again. */
   rejected: boolean;
   /** This run was killed (SIGKILL, power loss) and finished by a later run's recovery. */
@@ -196,11 +198,11 @@ export function formatSummary(facts: SummaryFacts): Summary {
     lines.push(
       `reboot: asked for (${commandText(config.reboot.command)}); a boot check is pending`,
     );
-  else if (reboot?.pending && reboot.kernelChanged === undefined)
+  else if (reboot?.pending && reboot.uncertain)
     lines.push(`reboot: ${reboot.pending}: reboot by hand if the kernel changed`);
   else if (reboot?.pending)
     lines.push(`reboot: pending (${reboot.pending}): a run inside the window will reboot`);
-  else if (reboot)
+  else if (reboot?.kernelChanged === false)
     lines.push('reboot: not needed (the kernel, initrd and kernel modules are unchanged)');
   const system = describeGenerations(
     output.savedSystem,
@@ -216,5 +218,7 @@ export function formatSummary(facts: SummaryFacts): Summary {
     lines.push(`repo ${repo.name}: saved ${short(saved)} -> now ${short(final)}${moved}`);
   }
   lines.push(`states: ${report.states.map((visit) => visit.state).join(' -> ')}`);
+  if (facts.ignoredConditions && lines[0] !== undefined)
+    lines[0] = `${lines[0]} (conditions ignored: --ignore-conditions)`;
   return { level: resultLevel(output.result, report.exitCode), lines };
 }

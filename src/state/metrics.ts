@@ -4,19 +4,42 @@ import { writeFileAtomic } from '../actors/stateFile.js';
 import { upgradeResults } from '../machine/types.js';
 import type { RecordResult, RunRecord } from './runRecords.js';
 
-const results: RecordResult[] = [...upgradeResults, 'refused', 'recovery-confirmed'];
+const results: RecordResult[] = [
+  ...upgradeResults,
+  'refused',
+  'recovery-confirmed',
+  'rollback-booted',
+];
+
+/** What the metrics say of the last run and of the host. */
+export interface MetricsFacts {
+  record: Pick<
+    RunRecord,
+    'startedAt' | 'endedAt' | 'result' | 'interrupted' | 'killed' | 'system'
+  > & {
+    states: { state: string; ms?: number }[];
+  };
+  behind: { repo: string; behind?: number }[];
+  /** A failed rollback still waits for an operator. */
+  manualRecoveryNeeded?: boolean;
+  /** A reboot is pending (or may be: "cannot tell"), or its boot check is. */
+  rebootPending?: boolean;
+  /**
+   * The result of the newest run that was not skipped: a skip (window, battery, metered) says
+   * nothing of whether upgrades work, so it neither raises nor clears the failure alert.
+   */
+  lastAttempt?: RecordResult;
+}
+
+/** Results that leave the host on the configuration upstream meant. */
+const successes = new Set<RecordResult | undefined>(['upgraded', 'nothing-new']);
 
 const escapeLabel = (value: string) =>
   value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
-export function renderMetrics(
-  record: RunRecord,
-  behind: { repo: string; behind?: number }[],
-  /** A failed rollback still waits for an operator. */
-  manualRecoveryNeeded = false,
-  /** A reboot is pending, or its boot check is. */
-  rebootPending = false,
-): string {
+export function renderMetrics(facts: MetricsFacts): string {
+  const { record, behind, manualRecoveryNeeded = false, rebootPending = false } = facts;
+  const attempt = record.result === 'skipped' ? facts.lastAttempt : record.result;
   const lines: string[] = [];
   const metric = (name: string, help: string, samples: [string, number][]) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
@@ -28,8 +51,13 @@ export function renderMetrics(
   ]);
   metric(
     'xs_upgrade_last_run_success',
-    '1 if the last run upgraded or found nothing new, else 0 (held back, fetch failed, failed).',
-    [['', record.result === 'upgraded' || record.result === 'nothing-new' ? 1 : 0]],
+    '1 if the last run that was not skipped upgraded or found nothing new, else 0 (held back, fetch failed, failed).',
+    [['', attempt === undefined || successes.has(attempt) ? 1 : 0]],
+  );
+  metric(
+    'xs_upgrade_last_run_skipped',
+    '1 if the last run was skipped (maintenance window, battery, metered network).',
+    [['', record.result === 'skipped' ? 1 : 0]],
   );
   metric(
     'xs_upgrade_held_back',
@@ -38,7 +66,7 @@ export function renderMetrics(
   );
   metric(
     'xs_upgrade_reboot_pending',
-    '1 while a reboot into the new system, or the boot check after it, is pending.',
+    '1 while a reboot into the new system, or the boot check after it, is pending (or may be: "cannot tell").',
     [['', rebootPending ? 1 : 0]],
   );
   metric(

@@ -17,13 +17,20 @@ export interface BeforeReboot {
   previous: SavedGeneration;
   /** Each repo's commit before the upgrade. */
   previousCommits: SavedCommit[];
-  /** The run that upgraded (its record id). */
+  /** The run that upgraded (its record id); in a boot check, the run that asked for the reboot. */
   runId: string;
 }
 
 export interface RebootPending extends BeforeReboot {
   since: string;
   reason: string;
+  /**
+   * Whether a reboot is needed could not be told (the boot files were unreadable): shown in
+   * `status` and the reboot-pending metric for a person to decide, never acted on by a run; it
+   * lapses with the boot it was found in (`bootId`).
+   */
+  uncertain?: boolean;
+  bootId?: string;
 }
 
 export interface BootCheck extends BeforeReboot {
@@ -32,6 +39,8 @@ export interface BootCheck extends BeforeReboot {
   bootId: string;
   /** The generation the host must boot into. */
   expected: SavedGeneration;
+  /** The run that upgraded, when an earlier one than the run that asked for the reboot. */
+  upgradedIn?: string;
   /** Automatic rollback reboots done so far (one is allowed). */
   rollbackReboots: number;
 }
@@ -40,6 +49,12 @@ const readJson = readJsonFile;
 
 export const readRebootPending = (stateDir: string) =>
   readJson<RebootPending>(join(stateDir, rebootPendingFile));
+/** The pending reboot a person should know of: an uncertain one only within its own boot. */
+export async function readRebootPendingNow(stateDir: string): Promise<RebootPending | undefined> {
+  const pending = await readRebootPending(stateDir);
+  if (pending?.uncertain && pending.bootId !== bootId()) return undefined;
+  return pending;
+}
 export const readBootCheck = (stateDir: string) =>
   readJson<BootCheck>(join(stateDir, bootCheckFile));
 

@@ -34,7 +34,10 @@ export interface CurrentRun {
  * (a failed rollback still waits for an operator) and `recovery-confirmed` (the operator said the
  * host was put back by hand).
  */
-export type RecordResult = UpgradeResult | 'refused' | 'recovery-confirmed';
+export type RecordResult = UpgradeResult | 'refused' | 'recovery-confirmed' | 'rollback-booted';
+
+/** The commands that change a host: each is one run, with a record of its own. */
+export type RunCommand = 'run' | 'recover' | 'rollback' | 'boot-check';
 
 export interface RunRecord {
   version: 1;
@@ -42,6 +45,10 @@ export interface RunRecord {
   host: string;
   config: string;
   xsUpgradeVersion: string;
+  /** Which command this run was (records before 0.2 have none: they were all `run`). */
+  command?: RunCommand;
+  /** A boot check: the run whose reboot it checked (that run's record is not changed). */
+  checks?: string;
   pid: number;
   startedAt: string;
   endedAt?: string;
@@ -84,6 +91,7 @@ export function newRunRecord(fields: {
   config: string;
   xsUpgradeVersion: string;
   forced: boolean;
+  command?: RunCommand;
   startedAt?: Date;
 }): RunRecord {
   const startedAt = (fields.startedAt ?? new Date()).toISOString();
@@ -93,6 +101,7 @@ export function newRunRecord(fields: {
     host: hostname(),
     config: fields.config,
     xsUpgradeVersion: fields.xsUpgradeVersion,
+    ...(fields.command ? { command: fields.command } : {}),
     pid: process.pid,
     startedAt,
     running: true,
@@ -131,8 +140,10 @@ export class RunRecorder {
   /** Records a state, and the machine snapshot a crash recovery resumes from. */
   stateEntered(state: string, at: Date, snapshot: unknown): void {
     const previous = this.record.states.at(-1);
-    if (previous) previous.ms = at.getTime() - Date.parse(previous.enteredAt);
-    this.record.states.push({ state, enteredAt: at.toISOString() });
+    // A killed run resumed by its recovery re-enters the state it died in: the same visit.
+    const resumed = previous?.state === state && previous.ms === undefined;
+    if (previous && !resumed) previous.ms = at.getTime() - Date.parse(previous.enteredAt);
+    if (!resumed) this.record.states.push({ state, enteredAt: at.toISOString() });
     // Not awaited: the run goes on while these are written; writes never reject.
     if (snapshot !== undefined) {
       const current: CurrentRun = {

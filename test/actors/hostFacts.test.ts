@@ -236,6 +236,61 @@ describe('inspectBoot', () => {
     });
   });
 
+  it('reads the bootspec where both systems have one: kernel, initrd and kernel parameters', async () => {
+    const bootspec = async (name: string, kernel: string, params: string[]) => {
+      const folder = await system(name, '6.6.1');
+      const spec = {
+        kernel: `/nix/store/${kernel}/bzImage`,
+        initrd: '/nix/store/i/initrd',
+        kernelParams: params,
+      };
+      await writeFile(join(folder, 'boot.json'), JSON.stringify({ 'org.nixos.bootspec.v1': spec }));
+      return folder;
+    };
+    const booted = await bootspec('booted', 'k1', ['quiet']);
+    // The links say "same" (all 6.6.1): only the bootspec tells the change.
+    expect(
+      (
+        await inspectBoot(
+          reboot(booted),
+          await bootspec('params', 'k1', ['quiet', 'mitigations=off']),
+        )
+      ).kernelChanged,
+    ).toBe(true);
+    expect(
+      (await inspectBoot(reboot(booted), await bootspec('kernel', 'k2', ['quiet']))).kernelChanged,
+    ).toBe(true);
+    expect(
+      (await inspectBoot(reboot(booted), await bootspec('same', 'k1', ['quiet']))).kernelChanged,
+    ).toBe(false);
+    // Without a bootspec on one side (a NixOS before bootspec), both are read by their links.
+    expect((await inspectBoot(reboot(booted), await system('old', '6.6.2'))).kernelChanged).toBe(
+      true,
+    );
+    const broken = await system('broken', '6.6.1');
+    await writeFile(join(broken, 'boot.json'), '{"something": "else"}');
+    await expect(inspectBoot(reboot(booted), broken)).rejects.toThrow(
+      `${join(broken, 'boot.json')} is not a NixOS bootspec (expected "org.nixos.bootspec.v1" with "kernel", "initrd" and "kernelParams"): is ${broken} a NixOS system?`,
+    );
+  });
+
+  it('says what it expected of a regular file where a link should be, and "always" reads nothing', async () => {
+    const booted = await system('booted', '6.6.1');
+    const files = join(dir, 'files');
+    await mkdir(files);
+    for (const part of ['kernel', 'initrd', 'kernel-modules'])
+      await writeFile(join(files, part), 'x');
+    await expect(inspectBoot(reboot(booted), files)).rejects.toThrow(
+      new RegExp(
+        `is a regular file, not a link into the Nix store as in a NixOS system: is ${files.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} one\\?$`,
+      ),
+    );
+    // "always" reboots whatever the boot files say, so it reads none of them.
+    expect(await inspectBoot({ ...reboot(booted), when: 'always' }, files)).toEqual({
+      insideWindow: true,
+    });
+  });
+
   it('says which link it could not read, and asks whether it is a NixOS system', async () => {
     const booted = await system('booted', '6.6.1');
     const plain = join(dir, 'plain');

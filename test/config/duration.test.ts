@@ -44,6 +44,12 @@ describe('formatDuration', () => {
     [125_400, '2m05s'],
     [3_599_000, '59m59s'],
     [7_260_000, '121m00s'],
+    // Rounded once, then split: never "60.0s", "1m60s" or "9m60s".
+    [59_999, '1m00s'],
+    [59_950, '1m00s'],
+    [999.6, '1.0s'],
+    [119_500, '2m00s'],
+    [599_700, '10m00s'],
   ])('%i ms reads %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });

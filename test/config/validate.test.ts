@@ -116,6 +116,11 @@ describe('validateConfig', () => {
     ],
     ['empty argv', { ...base, switch: [] }, '/switch: must NOT have fewer than 1 items'],
     [
+      'a duration as a bare number',
+      { ...base, healthChecks: [{ command: 'true', interval: 5 }] },
+      '/healthChecks/0/interval: must be a duration string with its unit (got the number 5): write "5s" for seconds, or "5m", "5ms"',
+    ],
+    [
       'argv with a number',
       { ...base, switch: ['nixos-rebuild', 3] },
       '/switch/1: must be a string (got integer)',

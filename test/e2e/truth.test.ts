@@ -156,6 +156,37 @@ describe('4. a world that does not match the config is a failed run', () => {
   });
 });
 
+describe('4b. validate says every problem at once', () => {
+  it('a missing repo hides neither a bad schedule, a wrong branch nor a missing program', async () => {
+    const sandbox = await host({
+      schedule: 'every night',
+      validationChecks: [{ name: 'lint', run: ['nixfmt-nonexistent', '--check', '.'] }],
+    });
+    await rm(sandbox.repoPath('nix-secrets'), { recursive: true });
+    const nixConfig = sandbox.repoPath('nix-config');
+    await sandbox.git(['checkout', '--quiet', '-b', 'local'], nixConfig);
+    const validate = await runCli(['validate', '--config', sandbox.configFile]);
+    expect(validate.exitCode).toBe(78);
+    const lines = validate.stderr.trim().split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /warning: .*: \/validationChecks\/0: program "nixfmt-nonexistent" is not on PATH/,
+        ) as string,
+        expect.stringMatching(
+          /: \/schedule: "every night" is not a systemd calendar expression/,
+        ) as string,
+        expect.stringMatching(
+          /: \/repos\/0\/branch: .* is on branch "local", the config says "main"/,
+        ) as string,
+        expect.stringMatching(
+          /: \/repos\/1\/path: .*nix-secrets does not exist: clone repo "nix-secrets" there/,
+        ) as string,
+      ]),
+    );
+  });
+});
+
 describe('5. a network outage is temporary, not a failure', () => {
   it('exit 75, result fetch-failed, nothing moved, its own label and event', async () => {
     const hook = await webhook();

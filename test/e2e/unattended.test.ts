@@ -414,6 +414,7 @@ describe('notifications', () => {
     const payload = JSON.parse(server.requests[0]?.body ?? '{}') as Record<string, unknown>;
     expect(payload).toMatchObject({
       event: 'validation-failed',
+      result: 'switching-anyway',
       error: 'sshd failed with exit code 1: exit 1',
       failedState: 'validating',
     });

@@ -246,6 +246,7 @@ describe('what the machine reports from its steps', () => {
     const inspect = await runStubbed({ policy: { reboot: 'needed' }, fail: ['inspectBoot'] });
     expect(inspect.output.reboot).toEqual({
       requested: false,
+      uncertain: true,
       pending: 'cannot tell whether a reboot is needed: inspectBoot failed',
     });
     const reboot = await runStubbed({

@@ -150,7 +150,8 @@ describe('checkBoot', () => {
       'system: generation 1, booted and healthy',
     ]);
     const [record] = await readRunRecords(h.stateDir);
-    expect(record).toMatchObject({ result: 'rolled-back', exitCode: 0 });
+    // A record of its own: the boot into the last good generation is healthy, nothing failed now.
+    expect(record).toMatchObject({ command: 'boot-check', result: 'rollback-booted', exitCode: 0 });
   });
 
   it('fails twice: exit 5 with what to do by hand, and stays stopped', async () => {
@@ -183,7 +184,10 @@ describe('checkBoot', () => {
     });
     const after = await h.check();
     expect(after.exitCode).toBe(5);
-    expect(after.lines).toHaveLength(1);
+    expect(after.lines).toEqual([
+      'result: REFUSED: a failed rollback still waits for manual recovery: nothing was run',
+      expect.stringMatching(/^cause: a rollback failed on /) as string,
+    ]);
   });
 
   it('booted into another generation: rolled back as a failed boot', async () => {
@@ -313,7 +317,7 @@ describe('checkBoot', () => {
       ]);
       expect(await h.holders()).toEqual(['rebooter']);
       const [again] = (await h.status()).hosts;
-      expect([again?.result, again?.commits['nix-config']]).toEqual(['rolled-back', h.before]);
+      expect([again?.result, again?.commits['nix-config']]).toEqual(['rollback-booted', h.before]);
     });
 
     it('back on the last good generation with onFailure "release": the slot is freed', async () => {

@@ -180,7 +180,14 @@ describe('rollbackLastUpgrade', () => {
 
     const again = await rollback(sandbox);
     expect(again.exitCode).toBe(5);
-    expect(again.lines).toHaveLength(1);
-    expect(again.lines[0]).toMatch(/^error: .*rollback-switch failed with exit code 2/);
+    // Refused as every command is while manual recovery is needed: a run of its own, recorded.
+    expect(again.lines).toEqual([
+      'result: REFUSED: a failed rollback still waits for manual recovery: nothing was run',
+      expect.stringMatching(
+        /^cause: a rollback failed on .*rollback-switch failed with exit code 2/,
+      ) as string,
+    ]);
+    const [refused] = await readRunRecords(failed.stateDir);
+    expect(refused).toMatchObject({ command: 'rollback', result: 'refused', exitCode: 5 });
   });
 });

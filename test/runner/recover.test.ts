@@ -6,7 +6,9 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../demo/sandbox.js';
-import { recoverHost } from '../../src/runner/upgradeHost.js';
+import { readSavedCommits } from '../../src/actors/snapshotRepos.js';
+import { formatStatus } from '../../src/cli/history.js';
+import { recoverHost } from '../../src/runner/recover.js';
 import { lockFileName } from '../../src/state/lock.js';
 import { readManualRecovery } from '../../src/state/manualRecovery.js';
 import { readRunRecords } from '../../src/state/runRecords.js';
@@ -133,6 +135,15 @@ describe('recoverHost', () => {
 
     it('recover puts every repo back, says where the run was cut off, and records it', async () => {
       const { sandbox, saved, stateDir } = await poweredOffHost();
+      // Before: status says the run crashed, where every repo was saved, and what to do.
+      const [crashed] = await readRunRecords(stateDir);
+      const savedFile = await readSavedCommits(stateDir);
+      const before = formatStatus(crashed, undefined, undefined, undefined, null, savedFile?.repos);
+      expect(before[0]).toMatch(/: crashed$/);
+      expect(before).toContain(`  ${'nix-config'.padEnd(16)} saved ${saved.config.slice(0, 12)}`);
+      expect(before.at(-1)).toBe(
+        '  next: `xs-upgrade recover` puts back what it moved now (the next run does it first anyway)',
+      );
       const recovered = await recover(sandbox);
       expect(recovered.exitCode, recovered.lines.join('\n')).toBe(4);
       expect(recovered.lines[0]).toMatch(
@@ -156,6 +167,14 @@ describe('recoverHost', () => {
         exitCode: 4,
       });
       expect(Date.parse(record?.killed?.lastSeen ?? '')).toBeGreaterThan(0);
+      // The state it died in and the one it was resumed in are one visit, not two.
+      const states = record?.states.map((visit) => visit.state) ?? [];
+      expect(states.filter((state) => state === 'building')).toEqual(['building']);
+      expect(states.slice(states.indexOf('building'))).toEqual([
+        'building',
+        'rollingBack.resettingRepos',
+        'rolledBack',
+      ]);
       expect((await recover(sandbox)).lines).toEqual(['nothing to recover: the last run finished']);
     });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
+import { formatStatus } from '../../src/cli/history.js';
 import { readManualRecovery } from '../../src/state/manualRecovery.js';
 import { readRunRecords } from '../../src/state/runRecords.js';
 import { startHttpServer } from '../support/httpServer.js';
@@ -224,6 +225,40 @@ describe('the run record, the metrics and the notification', () => {
     // Asked for: no longer pending; the boot check after it is what waits now.
     await expect(readFile(join(stateDir, 'reboot-pending.json'))).rejects.toThrow(/ENOENT/);
     expect(sample(await metricsOf(sandbox), 'xs_upgrade_reboot_pending')).toBe(1);
+  });
+
+  it('a skipped run has its own metric and neither raises nor clears the failure alert', async () => {
+    const sandbox = await sandboxes.sandbox({ metricsFile: 'metrics.prom' });
+    const outside = { window: { start: hourFromNow(12), length: '1h' } };
+    const metric = async (series: string) => sample(await metricsOf(sandbox), series);
+    await sandbox.writeConfig({ metricsFile: 'metrics.prom', ...outside });
+    await sandbox.pushUpstream('nix-config', 'configuration.nix', broken, 'break it');
+    expect((await runInProcess(sandbox)).exitCode).toBe(0);
+    // Nothing has failed here yet: no alert.
+    expect([
+      await metric('xs_upgrade_last_run_success'),
+      await metric('xs_upgrade_last_run_skipped'),
+    ]).toEqual([1, 1]);
+
+    await sandbox.writeConfig({ metricsFile: 'metrics.prom' });
+    expect((await runInProcess(sandbox)).exitCode).toBe(4);
+    expect([
+      await metric('xs_upgrade_last_run_success'),
+      await metric('xs_upgrade_last_run_skipped'),
+    ]).toEqual([0, 0]);
+
+    // Skipped after the failure: the alert on the failure stays up.
+    await sandbox.writeConfig({ metricsFile: 'metrics.prom', ...outside });
+    expect((await runInProcess(sandbox)).exitCode).toBe(0);
+    expect([
+      await metric('xs_upgrade_last_run_success'),
+      await metric('xs_upgrade_last_run_skipped'),
+    ]).toEqual([0, 1]);
+    expect(await metric('xs_upgrade_last_run_result{result="skipped"}')).toBe(1);
+    // Nothing was saved by a skipped run: status says where each repo is, not "saved -".
+    const [skipped] = await readRunRecords(join(sandbox.dir, 'state'));
+    const head = (await sandbox.head('nix-config')).slice(0, 12);
+    expect(formatStatus(skipped, undefined)).toContain(`  ${'nix-config'.padEnd(16)} at ${head}`);
   });
 
   it('the reason kept with commits held back is cut at 300 characters', async () => {

@@ -303,7 +303,7 @@ describe('upgradeHost before the machine starts', () => {
     const now = new Date();
     const hour = (now.getHours() + 12) % 24;
     const window = { start: `${String(hour).padStart(2, '0')}:00`, length: '1h' };
-    const { run, push } = await host({ window });
+    const { run, push, sandbox } = await host({ window });
     await push('nix-config', '# new\n');
     const skipped = await run();
     expect(summary(skipped.lines)[0]).toMatch(/^result: skipped \(outside the maintenance window/);
@@ -312,7 +312,12 @@ describe('upgradeHost before the machine starts', () => {
     expect(ignored.lines).toContain(
       'warning: CONDITIONS IGNORED (--ignore-conditions): running whatever the maintenance window, power and network say',
     );
-    expect(summary(ignored.lines)[0]).toMatch(/^result: upgraded/);
+    expect(summary(ignored.lines)[0]).toMatch(
+      /^result: upgraded: .* \(conditions ignored: --ignore-conditions\)$/,
+    );
+    // status shows the record's result line, so it says so too.
+    const [record] = await readRunRecords(join(sandbox.dir, 'state'));
+    expect(record?.summary).toMatch(/\(conditions ignored: --ignore-conditions\)$/);
     const plain = await host();
     const quiet = await plain.run({ ignoreConditions: true });
     expect(quiet.lines.some((line) => line.includes('CONDITIONS IGNORED'))).toBe(false);

@@ -1,0 +1,36 @@
+// The fleet slot (released, held or kept for the boot check, as the run went) and, with etcd, the
+// run reported to the rollout: proof of the commits the host is on, or their rejection.
+import { createRedactor } from '../../redact.js';
+import type { Reporter } from './reporter.js';
+
+export const fleetReport: Reporter = {
+  what: 'report to the fleet',
+  async report(outcome, { options, fleet: openFleet }) {
+    if (!outcome.machine && !outcome.slot) return;
+    const fleet = await openFleet();
+    if (!fleet) return;
+    const slotLine = outcome.machine
+      ? await fleet.slot.settle(outcome.machine.output)
+      : outcome.slot && (await fleet.slot.apply(outcome.slot.decision, outcome.slot.reason));
+    const commits = Object.fromEntries(
+      outcome.final.repos.flatMap((repo) => (repo.commit ? [[repo.repo, repo.commit]] : [])),
+    );
+    const rejected = outcome.rejected;
+    const reportLine = await fleet.rollout?.report({
+      commits,
+      result: outcome.result,
+      at: outcome.endedAt,
+      ...(outcome.final.system ? { generation: outcome.final.system.generation } : {}),
+      healthy: outcome.result === 'upgraded',
+      ...(rejected
+        ? {
+            rejected: {
+              commits: rejected.commits,
+              reason: createRedactor(options.config.secrets)(rejected.reason),
+            },
+          }
+        : {}),
+    });
+    return [slotLine, reportLine].filter((line): line is string => line !== undefined);
+  },
+};
