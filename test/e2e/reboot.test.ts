@@ -2,7 +2,7 @@
 // follows. Real Nix profiles (demo/nixSystem.ts: the kernel is a store path of its own, changed by
 // boot.kernelVersion), the real clock shifted with faketime for windows, a reboot command that
 // records the request, and a boot simulated by pointing `bootedSystem` at a generation.
-import { readFile, rm, symlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
@@ -12,6 +12,7 @@ import { runCli, runCliUntilPidFile, type CliRun } from '../support/cli.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { sample } from '../support/metrics.js';
+import { bootedSystem } from '../support/nix.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const use = useSandboxes();
@@ -37,13 +38,8 @@ async function rebootHost(
   config: Record<string, unknown> = {},
 ): Promise<RebootHost> {
   const sandbox = await use.sandbox({}, { nix: true });
-  const booted = join(sandbox.dir, 'booted-system');
+  const { path: booted, boot } = bootedSystem(sandbox);
   const generations = () => sandbox.generations();
-  const boot = async (generation: number) => {
-    const target = (await generations()).find((entry) => entry.generation === generation);
-    await rm(booted, { force: true });
-    await symlink(target?.storePath ?? '/nonexistent', booted);
-  };
   await boot(1);
   await sandbox.writeConfig({
     metricsFile: 'metrics.prom',

@@ -2,7 +2,7 @@
 // command that records the request, and a boot simulated by pointing `bootedSystem` at a
 // generation. The e2e suite runs the same stories through the built CLI; these call the runner so
 // that mutation testing sees what the boot check decides and says.
-import { readFile, rm, symlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
@@ -17,6 +17,7 @@ import { readRunRecords } from '../../src/state/runRecords.js';
 import { useEtcd } from '../support/etcd.js';
 import { hostOptions, runInProcess } from '../support/inProcessRun.js';
 import { memoryLog } from '../support/memoryLog.js';
+import { bootedSystem } from '../support/nix.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const sandboxes = useSandboxes();
@@ -26,12 +27,7 @@ const sameKernel = configurationNix('  services.tailscale.enable = true;\n');
 
 async function rebootHost(config: Record<string, unknown> = {}, rebootCommand?: string) {
   const sandbox: Sandbox = await sandboxes.sandbox({}, { nix: true });
-  const booted = join(sandbox.dir, 'booted-system');
-  const boot = async (generation: number) => {
-    const target = (await sandbox.generations()).find((entry) => entry.generation === generation);
-    await rm(booted, { force: true });
-    await symlink(target?.storePath ?? '/nonexistent', booted);
-  };
+  const { path: booted, boot } = bootedSystem(sandbox);
   await boot(1);
   await sandbox.writeConfig({
     reboot: {

@@ -2,7 +2,7 @@
 // report (record, status, history, metrics, webhook) describes the host as it is at the end of
 // the run it reports, and a later run never rewrites an earlier one's record. Each test is one
 // story an operator hit with the boot check writing into the upgrade's record (issue 26, 1-3).
-import { readFile, rm, symlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
@@ -14,6 +14,7 @@ import { startHttpServer } from '../support/httpServer.js';
 import { hostOptions, runInProcess } from '../support/inProcessRun.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { sample } from '../support/metrics.js';
+import { bootedSystem } from '../support/nix.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
 const sandboxes = useSandboxes();
@@ -29,12 +30,7 @@ async function rebootingHost() {
   sandboxes.cleanup(server.close);
   const sandbox: Sandbox = await sandboxes.sandbox({}, { nix: true });
   const stateDir = join(sandbox.dir, 'state');
-  const booted = join(sandbox.dir, 'booted-system');
-  const boot = async (generation: number) => {
-    const target = (await sandbox.generations()).find((entry) => entry.generation === generation);
-    await rm(booted, { force: true });
-    await symlink(target?.storePath ?? '/nonexistent', booted);
-  };
+  const { path: booted, boot } = bootedSystem(sandbox);
   await boot(1);
   const configure = (extra: Record<string, unknown> = {}, window?: object) =>
     sandbox.writeConfig({

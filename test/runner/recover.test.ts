@@ -139,7 +139,7 @@ describe('recoverHost', () => {
       const [crashed] = await readRunRecords(stateDir);
       const savedFile = await readSavedCommits(stateDir);
       const before = formatStatus(crashed, undefined, undefined, undefined, null, savedFile?.repos);
-      expect(before[0]).toMatch(/: crashed$/);
+      expect(before[1]).toMatch(/: crashed$/);
       expect(before).toContain(`  ${'nix-config'.padEnd(16)} saved ${saved.config.slice(0, 12)}`);
       expect(before.at(-1)).toBe(
         '  next: `xs-upgrade recover` puts back what it moved now (the next run does it first anyway)',

@@ -2,13 +2,14 @@
 // metrics file monitoring scrapes, and the notification a webhook gets. Whole runs in-process on a
 // sandbox host (real repos, real scripts), a real HTTP server on 127.0.0.1 as the webhook. The
 // mutation run found these written but never read back by a test (docs/testing.md).
-import { readFile, symlink } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configurationNix } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import { formatStatus } from '../../src/cli/history.js';
 import { readManualRecovery } from '../../src/state/manualRecovery.js';
+import { readRebootPendingNow } from '../../src/state/rebootState.js';
 import { readRunRecords } from '../../src/state/runRecords.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { runInProcess } from '../support/inProcessRun.js';
@@ -259,6 +260,39 @@ describe('the run record, the metrics and the notification', () => {
     const [skipped] = await readRunRecords(join(sandbox.dir, 'state'));
     const head = (await sandbox.head('nix-config')).slice(0, 12);
     expect(formatStatus(skipped, undefined)).toContain(`  ${'nix-config'.padEnd(16)} at ${head}`);
+  });
+
+  it('"cannot tell" whether a reboot is needed shows in status and the metric, and no run acts on it', async () => {
+    const sandbox = await sandboxes.sandbox({}, { nix: true });
+    const stateDir = join(sandbox.dir, 'state');
+    // A booted system whose boot files are regular files, not links into the store.
+    const booted = join(sandbox.dir, 'booted-system');
+    await mkdir(booted);
+    for (const part of ['kernel', 'initrd', 'kernel-modules'])
+      await writeFile(join(booted, part), 'x');
+    await sandbox.writeConfig({
+      metricsFile: 'metrics.prom',
+      reboot: { when: 'needed', command: 'echo rebooted >> reboot.log', bootedSystem: booted },
+    });
+    await sandbox.pushUpstream('nix-config', 'configuration.nix', newSystem, 'new');
+    const upgraded = await runInProcess(sandbox);
+    expect(upgraded.exitCode, upgraded.text).toBe(0);
+    const expected = `${join(booted, 'kernel')} is a regular file, not a link into the Nix store as in a NixOS system`;
+    expect(upgraded.text).toContain(expected);
+    expect(sample(await metricsOf(sandbox), 'xs_upgrade_reboot_pending')).toBe(1);
+    const pending = await readRebootPendingNow(stateDir);
+    expect(pending).toMatchObject({ uncertain: true });
+    const status = formatStatus(undefined, undefined, undefined, {
+      pending: pending ?? null,
+      bootCheck: null,
+    });
+    expect(status[0]).toMatch(
+      /^reboot may be needed \(since \S+\): cannot tell whether a reboot is needed: .* is a regular file, .*: reboot by hand if the kernel changed$/,
+    );
+    // A later run with nothing new does not reboot for it.
+    const later = await runInProcess(sandbox);
+    expect(later.exitCode, later.text).toBe(0);
+    await expect(readFile(join(sandbox.dir, 'reboot.log'))).rejects.toThrow(/ENOENT/);
   });
 
   it('the reason kept with commits held back is cut at 300 characters', async () => {

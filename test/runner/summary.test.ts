@@ -207,7 +207,11 @@ describe('formatSummary', () => {
       report(
         {
           result: 'upgraded',
-          reboot: { requested: false, pending: 'cannot tell whether a reboot is needed' },
+          reboot: {
+            requested: false,
+            uncertain: true,
+            pending: 'cannot tell whether a reboot is needed',
+          },
         },
         ['switching', 'checkingReboot', 'done'],
         0,
