@@ -3,7 +3,7 @@
 // found not needed, clears it. "Cannot tell" is kept too, for status and the metric only.
 import {
   clearRebootPending,
-  readRebootPending,
+  readRebootPendingNow,
   writeRebootPending,
 } from '../../state/rebootState.js';
 import { bootId } from '../../state/stepProcesses.js';
@@ -21,16 +21,16 @@ export const pendingReboot: Reporter = {
       return;
     }
     if (reboot.pending === undefined || !output.savedSystem) return;
-    const earlier = await readRebootPending(stateDir);
+    const earlier = await readRebootPendingNow(stateDir);
     const uncertain = reboot.uncertain === true;
     // A reboot known to be wanted is not demoted by a later run that cannot tell.
     if (uncertain && earlier && !earlier.uncertain) return;
-    const keep = earlier && !earlier.uncertain ? earlier : undefined;
+    // The earliest state is kept: the last generation the host booted, and its commits.
     await writeRebootPending(stateDir, {
-      previous: keep?.previous ?? output.savedSystem,
-      previousCommits: keep?.previousCommits ?? output.savedCommits,
-      runId: keep?.runId ?? outcome.runId,
-      since: keep?.since ?? outcome.endedAt,
+      previous: earlier?.previous ?? output.savedSystem,
+      previousCommits: earlier?.previousCommits ?? output.savedCommits,
+      runId: earlier?.runId ?? outcome.runId,
+      since: earlier?.since ?? outcome.endedAt,
       reason: reboot.pending,
       ...(uncertain ? { uncertain: true, bootId: bootId() } : {}),
     });
