@@ -3,16 +3,33 @@
 // before the rename and the folder after it, so the new content survives a power cut too; that
 // costs a disk flush each time (milliseconds on a real disk), so it is kept for what recovery
 // after a power cut needs (docs/recovery.md, "What is written when"). A process that is killed
-// loses nothing either way: the kernel still holds what was written.
+// loses nothing either way: the kernel still holds what was written. The rename replaces a link
+// at the target itself, never follows it.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export async function ensureStateDir(stateDir: string): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
 }
 
-/** Tells apart the temp files of writes that run at once (in the same millisecond, too). */
-let writes = 0;
+/**
+ * A new file, never an existing one and never through a link: whoever can write the folder (a
+ * node_exporter textfile folder often is not root's) cannot make root write somewhere else.
+ */
+const createOnly = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** An output file a person names (--inspect-log, --html): written over, but never through a link. */
+export const overwriteNoFollow =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
+/** Why an output file could not be opened, in words: a link is refused, not followed. */
+export function outputFileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'it is a symbolic link, which is not followed: name the file itself';
+  return code ?? String(error);
+}
 
 export interface WriteOptions {
   /** File mode of a new file. */
@@ -27,10 +44,12 @@ export async function writeFileAtomic(
   { mode = 0o600, durable = true }: WriteOptions = {},
 ): Promise<void> {
   await ensureStateDir(dirname(file));
-  writes += 1;
-  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.${writes}.tmp`);
+  // A name nobody can guess ahead, created exclusively: no link or file planted there is used.
+  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  let created = false;
   try {
-    const handle = await open(temp, 'w', mode);
+    const handle = await open(temp, createOnly, mode);
+    created = true;
     try {
       await handle.writeFile(content);
       if (durable) await handle.sync();
@@ -39,7 +58,8 @@ export async function writeFileAtomic(
     }
     await rename(temp, file);
   } catch (error) {
-    await rm(temp, { force: true });
+    // Only our own temp file is removed, never something another user put at that name.
+    if (created) await rm(temp, { force: true });
     throw error;
   }
   if (!durable) return;

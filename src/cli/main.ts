@@ -364,10 +364,13 @@ export async function main(io: CliIo): Promise<number> {
       if (options.html !== undefined) {
         const { renderFleetPage } = await import('./fleetPage.js');
         const { writeFile } = await import('node:fs/promises');
+        const { outputFileProblem, overwriteNoFollow } = await import('../actors/stateFile.js');
         const file = resolve(io.cwd, options.html);
-        await writeFile(file, redact(renderFleetPage(view, new Date()))).catch((error: unknown) => {
+        await writeFile(file, redact(renderFleetPage(view, new Date())), {
+          flag: overwriteNoFollow,
+        }).catch((error: unknown) => {
           throw new XsUpgradeError(
-            `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`,
+            `cannot write ${file}: ${outputFileProblem(error)}`,
             ExitCode.usage,
           );
         });

@@ -5,7 +5,9 @@
 // never hold the process, and on close flushes for at most a second.
 import { exportsOf } from '../moduleExports.js';
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { outputFileProblem, overwriteNoFollow } from '../actors/stateFile.js';
 import { createServer } from 'node:net';
 import safeStableStringify from 'safe-stable-stringify';
 import type { InspectionEvent, Observer } from 'xstate';
@@ -208,18 +210,13 @@ function checkUrl(text: string): string {
   );
 }
 
-function openLog(file: string): Promise<WriteStream> {
-  return new Promise((resolve, reject) => {
-    const stream = createWriteStream(file, { flags: 'w', mode: 0o600 });
-    stream.once('open', () => resolve(stream));
-    stream.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new UsageError(
-          `--inspect-log ${file}: cannot write it (${error.code ?? error.message}): pick another path`,
-        ),
-      ),
+async function openLog(file: string): Promise<WriteStream> {
+  const handle = await open(file, overwriteNoFollow, 0o600).catch((error: unknown) => {
+    throw new UsageError(
+      `--inspect-log ${file}: cannot write it (${outputFileProblem(error)}): pick another path`,
     );
   });
+  return handle.createWriteStream();
 }
 
 /** The preferred port when free, else one the system picks. */

@@ -1,0 +1,74 @@
+// Issue 27, item 4, as the attacker did it: a folder root writes into belongs to another user
+// (`nobody`, uid 65534, as a node_exporter textfile folder often belongs to its own user), who
+// plants links where root will write. Root must write only the file it means, never through one.
+import { chmod, chown, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { writeFileAtomic } from '../../src/actors/stateFile.js';
+import { startInspection } from '../../src/runner/inspect.js';
+import { memoryLog } from '../support/memoryLog.js';
+
+const nobody = 65534;
+/** A command run as `nobody`, as the other user would run it. */
+const asNobody = (script: string) =>
+  execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', script]);
+
+let dir: string;
+let victim: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'xs-upgrade-files-'));
+  await chmod(dir, 0o755);
+  // Root's own file, elsewhere: what the attacker wants root to overwrite.
+  victim = join(dir, 'root-owned.conf');
+  await writeFile(victim, 'root content\n', { mode: 0o644 });
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A folder that belongs to `nobody`, where root writes. */
+async function nobodysFolder(name: string): Promise<string> {
+  const folder = join(dir, name);
+  await execa('mkdir', ['-m', '0755', folder]);
+  await chown(folder, nobody, nobody);
+  return folder;
+}
+
+describe('writes into a folder another user owns', () => {
+  it('a temp name planted as a link ahead of time is never written through', async () => {
+    const folder = await nobodysFolder('textfile');
+    // The old names were `.PID.MS.N.tmp`: with the clock known, every one of them is planted.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now);
+    await asNobody(
+      `for n in $(seq 1 20); do ln -s ${victim} ${folder}/.${process.pid}.${now}.$n.tmp; done`,
+    );
+    await writeFileAtomic(join(folder, 'xs_upgrade.prom'), 'metrics\n', { durable: false });
+    expect(await readFile(victim, 'utf8')).toBe('root content\n');
+    expect(await readFile(join(folder, 'xs_upgrade.prom'), 'utf8')).toBe('metrics\n');
+  });
+
+  it('a link at the target itself is replaced, not followed', async () => {
+    const folder = await nobodysFolder('textfile');
+    const target = join(folder, 'xs_upgrade.prom');
+    await asNobody(`ln -s ${victim} ${target}`);
+    await writeFileAtomic(target, 'metrics\n', { durable: false });
+    expect(await readFile(victim, 'utf8')).toBe('root content\n');
+    await expect(readlink(target)).rejects.toThrow(/EINVAL/);
+  });
+
+  it('--inspect-log refuses a link instead of writing through it', async () => {
+    const folder = await nobodysFolder('logs');
+    const log = join(folder, 'events.jsonl');
+    await asNobody(`ln -s ${victim} ${log}`);
+    await expect(
+      startInspection({ log: memoryLog(), print: () => undefined, inspectLog: log }),
+    ).rejects.toThrow(
+      `--inspect-log ${log}: cannot write it (it is a symbolic link, which is not followed: name the file itself): pick another path`,
+    );
+    expect(await readFile(victim, 'utf8')).toBe('root content\n');
+  });
+});
