@@ -43,6 +43,9 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
   for (const { where, spec } of commands(config)) {
     for (const path of programFiles(spec)) targets.push({ where, path });
   }
+  // The state dir says what a recovery resets and which commits are skipped; whoever could write
+  // it (or create it first, where it is not there yet) could steer root.
+  targets.push({ where: 'the state dir (stateDir)', path: await nearestExisting(config.stateDir) });
   // Every target shares its folders up to / with the others: ask about each path once.
   const stats = new Map<string, Promise<Stats | undefined>>();
   const links = new Map<string, Promise<string | undefined>>();
@@ -59,6 +62,20 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
     targets.map(({ where, path }) => problemWith(where, path, cached)),
   );
   return [...new Set(problems.filter((problem): problem is string => problem !== undefined))];
+}
+
+/** The path itself, or the folder above it that exists: what decides who may create it. */
+async function nearestExisting(path: string): Promise<string> {
+  for (let current = path; ; current = dirname(current)) {
+    if (
+      await lstat(current).then(
+        () => true,
+        () => false,
+      )
+    )
+      return current;
+    if (dirname(current) === current) return current;
+  }
 }
 
 function commands(config: ResolvedConfig): { where: string; spec: CommandSpec }[] {

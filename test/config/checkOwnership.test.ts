@@ -39,6 +39,21 @@ describe('checkOwnership', () => {
     expect(await checkOwnership(config())).toEqual([]);
   });
 
+  it('names a state dir another user owns, or a folder where another user could make it first', async () => {
+    const state = join(dir, 'state');
+    await mkdir(state, { mode: 0o777 });
+    await chown(state, 65534, 65534);
+    expect(await checkOwnership(config({ stateDir: 'state' }))).toEqual([
+      problem('the state dir (stateDir)', state, 'owned by uid 65534'),
+    ]);
+    const theirs = join(dir, 'theirs');
+    await mkdir(theirs);
+    await chown(theirs, 65534, 65534);
+    expect(await checkOwnership(config({ stateDir: 'theirs/xs-upgrade' }))).toEqual([
+      problem('the state dir (stateDir)', theirs, 'owned by uid 65534'),
+    ]);
+  });
+
   it('names the config file, writable by everyone', async () => {
     await chmod(join(dir, 'host.json'), 0o666);
     expect(await checkOwnership(config())).toEqual([
