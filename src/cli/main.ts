@@ -21,7 +21,11 @@ const loadConfig = async (
     secrets?: boolean;
   },
 ) => {
-  const config = await (await import('../config/load.js')).loadConfig(file, io.cwd, options);
+  const load = await import('../config/load.js');
+  // Where a config comes from with no --config, when the current folder is not searched (as
+  // root) or has none: $XS_UPGRADE_CONFIG, else the installed host's.
+  const fallback = options?.fallback ?? io.env.XS_UPGRADE_CONFIG ?? load.hostConfigFile;
+  const config = await load.loadConfig(file, io.cwd, { ...options, fallback });
   if (options?.secrets) {
     const { resolveSecretRefs } = await import('../config/secretRefs.js');
     const problems = await resolveSecretRefs(config, io.env);
@@ -37,11 +41,8 @@ const loadConfig = async (
 };
 // A run checks the repos itself (a vanished repo is a failed run it records and reports).
 const forRun = { checkRepos: false, secrets: true };
-/** status and history read an installed host's config when no other is found. */
-const forReading = async (env: NodeJS.ProcessEnv): Promise<LoadOptions> => ({
-  checkRepos: false,
-  fallback: env.XS_UPGRADE_CONFIG ?? (await import('../config/load.js')).hostConfigFile,
-});
+/** status and history do not need the repos (the config's fallback: see loadConfig above). */
+const forReading: LoadOptions = { checkRepos: false };
 const stateFiles = async () => ({
   ...(await import('../state/lock.js')),
   ...(await import('../state/runRecords.js')),
@@ -221,7 +222,7 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .option('--json', 'print JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const config = await loadConfig(options.config, io, await forReading(io.env));
+      const config = await loadConfig(options.config, io, forReading);
       const state = await stateFiles();
       await state.assertStateDirReadable(config.stateDir);
       const [lastRun] = await state.readRunRecords(config.stateDir, 1);
@@ -249,7 +250,7 @@ export async function main(io: CliIo): Promise<number> {
       new Option('-n, --limit <count>', 'how many runs').default(20).argParser(positiveInteger),
     )
     .action(async (options: { config?: string; json?: boolean; limit: number }) => {
-      const config = await loadConfig(options.config, io, await forReading(io.env));
+      const config = await loadConfig(options.config, io, forReading);
       const { readRunRecords, currentLockHolder, formatHistory, assertStateDirReadable } =
         await stateFiles();
       await assertStateDirReadable(config.stateDir);
@@ -340,7 +341,7 @@ export async function main(io: CliIo): Promise<number> {
     .description("the fleet's slots on its coordinator (etcd or FleetLock): see docs/fleet.md");
   /** The config's fleet section, or exit 78 naming what to add. */
   const fleetOf = async (file: string | undefined) => {
-    const config = await loadConfig(file, io, await forReading(io.env));
+    const config = await loadConfig(file, io, forReading);
     if (!config.fleet) {
       throw new XsUpgradeError(
         `${config.file} has no "fleet" section: add one naming the coordinator (docs/fleet.md)`,

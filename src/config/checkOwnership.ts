@@ -46,18 +46,7 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
   // The state dir says what a recovery resets and which commits are skipped; whoever could write
   // it (or create it first, where it is not there yet) could steer root.
   targets.push({ where: 'the state dir (stateDir)', path: await nearestExisting(config.stateDir) });
-  // Every target shares its folders up to / with the others: ask about each path once.
-  const stats = new Map<string, Promise<Stats | undefined>>();
-  const links = new Map<string, Promise<string | undefined>>();
-  const cached: Inspect = {
-    stat: (path) => remembered(stats, path, () => stat(path).catch(() => undefined)),
-    linkTarget: (path) =>
-      remembered(links, path, async () =>
-        (await lstat(path).catch(() => undefined))?.isSymbolicLink()
-          ? realpath(path).catch(() => undefined)
-          : undefined,
-      ),
-  };
+  const cached = cachedInspect();
   const problems = await Promise.all(
     targets.map(({ where, path }) => problemWith(where, path, cached)),
   );
@@ -109,6 +98,32 @@ function programFiles(spec: CommandSpec): string[] {
   else if (program && interpreters.has(program) && firstArgument && !firstArgument.startsWith('-'))
     files.push(firstArgument);
   return files.map((file) => (isAbsolute(file) ? file : resolve(spec.cwd, file)));
+}
+
+/**
+ * Whether another user could change `path` (it, a folder above it, a link on the way): checked
+ * before a config is read at all, since reading a JavaScript config runs it.
+ */
+export async function pathOwnershipProblem(
+  where: string,
+  path: string,
+): Promise<string | undefined> {
+  return problemWith(where, path, cachedInspect());
+}
+
+/** Every target shares its folders up to / with the others: each path is asked about once. */
+function cachedInspect(): Inspect {
+  const stats = new Map<string, Promise<Stats | undefined>>();
+  const links = new Map<string, Promise<string | undefined>>();
+  return {
+    stat: (path) => remembered(stats, path, () => stat(path).catch(() => undefined)),
+    linkTarget: (path) =>
+      remembered(links, path, async () =>
+        (await lstat(path).catch(() => undefined))?.isSymbolicLink()
+          ? realpath(path).catch(() => undefined)
+          : undefined,
+      ),
+  };
 }
 
 interface Inspect {

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeError } from '../errors.js';
-import { checkOwnership } from './checkOwnership.js';
+import { checkOwnership, pathOwnershipProblem } from './checkOwnership.js';
 import { checkRepos } from './checkRepos.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
 import { validateConfig } from './validate.js';
@@ -146,6 +146,11 @@ export interface LoadOptions {
   checkRepos?: boolean;
   /** With no --config and no config in `cwd`: this file ($XS_UPGRADE_CONFIG, else the host's). */
   fallback?: string;
+  /**
+   * Load as root does (default: when running as uid 0): no search of the current folder, and the
+   * file's ownership checked before it is read.
+   */
+  asRoot?: boolean;
 }
 
 /** Loads, validates, checks the repos on disk and resolves a config; throws ConfigError. */
@@ -154,6 +159,7 @@ export async function loadConfig(
   cwd: string,
   options: LoadOptions = {},
 ): Promise<ResolvedConfig> {
+  if (options.asRoot ?? process.getuid?.() === 0) return loadAsRoot(configFile, cwd, options);
   const { file, document } = await readConfigDocument(configFile, cwd).catch(
     async (error: unknown) => {
       if (configFile !== undefined || options.fallback === undefined) throw error;
@@ -165,6 +171,47 @@ export async function loadConfig(
       return readConfigDocument(options.fallback, cwd);
     },
   );
+  return checkedConfig(file, document, options);
+}
+
+/**
+ * As root, a config decides what runs as root: the current folder is not searched (anyone may
+ * have put a config there), and the file and every folder above it must be root's alone before it
+ * is even read, since reading a JavaScript config runs it; a JavaScript config must also be named.
+ */
+async function loadAsRoot(
+  configFile: string | undefined,
+  cwd: string,
+  options: LoadOptions,
+): Promise<ResolvedConfig> {
+  const named = configFile ?? options.fallback ?? hostConfigFile;
+  const file = resolve(cwd, named);
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (configFile === undefined && !exists) {
+    throw new ConfigError([
+      `${file}: no such file, and as root the current folder is not searched for a config (another user could have put one there): pass --config FILE`,
+    ]);
+  }
+  const problem = exists ? await pathOwnershipProblem('the config file', file) : undefined;
+  if (problem) throw new ConfigError([`${file}: ${problem}`]);
+  if (configFile === undefined && ['.js', '.mjs', '.cjs'].includes(extname(file))) {
+    throw new ConfigError([
+      `${file}: a JavaScript config runs as root only when named with --config: pass --config ${file}`,
+    ]);
+  }
+  const { document } = await readConfigDocument(file, cwd);
+  return checkedConfig(file, document, options);
+}
+
+/** Validates, resolves and checks a config read from `file`. */
+async function checkedConfig(
+  file: string,
+  document: unknown,
+  options: LoadOptions,
+): Promise<ResolvedConfig> {
   if (document === undefined) {
     throw new ConfigError([`${file}: the file is empty: see configs/minimal.json for a start`]);
   }
@@ -174,7 +221,7 @@ export async function loadConfig(
   const repoProblems = options.checkRepos === false ? [] : await checkRepos(resolved.repos);
   if (repoProblems.length > 0)
     throw new ConfigError(repoProblems.map((line) => `${file}: ${line}`));
-  if (process.getuid?.() === 0) {
+  if (options.asRoot ?? process.getuid?.() === 0) {
     const ownershipProblems = await checkOwnership(resolved);
     if (ownershipProblems.length > 0) {
       throw new ConfigError(ownershipProblems.map((line) => `${file}: ${line}`));

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
+/** Loading as a user other than root does: the current folder is searched. */
+const asUser = { asRoot: false };
 const good = { repos: [{ name: 'repo', path: 'repo' }], build: 'true', switch: 'true' };
 
 /** The problems a load is refused with (the test fails if it is not refused). */
@@ -50,7 +52,7 @@ describe('loadConfig', () => {
       join(dir, '.xs-upgraderc.yaml'),
       'repos: [{name: repo, path: repo}]\nbuild: "true"\nswitch: "true"\n',
     );
-    expect((await loadConfig(undefined, dir)).file).toBe(join(dir, '.xs-upgraderc.yaml'));
+    expect((await loadConfig(undefined, dir, asUser)).file).toBe(join(dir, '.xs-upgraderc.yaml'));
   });
 
   it('finds the "xs-upgrade" key of package.json', async () => {
@@ -58,11 +60,11 @@ describe('loadConfig', () => {
       join(dir, 'package.json'),
       JSON.stringify({ name: 'host', 'xs-upgrade': good }),
     );
-    expect((await loadConfig(undefined, dir)).repos).toHaveLength(1);
+    expect((await loadConfig(undefined, dir, asUser)).repos).toHaveLength(1);
   });
 
   it('says where it looked when there is no config', async () => {
-    const error = (await loadConfig(undefined, dir).catch(
+    const error = (await loadConfig(undefined, dir, asUser).catch(
       (caught: unknown) => caught,
     )) as ConfigError;
     expect(error.problems[0]).toMatch(/no config found .*\.xs-upgraderc.*pass --config FILE/);
@@ -130,6 +132,46 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig as root (issue 27, item 1)', () => {
+  it('does not search the current folder: names --config instead', async () => {
+    await writeFile(join(dir, 'xs-upgrade.config.json'), JSON.stringify(good));
+    const fallback = join(dir, 'gone.json');
+    expect(await problemsOf(loadConfig(undefined, dir, { asRoot: true, fallback }))).toEqual([
+      `${fallback}: no such file, and as root the current folder is not searched for a config (another user could have put one there): pass --config FILE`,
+    ]);
+  });
+
+  it('never runs a JavaScript config another user could have written, even named', async () => {
+    const home = join(dir, 'home');
+    await mkdir(home);
+    await chown(home, 65534, 65534);
+    const ran = join(dir, 'ran-as-root');
+    const config = join(home, 'xs-upgrade.config.mjs');
+    await writeFile(
+      config,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(ran)}, 'pwned');\nexport default ${JSON.stringify(good)};\n`,
+    );
+    await chown(config, 65534, 65534);
+    expect(await problemsOf(loadConfig(config, dir, { asRoot: true }))).toEqual([
+      expect.stringMatching(
+        /the config file: .*xs-upgrade\.config\.mjs can be changed by other users \(owned by uid 65534\)/,
+      ) as string,
+    ]);
+    await expect(stat(ran)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('runs a root-owned JavaScript config only when it is named', async () => {
+    const config = join(dir, 'host.mjs');
+    await writeFile(config, `export default ${JSON.stringify(good)};\n`);
+    expect(
+      await problemsOf(loadConfig(undefined, dir, { asRoot: true, fallback: config })),
+    ).toEqual([
+      `${config}: a JavaScript config runs as root only when named with --config: pass --config ${config}`,
+    ]);
+    expect((await loadConfig(config, dir, { asRoot: true })).file).toBe(config);
+  });
+});
+
 describe('loadConfig: where the config comes from', () => {
   it('reads the fallback file when no file is named and the folder has none', async () => {
     const fallback = join(dir, 'host-fallback.json');
@@ -144,7 +186,9 @@ describe('loadConfig: where the config comes from', () => {
   it('says the search found nothing when the fallback does not exist either', async () => {
     const empty = await mkdtemp(join(dir, 'cwd-'));
     expect(
-      await problemsOf(loadConfig(undefined, empty, { fallback: join(dir, 'gone.json') })),
+      await problemsOf(
+        loadConfig(undefined, empty, { ...asUser, fallback: join(dir, 'gone.json') }),
+      ),
     ).toEqual([
       expect.stringMatching(new RegExp(`^${empty}: no config found .*: pass --config FILE$`)),
     ]);
@@ -180,7 +224,7 @@ describe('loadConfig: where the config comes from', () => {
   it('reads a found .xs-upgraderc.json with our messages for bad JSON', async () => {
     await writeFile(join(dir, '.xs-upgraderc.json'), '{\n  "build": "x",,\n}\n');
     // Column 16: the second comma.
-    expect(await problemsOf(loadConfig(undefined, dir))).toEqual([
+    expect(await problemsOf(loadConfig(undefined, dir, asUser))).toEqual([
       `${join(dir, '.xs-upgraderc.json')}: line 2, column 16: invalid JSON: Expected double-quoted property name`,
     ]);
   });

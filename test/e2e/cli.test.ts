@@ -40,7 +40,7 @@ describe('xs-upgrade', () => {
     }
   });
 
-  it('reads a YAML config, and finds one in the folder it is started in (the bundled CLI too)', async () => {
+  it('reads a YAML config; as root, does not take one from the folder it is started in', async () => {
     const folder = await mkdtemp(join(dir, 'yaml-'));
     await writeFile(
       join(folder, 'xs-upgrade.config.yaml'),
@@ -49,9 +49,15 @@ describe('xs-upgrade', () => {
     const named = await runCli(['validate', '--config', join(folder, 'xs-upgrade.config.yaml')]);
     expect(named.stderr).toBe('');
     expect(named.stdout).toContain('valid (remote mode, 0 repos)');
-    const found = await runCli(['validate'], { cwd: folder });
-    expect(found.exitCode, found.stderr).toBe(0);
-    expect(found.stdout).toContain(`${join(folder, 'xs-upgrade.config.yaml')}: valid`);
+    // Anyone may have put a config in the current folder: as root it is never searched.
+    const found = await runCli(['validate'], {
+      cwd: folder,
+      env: { XS_UPGRADE_CONFIG: join(folder, 'gone.json') },
+    });
+    expect(found.exitCode).toBe(78);
+    expect(found.stderr).toMatch(
+      /as root the current folder is not searched for a config \(another user could have put one there\): pass --config FILE/,
+    );
   });
 
   it('--help lists the commands and the exit codes', async () => {
