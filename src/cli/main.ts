@@ -73,6 +73,7 @@ interface RunCommandOptions {
   dryRun?: boolean;
   inspect?: string | boolean;
   inspectLog?: string;
+  inspectHost?: string;
 }
 
 function positiveInteger(text: string): number {
@@ -153,6 +154,10 @@ export async function main(io: CliIo): Promise<number> {
       'stream the run to the Stately inspector (alone: start a local relay)',
     )
     .option('--inspect-log <file>', 'write every inspection event to a file as JSON lines')
+    .option(
+      '--inspect-host <address>',
+      "where --inspect's relay listens (default 127.0.0.1; another address lets anyone who reaches it watch the run)",
+    )
     .action(async (options: RunCommandOptions) => {
       const config = await loadConfig(options.config, io, forRun);
       if (options.dryRun) {
@@ -172,6 +177,7 @@ export async function main(io: CliIo): Promise<number> {
         ignoreConditions: options.ignoreConditions ?? false,
         ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
         ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
+        ...(options.inspectHost === undefined ? {} : { inspectHost: options.inspectHost }),
       });
     });
 

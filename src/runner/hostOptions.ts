@@ -16,6 +16,8 @@ export interface UpgradeHostOptions {
   ignoreConditions?: boolean;
   inspect?: string | boolean;
   inspectLog?: string;
+  /** --inspect-host: where the local relay listens (127.0.0.1 unless widened). */
+  inspectHost?: string;
   /** Whether a person is watching (keeps the inspector relay up after the run). */
   isTTY: boolean;
   killGraceMs?: number;

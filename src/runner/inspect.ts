@@ -3,16 +3,15 @@
 // WebSocket adapter retries every 5 s forever with a timer `stop()` cannot cancel, which would keep
 // an unattended run alive; this sink queues while connecting, retries a few times on timers that
 // never hold the process, and on close flushes for at most a second.
-import { exportsOf } from '../moduleExports.js';
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import type { WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { outputFileProblem, overwriteNoFollow } from '../actors/stateFile.js';
-import { createServer } from 'node:net';
 import safeStableStringify from 'safe-stable-stringify';
 import type { InspectionEvent, Observer } from 'xstate';
 import { WebSocket } from 'ws';
 import { UsageError } from '../errors.js';
+import { startInspectRelay } from './inspectRelay.js';
 import type { Log } from '../log.js';
 
 const stringify = safeStableStringify.configure({ maximumDepth: 10 });
@@ -73,7 +72,9 @@ class InspectorSocket implements Sink {
     if (this.gaveUp) return;
     this.gaveUp = true;
     this.queue = [];
-    this.log.warn(`inspector at ${this.url} is not reachable; the run goes on without it`);
+    // The relay's publish path is this process's secret: not for the log.
+    const where = this.url.replace(/\/publish\/[0-9a-f]+$/, '');
+    this.log.warn(`inspector at ${where} is not reachable; the run goes on without it`);
   }
 
   send(event: StatelyInspectionEvent): void {
@@ -134,6 +135,8 @@ export interface InspectOptions {
   inspect?: string | boolean;
   /** Where to write JSON lines. */
   inspectLog?: string;
+  /** The relay's address (--inspect-host); 127.0.0.1 unless a person widens it. */
+  inspectHost?: string;
   log: Log;
   /** Tells the user where to open the relay. */
   print: (line: string) => void;
@@ -152,7 +155,7 @@ export async function startInspection(options: InspectOptions): Promise<Inspecti
   if (!options.inspect && !options.inspectLog) return undefined;
   const sinks: Sink[] = [];
   const redact = options.redact ?? ((text: string) => text);
-  const stops: (() => void)[] = [];
+  const stops: (() => Promise<void>)[] = [];
   let relayUrl: string | undefined;
 
   if (options.inspectLog) {
@@ -164,17 +167,18 @@ export async function startInspection(options: InspectOptions): Promise<Inspecti
     if (typeof options.inspect === 'string') {
       url = checkUrl(options.inspect);
     } else {
-      const port = await freePort(8080);
-      const { createInspectorServer } = exportsOf(
-        await import('@statelyai/inspect/server'),
-        'createInspectorServer',
+      const host = options.inspectHost ?? '127.0.0.1';
+      // The port the inspector's docs use, when free; else one the system picks.
+      const relay = await startInspectRelay({ host, port: 8080 }).catch(() =>
+        startInspectRelay({ host, port: 0 }),
       );
-      const relay = createInspectorServer({ port, autoOpen: false });
       stops.push(() => relay.stop());
-      relayUrl = `http://localhost:${port}`;
-      url = `ws://localhost:${port}`;
+      relayUrl = relay.pageUrl;
+      url = relay.publishUrl;
       options.print(
-        `inspector relay: open ${relayUrl} in a browser (it listens on port ${port} of every interface)`,
+        host === '127.0.0.1'
+          ? `inspector relay: open ${relayUrl} in a browser on this host (it listens on 127.0.0.1 only)`
+          : `inspector relay: open ${relayUrl} in a browser; it listens on ${host}: anyone who can reach it sees this run's events`,
       );
     }
     sinks.push(new InspectorSocket(url, options.log, redact));
@@ -193,7 +197,7 @@ export async function startInspection(options: InspectOptions): Promise<Inspecti
       await delay(0);
       await delay(0);
       await Promise.all(sinks.map((sink) => sink.close()));
-      stops.forEach((stop) => stop());
+      await Promise.all(stops.map((stop) => stop()));
     },
   };
 }
@@ -217,20 +221,4 @@ async function openLog(file: string): Promise<WriteStream> {
     );
   });
   return handle.createWriteStream();
-}
-
-/** The preferred port when free, else one the system picks. */
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number | undefined>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(undefined));
-      probe.listen(port, () => {
-        const address = probe.address();
-        probe.close(() =>
-          resolve(typeof address === 'object' && address ? address.port : undefined),
-        );
-      });
-    });
-  return (await tryPort(preferred)) ?? (await tryPort(0)) ?? preferred;
 }

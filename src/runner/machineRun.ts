@@ -56,6 +56,7 @@ export async function runMachine(
         ).startInspection({
           ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
           ...(options.inspectLog === undefined ? {} : { inspectLog: options.inspectLog }),
+          ...(options.inspectHost === undefined ? {} : { inspectHost: options.inspectHost }),
           log,
           print: (line) => log.info(line),
           redact: createRedactor(config.secrets),

@@ -122,7 +122,9 @@ describe('xs-upgrade run --inspect', () => {
     const sandbox = await upgradeableHost();
     const run = await runCli(['run', '--config', sandbox.configFile, '--inspect']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/inspector relay: open http:\/\/localhost:\d+ in a browser/);
+    expect(run.stdout).toMatch(
+      /inspector relay: open http:\/\/127\.0\.0\.1:\d+\/ in a browser on this host \(it listens on 127\.0\.0\.1 only\)/,
+    );
   });
 
   it('exits 64 on a URL that is not ws://', async () => {

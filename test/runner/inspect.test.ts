@@ -35,7 +35,10 @@ function runTiny(observer: NonNullable<Parameters<typeof createActor>[1]>['inspe
 /** Whether a WebSocket client can connect to the port. */
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}`);
+    // As the relay's own page does: its events path, from its own origin.
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/events`, {
+      origin: `http://127.0.0.1:${port}`,
+    });
     socket.once('open', () => {
       socket.close();
       resolve(true);
@@ -195,7 +198,7 @@ describe('startInspection', () => {
     try {
       const port = Number(new URL(inspection?.relayUrl ?? '').port);
       expect(printed).toEqual([
-        `inspector relay: open http://localhost:${port} in a browser (it listens on port ${port} of every interface)`,
+        `inspector relay: open http://127.0.0.1:${port}/ in a browser on this host (it listens on 127.0.0.1 only)`,
       ]);
       // The relay takes WebSocket clients (the inspector's page is one) until the run closes it.
       expect(await connects(port)).toBe(true);
