@@ -2,6 +2,7 @@
 // output prefixed by the step's name. Under systemd (JOURNAL_STREAM set) lines carry `<N>` syslog
 // priorities instead of timestamps and colour; colour only on a TTY and never with NO_COLOR.
 import { formatDuration } from './config/duration.js';
+import { sanitizeLine, withoutControls } from './sanitize.js';
 
 export interface Log {
   /** A state was entered; `previous` says which one it left and how long that took. */
@@ -125,16 +126,20 @@ export function createLog({
       const after = previous ? ` (${previous.name} took ${formatDuration(previous.ms)})` : '';
       line('info', `${paint(colours.state, `state ${name}`)}${after}`);
     },
-    info: (message) => line('info', message),
-    warn: (message) => line('warn', paint(colours.warn, `warning: ${message}`)),
-    error: (message) => line('error', paint(colours.error, `error: ${message}`)),
-    report: (level, message) =>
-      line(level, level === 'info' ? message : paint(colours[level], message)),
+    // Messages carry text from elsewhere (errors, the fleet store): one line each, no controls,
+    // made safe before the log's own colour codes are added.
+    info: (message) => line('info', sanitizeLine(message)),
+    warn: (message) => line('warn', paint(colours.warn, `warning: ${sanitizeLine(message)}`)),
+    error: (message) => line('error', paint(colours.error, `error: ${sanitizeLine(message)}`)),
+    report: (level, message) => {
+      const text = sanitizeLine(message);
+      line(level, level === 'info' ? text : paint(colours[level], text));
+    },
     output: (step, block, clean = false) => {
       // One prefix per line, built once per block. The journal stamps each line itself, so
       // there only the priority and the step name go in front.
       const prefix = journal ? `<${priority.info}>[${step}] ` : `${stamp()} [${step}] `;
-      const text = clean ? block : stripControl(block);
+      const text = clean ? block : withoutControls(block);
       batch += `${prefix}${text.replaceAll('\n', `\n${prefix}`)}\n`;
       if (batch.length >= 64 * 1024) flush();
       else flushTimer ??= setImmediate(flush);
@@ -142,12 +147,4 @@ export function createLog({
     flush,
     backlog: () => behind,
   };
-}
-
-/** Output from a command is data: keep escape sequences from rewriting the operator's terminal. */
-const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/;
-// (A block keeps its "\n" between lines: \u000a is outside both ranges.)
-function stripControl(text: string): string {
-  if (!controlCharacter.test(text)) return text;
-  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]|[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 }

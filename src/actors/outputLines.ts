@@ -15,9 +15,16 @@ export interface OutputSink {
   lines(block: string, clean: boolean): void;
 }
 
-/** The bytes the log strips from output (see log.ts): C0 controls but tab and newline, and DEL. */
+/**
+ * The bytes that may start what the log strips from output (src/sanitize.ts): C0 controls but tab
+ * and newline, and DEL; and 0xC2 and 0xE2, the UTF-8 lead bytes of the C1 controls and of the bidi
+ * marks (also of common letters and punctuation: those blocks just take the careful path).
+ */
 const isControl = (byte: number) =>
-  (byte < 0x20 && byte !== 0x0a && byte !== 0x09) || byte === 0x7f;
+  (byte < 0x20 && byte !== 0x0a && byte !== 0x09) ||
+  byte === 0x7f ||
+  byte === 0xc2 ||
+  byte === 0xe2;
 
 /**
  * Whether a chunk holds a control byte, looked for four bytes at a time: the log's own check, a
@@ -39,10 +46,17 @@ export function hasControlBytes(chunk: Uint8Array): boolean {
   for (let word = 0; word < words; word += 1) {
     const x = view[word] ?? 0;
     const del = x ^ 0x7f7f7f7f;
-    // Some byte below 0x20, or some byte equal to 0x7f (a zero byte in x ^ 0x7f7f7f7f): the
-    // classic "has less than" and "has zero" tests on a 32-bit word. Newlines hit too, so a hit
-    // is looked at byte by byte.
-    if (((x - 0x20202020) & ~x & 0x80808080) | ((del - 0x01010101) & ~del & 0x80808080)) {
+    const c2 = x ^ 0xc2c2c2c2;
+    const e2 = x ^ 0xe2e2e2e2;
+    // Some byte below 0x20, or some byte equal to 0x7f, 0xc2 or 0xe2 (a zero byte in x ^ that):
+    // the classic "has less than" and "has zero" tests on a 32-bit word. Newlines hit too, so a
+    // hit is looked at byte by byte.
+    if (
+      ((x - 0x20202020) & ~x & 0x80808080) |
+      ((del - 0x01010101) & ~del & 0x80808080) |
+      ((c2 - 0x01010101) & ~c2 & 0x80808080) |
+      ((e2 - 0x01010101) & ~e2 & 0x80808080)
+    ) {
       const at = index + word * 4;
       for (let byte = at; byte < at + 4; byte += 1) if (isControl(chunk[byte] ?? 0)) return true;
     }

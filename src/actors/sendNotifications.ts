@@ -3,6 +3,7 @@
 // result. URLs are logged by origin only and headers never, since both carry secrets.
 import { deadlineSignal } from './deadline.js';
 import { hostname } from 'node:os';
+import { sanitizeLine } from '../sanitize.js';
 import type { NotificationSpec, NotifyEvent, WebhookSpec } from '../config/resolve.js';
 import type { Failure, UpgradeResult } from '../machine/types.js';
 import type { RecordResult } from '../state/runRecords.js';
@@ -65,11 +66,14 @@ export function buildPayload(
   },
 ): NotificationPayload {
   const { failure, ...rest } = fields;
+  // What a receiver shows is text from elsewhere too (errors, the fleet store): made safe here.
   return {
     host: hostname(),
     event,
     ...rest,
-    ...(failure ? { error: failure.message, failedState: failure.state } : {}),
+    ...(failure
+      ? { error: sanitizeLine(failure.message), failedState: sanitizeLine(failure.state) }
+      : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { ConfigError, ExitCode, UsageError, XsUpgradeError, describeError } from
 import { createLog, drainedOf, isDrainable, type DrainableStream } from '../log.js';
 import { packageRoot, readPackageJson } from '../packageFiles.js';
 import { createRedactor } from '../redact.js';
+import { sanitizeLine } from '../sanitize.js';
 import type { GraphFormat } from './graph.js';
 
 // Each command loads what it needs when it runs (`import()` below): `--version` and `--help` must
@@ -85,7 +86,11 @@ function positiveInteger(text: string): number {
 
 export async function main(io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.done;
-  const errorLine = (message: string) => io.stderr.write(`xs-upgrade: ${message}\n`);
+  // Every line printed here may hold text from elsewhere (a record's summary, the fleet store, an
+  // error's message): one line each, no control characters (src/sanitize.ts).
+  const errorLine = (message: string) => io.stderr.write(`xs-upgrade: ${sanitizeLine(message)}\n`);
+  const printLines = (lines: string[]) =>
+    io.stdout.write(`${lines.map((line) => sanitizeLine(line)).join('\n')}\n`);
   const version = (readPackageJson('package.json') as { version: string }).version;
   const configOption = () =>
     new Option(
@@ -165,7 +170,7 @@ export async function main(io: CliIo): Promise<number> {
         exitCode = await dryRun(config, {
           env: io.env,
           force: options.force ?? false,
-          print: (line) => io.stdout.write(`${createRedactor(config.secrets)(line)}\n`),
+          print: (line) => printLines([createRedactor(config.secrets)(line)]),
         });
         return;
       }
@@ -240,11 +245,15 @@ export async function main(io: CliIo): Promise<number> {
       };
       const fleetSlot = (await state.readHeldSlot(config.stateDir)) ?? null;
       const saved = await state.readSavedCommits(config.stateDir);
-      io.stdout.write(
-        options.json
-          ? `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, reboot, fleetSlot, lastRun: lastRun ?? null }, null, 2)}\n`
-          : `${state.formatStatus(lastRun, holder, manualRecovery, reboot, fleetSlot, saved?.repos).join('\n')}\n`,
-      );
+      if (options.json) {
+        io.stdout.write(
+          `${JSON.stringify({ running: holder ?? null, manualRecoveryNeeded: manualRecovery ?? null, reboot, fleetSlot, lastRun: lastRun ?? null }, null, 2)}\n`,
+        );
+      } else {
+        printLines(
+          state.formatStatus(lastRun, holder, manualRecovery, reboot, fleetSlot, saved?.repos),
+        );
+      }
     });
 
   program
@@ -262,11 +271,8 @@ export async function main(io: CliIo): Promise<number> {
       await assertStateDirReadable(config.stateDir);
       const records = await readRunRecords(config.stateDir, options.limit);
       const holder = await currentLockHolder(config.stateDir);
-      io.stdout.write(
-        options.json
-          ? `${JSON.stringify(records, null, 2)}\n`
-          : `${formatHistory(records, holder?.pid).join('\n')}\n`,
-      );
+      if (options.json) io.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+      else printLines(formatHistory(records, holder?.pid));
     });
 
   program
@@ -391,7 +397,7 @@ export async function main(io: CliIo): Promise<number> {
       const { formatFleetStatus } = await import('./fleet.js');
       const { fleetHostId } = await import('../fleet/hostId.js');
       const id = await fleetHostId(fleet.id).catch(() => undefined);
-      io.stdout.write(`${redact(formatFleetStatus(view, fleet.group, id).join('\n'))}\n`);
+      printLines(formatFleetStatus(view, fleet.group, id).map((line) => redact(line)));
     });
   fleetCommand
     .command('forgive')
@@ -413,9 +419,12 @@ export async function main(io: CliIo): Promise<number> {
         );
       }
       const { describeSet } = await import('./fleet.js');
-      io.stdout.write(
-        `${found.forgiven ? `forgave ${id}: every host may try it again` : `${id} was not quarantined: nothing to forgive`}\n${describeSet(found.set).join('\n')}\n`,
-      );
+      printLines([
+        found.forgiven
+          ? `forgave ${id}: every host may try it again`
+          : `${id} was not quarantined: nothing to forgive`,
+        ...describeSet(found.set),
+      ]);
     });
   fleetCommand
     .command('release')

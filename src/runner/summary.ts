@@ -124,7 +124,12 @@ export function formatSummary(facts: SummaryFacts): Summary {
           ? `result: held back: upstream is at commits ${held.by} rejected on ${held.at} (fleet-wide quarantine): nothing was built or switched`
           : `result: held back: upstream is at commits that failed here on ${held?.at ?? '?'}: nothing was built or switched`,
       );
-      lines.push(`cause: ${held?.by ? `${held.by}: ` : ''}${held?.reason ?? 'unknown'}`);
+      // Another host's words, from the fleet store: said as theirs.
+      lines.push(
+        held?.by
+          ? `cause, as host "${held.by}" reported it: ${held.reason}`
+          : `cause: ${held?.reason ?? 'unknown'}`,
+      );
       lines.push(
         held?.set
           ? `next: fix the cause upstream and push a new commit, or after looking, \`xs-upgrade fleet forgive ${held.set}\` (or \`xs-upgrade run --force\`) to try these commits again`

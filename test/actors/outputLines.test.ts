@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { hasControlBytes, lineSplitter, OutputTail } from '../../src/actors/outputLines.js';
 
 /** The log's own check (src/log.ts), on decoded text. */
-const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+/** What the log strips (src/sanitize.ts): a block said to be clean has none of it. */
+const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** The bytes the fast check stops at: C0 but tab and newline, DEL, and the lead bytes 0xC2, 0xE2. */
+const flaggedByte = /[\u0000-\u0008\u000b-\u001f\u007f\u00c2\u00e2]/;
 
 describe('lineSplitter and OutputTail', () => {
   it('give the same lines as splitting the whole output, however it is chunked', () => {
@@ -92,7 +95,7 @@ describe('lineSplitter and OutputTail', () => {
           const memory = new Uint8Array(offset + mostlyText.length);
           memory.set(mostlyText, offset);
           const chunk = Buffer.from(memory.buffer, offset, mostlyText.length);
-          expect(hasControlBytes(chunk)).toBe(controlCharacter.test(chunk.toString('latin1')));
+          expect(hasControlBytes(chunk)).toBe(flaggedByte.test(chunk.toString('latin1')));
         },
       ),
       { numRuns: 2000 },
@@ -100,5 +103,8 @@ describe('lineSplitter and OutputTail', () => {
     expect(hasControlBytes(Buffer.from('plain text\twith a tab\n'))).toBe(false);
     expect(hasControlBytes(Buffer.from('0123456789abcdef\u007f'))).toBe(true);
     expect(hasControlBytes(Buffer.from('0123456789abcdef\r\n'))).toBe(true);
+    // C1 controls and bidi marks are multi-byte in UTF-8: their lead bytes are stopped at.
+    expect(hasControlBytes(Buffer.from('0123456789abcdef\u009b'))).toBe(true);
+    expect(hasControlBytes(Buffer.from('0123456789abcdef\u202e'))).toBe(true);
   });
 });

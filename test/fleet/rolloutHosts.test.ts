@@ -83,7 +83,9 @@ describe('canaries first, in-process', () => {
     expect(summary[0]).toMatch(
       /^result: held back: upstream is at commits canary-1 rejected on \S+ \(fleet-wide quarantine\): nothing was built or switched$/,
     );
-    expect(summary[1]).toMatch(/^cause: canary-1: validating: .*no broken services/);
+    expect(summary[1]).toMatch(
+      /^cause, as host "canary-1" reported it: validating: .*no broken services/,
+    );
     expect(summary[2]).toBe(
       `next: fix the cause upstream and push a new commit, or after looking, \`xs-upgrade fleet forgive ${set}\` (or \`xs-upgrade run --force\`) to try these commits again`,
     );
