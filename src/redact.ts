@@ -11,7 +11,13 @@ export function createRedactor(secrets: string[]): Redact {
     (a, b) => b.length - a.length,
   );
   if (values.length === 0) return (text) => text;
-  return (text) => values.reduce((result, secret) => result.replaceAll(secret, '***'), text);
+  // What is redacted is often JSON (a run record, an inspection event): a secret with a quote, a
+  // backslash or a control character in it is written escaped there, so the escaped form goes too.
+  const forms = values.flatMap((secret) => {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    return escaped === secret ? [secret] : [escaped, secret];
+  });
+  return (text) => forms.reduce((result, secret) => result.replaceAll(secret, '***'), text);
 }
 
 /** The parts of a URL that can carry credentials: user, password, path and query values. */
@@ -27,6 +33,23 @@ export function urlSecrets(url: string): string[] {
       decodeURIComponent(parsed.password),
       ...path,
       ...[...parsed.searchParams.values()],
+    ].filter(Boolean);
+  } catch {
+    return [url];
+  }
+}
+
+/**
+ * A URL's user, password and query values: secrets where the path is not (a health check's path
+ * says which check failed, and the log shows it).
+ */
+export function urlCredentials(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return [
+      decodeURIComponent(parsed.username),
+      decodeURIComponent(parsed.password),
+      ...parsed.searchParams.values(),
     ].filter(Boolean);
   } catch {
     return [url];

@@ -3,6 +3,7 @@
 import { deadlineSignal } from './deadline.js';
 import type { HealthCheckSpec } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
+import { fetchFailure, httpTarget } from '../httpTarget.js';
 import { pause } from './pause.js';
 import { runCommand, type CommandDeps } from './runCommand.js';
 
@@ -47,15 +48,18 @@ async function checkHttp(
   let status: number;
   const deadline = deadlineSignal(deps.signal, http.timeoutMs);
   try {
-    const response = await fetch(http.url, { signal: deadline.signal, redirect: 'manual' });
+    const target = httpTarget(http.url);
+    const response = await fetch(target.url, {
+      headers: target.headers,
+      signal: deadline.signal,
+      redirect: 'manual',
+    });
     await response.body?.cancel();
     status = response.status;
   } catch (error) {
     if ((error as Error).name === 'TimeoutError')
       throw new Error(`no answer from ${where} within ${formatDuration(http.timeoutMs)}`);
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = [cause?.code, cause?.message].filter(Boolean).join(': ');
-    throw new Error(`cannot reach ${where} (${why || (error as Error).message})`);
+    throw new Error(`cannot reach ${where} (${fetchFailure(error)})`);
   } finally {
     deadline.clear();
   }

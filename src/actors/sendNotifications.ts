@@ -3,6 +3,7 @@
 // result. URLs are logged by origin only and headers never, since both carry secrets.
 import { deadlineSignal } from './deadline.js';
 import { hostname } from 'node:os';
+import { fetchFailure, httpTarget } from '../httpTarget.js';
 import { sanitizeLine } from '../sanitize.js';
 import type { NotificationSpec, NotifyEvent, WebhookSpec } from '../config/resolve.js';
 import type { Failure, UpgradeResult } from '../machine/types.js';
@@ -121,17 +122,19 @@ async function postWebhook(
   deps: { log: Log; signal: AbortSignal; retryBaseMs?: number },
 ): Promise<void> {
   const where = redactUrl(webhook.url);
+  const target = httpTarget(webhook.url);
   const body = JSON.stringify(payload);
   let lastProblem = '';
   for (let attempt = 0; attempt <= webhook.retries; attempt += 1) {
     if (attempt > 0) await pause((deps.retryBaseMs ?? 1000) * 2 ** (attempt - 1), deps.signal);
     const deadline = deadlineSignal(deps.signal, webhook.timeoutMs);
     try {
-      const response = await fetch(webhook.url, {
+      const response = await fetch(target.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'user-agent': 'xs-upgrade',
+          ...target.headers,
           ...webhook.headers,
         },
         body,
@@ -147,7 +150,7 @@ async function postWebhook(
       const timedOut = (error as Error).name === 'TimeoutError';
       lastProblem = timedOut
         ? `no answer from ${where} within ${webhook.timeoutMs}ms`
-        : `cannot reach ${where} (${describeFetchError(error)})`;
+        : `cannot reach ${where} (${fetchFailure(error)})`;
       if (deps.signal.aborted) break;
     } finally {
       deadline.clear();
@@ -156,11 +159,6 @@ async function postWebhook(
       deps.log.warn(`notification ${name}: ${lastProblem}; trying again`);
   }
   throw new Error(lastProblem);
-}
-
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** The payload as environment variables for a notification command. */

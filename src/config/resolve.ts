@@ -1,7 +1,7 @@
 // Turns a valid config into what the runner uses: absolute paths, commands in one shape,
 // durations in milliseconds. Pure: relative paths are resolved against the config's folder.
 import { resolve } from 'node:path';
-import { urlSecrets } from '../redact.js';
+import { urlSecrets, urlCredentials } from '../redact.js';
 import { parseDuration } from './duration.js';
 import type { WindowSpec } from './maintenanceWindow.js';
 import type { Command, Notification, SecretRef } from './schema.generated.js';
@@ -341,6 +341,8 @@ function collectSecrets(config: ValidConfig): string[] {
           ]
         : [],
     ),
+    // A health check's URL can carry a user, a password or a key in its query, as a webhook's.
+    ...config.healthChecks.flatMap((check) => (check.http ? urlCredentials(check.http.url) : [])),
     ...(config.fleet?.fleetLock ? urlSecrets(config.fleet.fleetLock.url) : []),
   ];
 }
