@@ -3,6 +3,7 @@
 // unless each is allowed. We pass on the few an operator sets on purpose (how to reach the remote,
 // which CA or config to use) and drop the rest, above all those that would point git at another
 // repository (GIT_DIR, GIT_WORK_TREE) or start a program (GIT_EDITOR, GIT_PAGER).
+import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 /** Variables passed to git, with the simple-git safety switch each one needs, if any. */
@@ -76,7 +77,10 @@ export function gitAt(path: string, deps: GitDeps): SimpleGit {
     baseDir: path,
     abort: deps.signal,
     allowEnvironment: passed,
-    unsafe,
+    // Set on the command line, so no config file can say otherwise: no fsmonitor program ever
+    // runs, and hooks run only from the repo's own .git/hooks, which checkOwnership checks.
+    unsafe: { ...unsafe, allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true },
+    config: ['core.fsmonitor=false', `core.hooksPath=${resolve(path, '.git', 'hooks')}`],
     timeout: { block: gitBlockTimeoutMs },
   }).env(env);
 }

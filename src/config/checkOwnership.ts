@@ -5,6 +5,7 @@
 import type { Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { gitConfigFiles } from './gitConfigFiles.js';
 import type { CommandSpec, ResolvedConfig } from './resolve.js';
 
 /** Programs whose first argument is the script that really runs. */
@@ -38,6 +39,11 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
     // so nobody else can rename one into place).
     for (const hook of await readdir(hooks).catch(() => [] as string[])) {
       if (!hook.endsWith('.sample')) targets.push({ where, path: join(hooks, hook) });
+    }
+    // What git reads and runs beyond these: included config files, core.hooksPath, programs
+    // config values start, the git dir a .git file points at.
+    for (const file of await gitConfigFiles(repo.path)) {
+      targets.push({ where: `${where} (${file.what})`, path: file.path });
     }
   }
   for (const { where, spec } of commands(config)) {
