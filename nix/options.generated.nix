@@ -297,6 +297,11 @@ in
     default = null;
     description = "Who hears about runs: webhooks and commands, each for the events in its `on` list.";
   };
+  gitConcurrency = mkOption {
+    type = types.nullOr (types.int);
+    default = 8;
+    description = "How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes).";
+  };
   keepRuns = mkOption {
     type = types.nullOr (types.int);
     default = 30;

@@ -43,7 +43,12 @@ const gitBlockTimeoutMs = 5 * 60_000;
 export interface GitDeps {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** How many repos' git steps run at once (`gitConcurrency`, default 8). */
+  gitConcurrency?: number;
 }
+
+/** A host with hundreds of repos must not start hundreds of git processes at once. */
+export const defaultGitConcurrency = 8;
 
 /** The environment git gets: the run's, without what simple-git would refuse or we do not want. */
 export function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -110,16 +115,32 @@ export class GitStepError extends Error {
 }
 
 /**
- * Runs `step` for every repo at once and waits for all of them, so one repo's failure never
- * leaves another's step half-done; then throws one error naming every repo that failed.
+ * Runs `step` for every repo (up to `limit` at once) and waits for all of them, so one repo's
+ * failure never leaves another's step half-done; then throws one error naming every repo that
+ * failed.
  */
 export async function forEachRepo<Repo extends { name: string }, Result>(
   repos: Repo[],
   step: (repo: Repo) => Promise<Result>,
+  limit = defaultGitConcurrency,
 ): Promise<Result[]> {
-  // `async`: a step that throws before its first await is one repo's failure like any other,
-  // not an exception that skips the other repos' steps and loses the repo's name.
-  const settled = await Promise.allSettled(repos.map(async (repo) => step(repo)));
+  // At most `limit` steps at once, each started as soon as one ends. `async`: a step that throws
+  // before its first await is one repo's failure like any other, not an exception that skips the
+  // other repos' steps and loses the repo's name.
+  const settled: PromiseSettledResult<Result>[] = new Array(repos.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < repos.length) {
+      const index = next;
+      next += 1;
+      const repo = repos[index] as Repo;
+      settled[index] = await (async () => step(repo))().then(
+        (value): PromiseFulfilledResult<Result> => ({ status: 'fulfilled', value }),
+        (reason: unknown): PromiseRejectedResult => ({ status: 'rejected', reason }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, repos.length)) }, worker));
   const reasons = settled.flatMap((outcome, index) =>
     outcome.status === 'rejected'
       ? [{ repo: repos[index]?.name ?? '?', reason: outcome.reason as unknown }]

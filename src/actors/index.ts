@@ -60,7 +60,11 @@ export interface ActorDeps {
 const afterStateIsLogged = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
-  const withSignal = (signal: AbortSignal) => ({ ...deps, signal });
+  const withSignal = (signal: AbortSignal) => ({
+    ...deps,
+    signal,
+    gitConcurrency: config.gitConcurrency,
+  });
   const step = <Output, Input>(
     run: (args: { input: Input; signal: AbortSignal }) => Promise<Output>,
   ) =>

@@ -51,11 +51,15 @@ export async function pullRepos(
   savedCommits: SavedCommit[],
   deps: PullDeps,
 ): Promise<PullOutcome> {
-  const fetched = await forEachRepo(repos, (repo) => {
-    const saved = savedCommits.find((entry) => entry.repo === repo.name);
-    if (!saved) throw new Error('has no saved commit: the snapshot is missing it');
-    return fetchRepo(repo, saved.commit, deps);
-  });
+  const fetched = await forEachRepo(
+    repos,
+    (repo) => {
+      const saved = savedCommits.find((entry) => entry.repo === repo.name);
+      if (!saved) throw new Error('has no saved commit: the snapshot is missing it');
+      return fetchRepo(repo, saved.commit, deps);
+    },
+    deps.gitConcurrency,
+  );
   // The fleet may allow less than the tips: a follower takes what the canaries proved.
   const decision = deps.gate
     ? await deps.gate(
@@ -82,7 +86,7 @@ export async function pullRepos(
     };
   }
   return {
-    repos: await forEachRepo(targets, (entry) => fastForward(entry, deps)),
+    repos: await forEachRepo(targets, (entry) => fastForward(entry, deps), deps.gitConcurrency),
     ...(decision?.waiting ? { waiting: decision.waiting } : {}),
   };
 }

@@ -14,7 +14,7 @@ export async function resetRepos(
     const repo = repos.find((candidate) => candidate.name === entry.repo);
     return repo ? [{ ...entry, name: repo.name, path: repo.path }] : [];
   });
-  await forEachRepo(saved, (entry) => resetRepo(entry, deps));
+  await forEachRepo(saved, (entry) => resetRepo(entry, deps), deps.gitConcurrency);
 }
 
 async function resetRepo(

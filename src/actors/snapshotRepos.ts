@@ -34,7 +34,7 @@ export async function snapshotRepos(
   deps: GitDeps & { configFile: string; systemProfile?: string },
 ): Promise<Snapshot> {
   const [savedCommits, system] = await Promise.all([
-    forEachRepo(repos, (repo) => snapshotRepo(repo, deps)),
+    forEachRepo(repos, (repo) => snapshotRepo(repo, deps), deps.gitConcurrency),
     deps.systemProfile === undefined ? undefined : readGeneration(deps.systemProfile),
   ]);
   const record = {

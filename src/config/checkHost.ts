@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { programFiles } from './checkOwnership.js';
 import { repoPathProblem } from './checkRepos.js';
 import type { CommandSpec, ResolvedConfig } from './resolve.js';
 
@@ -76,6 +77,15 @@ export async function checkHost(
   const warnings = (
     await Promise.all(commandsOf(config).map(({ where, spec }) => missingProgram(where, spec, env)))
   ).filter((line): line is string => line !== undefined);
+  // As root, what a command runs is held to the ownership rule; code given inline cannot be.
+  if (process.getuid?.() === 0) {
+    for (const { where, spec } of commandsOf(config)) {
+      if (programFiles(spec).unknown)
+        warnings.push(
+          `${where}: runs code given inline (\`-c\`), so which files it runs cannot be checked for ownership: put it in a root-owned script and name that`,
+        );
+    }
+  }
   return { problems, warnings };
 }
 

@@ -47,7 +47,11 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
     }
   }
   for (const { where, spec } of commands(config)) {
-    for (const path of programFiles(spec)) targets.push({ where, path });
+    for (const path of programFiles(spec).files) targets.push({ where, path });
+    // The folder it runs in, when not the config's own (checked with the config file): a relative
+    // path there, or a shell's `./x`, resolves under it.
+    if (spec.cwd !== dirname(config.file))
+      targets.push({ where: `${where} (cwd)`, path: spec.cwd });
   }
   // The state dir says what a recovery resets and which commits are skipped; whoever could write
   // it (or create it first, where it is not there yet) could steer root.
@@ -95,15 +99,37 @@ function commands(config: ResolvedConfig): { where: string; spec: CommandSpec }[
   ];
 }
 
-/** The files a command runs that could be named by path: the program, or an interpreter's script. */
-function programFiles(spec: CommandSpec): string[] {
-  const words = 'shell' in spec.run ? spec.run.shell.trim().split(/\s+/) : spec.run.argv;
-  const [program, firstArgument] = words;
+/**
+ * The files a command runs that can be named: the program, an interpreter's script (after its
+ * options), the program `env` starts; and whether some of what it runs cannot be told (`sh -c`,
+ * `python3 -c`, a program found on PATH is fine: PATH's folders are root's).
+ */
+export function programFiles(spec: CommandSpec): { files: string[]; unknown: boolean } {
+  let words = 'shell' in spec.run ? spec.run.shell.trim().split(/\s+/) : [...spec.run.argv];
+  // `env [-i] [VAR=value...] program ...` runs `program`.
+  if (words[0] === 'env' || words[0]?.endsWith('/env')) {
+    words = words.slice(1);
+    while (words[0] !== undefined && (words[0].startsWith('-') || /^[A-Za-z_]\w*=/.test(words[0])))
+      words = words.slice(1);
+  }
+  const [program, ...rest] = words;
   const files: string[] = [];
+  let unknown = false;
   if (program?.includes('/')) files.push(program);
-  else if (program && interpreters.has(program) && firstArgument && !firstArgument.startsWith('-'))
-    files.push(firstArgument);
-  return files.map((file) => (isAbsolute(file) ? file : resolve(spec.cwd, file)));
+  const base = program?.split('/').at(-1);
+  if (base && interpreters.has(base)) {
+    // Options first (`bash -e script`); `-c` or `-e` with code means the code is inline.
+    const inline = rest.findIndex(
+      (word) => word === '-c' || (base !== 'bash' && base !== 'sh' && word === '-e'),
+    );
+    const script = rest.find((word) => !word.startsWith('-'));
+    if (inline !== -1) unknown = true;
+    else if (script) files.push(script);
+  }
+  return {
+    files: files.map((file) => (isAbsolute(file) ? file : resolve(spec.cwd, file))),
+    unknown,
+  };
 }
 
 /**

@@ -114,6 +114,7 @@ export interface ResolvedConfig {
   healthChecks: HealthCheckSpec[];
   notify: NotificationSpec[];
   keepRuns: number;
+  gitConcurrency: number;
   metricsFile?: string;
   /** The Nix system profile whose generations the run saves and restores. */
   system?: { profile: string };
@@ -171,6 +172,7 @@ export function resolveConfig(
       toNotification(notification, index, configDir),
     ),
     keepRuns: config.keepRuns,
+    gitConcurrency: config.gitConcurrency ?? 8,
     secrets: collectSecrets(config),
     ...(config.system === undefined ? {} : { system: { profile: config.system.profile } }),
     reboot: {

@@ -87,6 +87,10 @@ export type XsUpgradeConfig = {
    */
   notify?: Notification[];
   /**
+   * How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes).
+   */
+  gitConcurrency?: number;
+  /**
    * How many run records to keep in stateDir/runs.
    */
   keepRuns?: number;

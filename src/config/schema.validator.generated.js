@@ -4,7 +4,7 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"gitConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":8,"description":"How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes)."},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
 const schema32 = {"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
 const schema50 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
@@ -1814,6 +1814,9 @@ data.validationConcurrency = 1;
 if(data.onValidationFailure === undefined){
 data.onValidationFailure = "rollback";
 }
+if(data.gitConcurrency === undefined){
+data.gitConcurrency = 8;
+}
 if(data.keepRuns === undefined){
 data.keepRuns = 30;
 }
@@ -2462,9 +2465,9 @@ vErrors.push(err57);
 errors++;
 }
 }
-let data36 = data.keepRuns;
+let data36 = data.gitConcurrency;
 if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err58 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.keepRuns.type,parentSchema:schema31.properties.keepRuns,data:data36};
+const err58 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.gitConcurrency.type,parentSchema:schema31.properties.gitConcurrency,data:data36};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2474,8 +2477,8 @@ vErrors.push(err58);
 errors++;
 }
 if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 10000 || isNaN(data36)){
-const err59 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.keepRuns,data:data36};
+if(data36 > 64 || isNaN(data36)){
+const err59 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema31.properties.gitConcurrency,data:data36};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2485,7 +2488,7 @@ vErrors.push(err59);
 errors++;
 }
 if(data36 < 1 || isNaN(data36)){
-const err60 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.keepRuns,data:data36};
+const err60 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.gitConcurrency,data:data36};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2495,11 +2498,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.metricsFile !== undefined){
-let data37 = data.metricsFile;
-if(typeof data37 === "string"){
-if(func2(data37) < 1){
-const err61 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.metricsFile,data:data37};
+let data37 = data.keepRuns;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err61 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.keepRuns.type,parentSchema:schema31.properties.keepRuns,data:data37};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2508,9 +2509,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.metricsFile.type,parentSchema:schema31.properties.metricsFile,data:data37};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 10000 || isNaN(data37)){
+const err62 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.keepRuns,data:data37};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2519,12 +2520,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data.system !== undefined){
-let data38 = data.system;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.profile === undefined){
-const err63 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'",schema:schema31.properties.system.required,parentSchema:schema31.properties.system,data:data38};
+if(data37 < 1 || isNaN(data37)){
+const err63 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.keepRuns,data:data37};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2533,9 +2530,12 @@ vErrors.push(err63);
 }
 errors++;
 }
-for(const key2 in data38){
-if(!(key2 === "profile")){
-const err64 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.system,data:data38};
+}
+if(data.metricsFile !== undefined){
+let data38 = data.metricsFile;
+if(typeof data38 === "string"){
+if(func2(data38) < 1){
+const err64 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.metricsFile,data:data38};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2545,11 +2545,8 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data38.profile !== undefined){
-let data39 = data38.profile;
-if(typeof data39 === "string"){
-if(!pattern19.test(data39)){
-const err65 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.system.properties.profile,data:data39};
+else {
+const err65 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.metricsFile.type,parentSchema:schema31.properties.metricsFile,data:data38};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2559,8 +2556,11 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.profile.type,parentSchema:schema31.properties.system.properties.profile,data:data39};
+if(data.system !== undefined){
+let data39 = data.system;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.profile === undefined){
+const err66 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'",schema:schema31.properties.system.required,parentSchema:schema31.properties.system,data:data39};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2569,10 +2569,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-}
-else {
-const err67 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.system.type,parentSchema:schema31.properties.system,data:data38};
+for(const key2 in data39){
+if(!(key2 === "profile")){
+const err67 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.system,data:data39};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2582,18 +2581,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data.reboot !== undefined){
-let data40 = data.reboot;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.when === undefined){
-data40.when = "never";
-}
-if(data40.bootedSystem === undefined){
-data40.bootedSystem = "/run/booted-system";
-}
-for(const key3 in data40){
-if(!((((key3 === "when") || (key3 === "window")) || (key3 === "command")) || (key3 === "bootedSystem"))){
-const err68 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot,data:data40};
+if(data39.profile !== undefined){
+let data40 = data39.profile;
+if(typeof data40 === "string"){
+if(!pattern19.test(data40)){
+const err68 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.system.properties.profile,data:data40};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2603,9 +2595,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-let data41 = data40.when;
-if(!(((data41 === "never") || (data41 === "needed")) || (data41 === "always"))){
-const err69 = {instancePath:instancePath+"/reboot/when",schemaPath:"#/properties/reboot/properties/when/enum",keyword:"enum",params:{allowedValues: schema31.properties.reboot.properties.when.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.reboot.properties.when.enum,parentSchema:schema31.properties.reboot.properties.when,data:data41};
+else {
+const err69 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.profile.type,parentSchema:schema31.properties.system.properties.profile,data:data40};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2614,11 +2605,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data40.window !== undefined){
-let data42 = data40.window;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.lower === undefined){
-const err70 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "lower"},message:"must have required property '"+"lower"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.system.type,parentSchema:schema31.properties.system,data:data39};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2627,8 +2617,19 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data42.upper === undefined){
-const err71 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "upper"},message:"must have required property '"+"upper"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+}
+if(data.reboot !== undefined){
+let data41 = data.reboot;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.when === undefined){
+data41.when = "never";
+}
+if(data41.bootedSystem === undefined){
+data41.bootedSystem = "/run/booted-system";
+}
+for(const key3 in data41){
+if(!((((key3 === "when") || (key3 === "window")) || (key3 === "command")) || (key3 === "bootedSystem"))){
+const err71 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot,data:data41};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2637,9 +2638,10 @@ vErrors.push(err71);
 }
 errors++;
 }
-for(const key4 in data42){
-if(!((key4 === "lower") || (key4 === "upper"))){
-const err72 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+}
+let data42 = data41.when;
+if(!(((data42 === "never") || (data42 === "needed")) || (data42 === "always"))){
+const err72 = {instancePath:instancePath+"/reboot/when",schemaPath:"#/properties/reboot/properties/when/enum",keyword:"enum",params:{allowedValues: schema31.properties.reboot.properties.when.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.reboot.properties.when.enum,parentSchema:schema31.properties.reboot.properties.when,data:data42};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2648,12 +2650,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data42.lower !== undefined){
-let data43 = data42.lower;
-if(typeof data43 === "string"){
-if(!pattern20.test(data43)){
-const err73 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data43};
+if(data41.window !== undefined){
+let data43 = data41.window;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.lower === undefined){
+const err73 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "lower"},message:"must have required property '"+"lower"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data43};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2662,9 +2663,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-else {
-const err74 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data43};
+if(data43.upper === undefined){
+const err74 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "upper"},message:"must have required property '"+"upper"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data43};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2673,12 +2673,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data42.upper !== undefined){
-let data44 = data42.upper;
-if(typeof data44 === "string"){
-if(!pattern20.test(data44)){
-const err75 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data44};
+for(const key4 in data43){
+if(!((key4 === "lower") || (key4 === "upper"))){
+const err75 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot.properties.window,data:data43};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2688,8 +2685,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-else {
-const err76 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data44};
+if(data43.lower !== undefined){
+let data44 = data43.lower;
+if(typeof data44 === "string"){
+if(!pattern20.test(data44)){
+const err76 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data44};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2699,9 +2699,8 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
 else {
-const err77 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.properties.window.type,parentSchema:schema31.properties.reboot.properties.window,data:data42};
+const err77 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data44};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2711,16 +2710,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data40.command !== undefined){
-if(!(validate21(data40.command, {instancePath:instancePath+"/reboot/command",parentData:data40,parentDataProperty:"command",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-let data46 = data40.bootedSystem;
-if(typeof data46 === "string"){
-if(!pattern19.test(data46)){
-const err78 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data46};
+if(data43.upper !== undefined){
+let data45 = data43.upper;
+if(typeof data45 === "string"){
+if(!pattern20.test(data45)){
+const err78 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data45};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2731,7 +2725,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.reboot.properties.bootedSystem.type,parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data46};
+const err79 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data45};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2741,8 +2735,9 @@ vErrors.push(err79);
 errors++;
 }
 }
+}
 else {
-const err80 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.type,parentSchema:schema31.properties.reboot,data:data40};
+const err80 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.properties.window.type,parentSchema:schema31.properties.reboot.properties.window,data:data43};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2752,19 +2747,16 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data.bootChecks !== undefined){
-let data47 = data.bootChecks;
-if(Array.isArray(data47)){
-const len5 = data47.length;
-for(let i5=0; i5<len5; i5++){
-if(!(validate28(data47[i5], {instancePath:instancePath+"/bootChecks/" + i5,parentData:data47,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(data41.command !== undefined){
+if(!(validate21(data41.command, {instancePath:instancePath+"/reboot/command",parentData:data41,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
-}
-else {
-const err81 = {instancePath:instancePath+"/bootChecks",schemaPath:"#/properties/bootChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.bootChecks.type,parentSchema:schema31.properties.bootChecks,data:data47};
+let data47 = data41.bootedSystem;
+if(typeof data47 === "string"){
+if(!pattern19.test(data47)){
+const err81 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data47};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2774,21 +2766,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data.window !== undefined){
-let data49 = data.window;
-const _errs108 = errors;
-let valid31 = false;
-const _errs109 = errors;
-if(!(validate41(data49, {instancePath:instancePath+"/window",parentData:data,parentDataProperty:"window",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-var _valid3 = _errs109 === errors;
-valid31 = valid31 || _valid3;
-const _errs110 = errors;
-if(Array.isArray(data49)){
-if(data49.length < 1){
-const err82 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.window.anyOf[1],data:data49};
+else {
+const err82 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.reboot.properties.bootedSystem.type,parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data47};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2797,16 +2776,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-const len6 = data49.length;
-for(let i6=0; i6<len6; i6++){
-if(!(validate41(data49[i6], {instancePath:instancePath+"/window/" + i6,parentData:data49,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
 }
 else {
-const err83 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.window.anyOf[1].type,parentSchema:schema31.properties.window.anyOf[1],data:data49};
+const err83 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.type,parentSchema:schema31.properties.reboot,data:data41};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2815,10 +2787,20 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid3 = _errs110 === errors;
-valid31 = valid31 || _valid3;
-if(!valid31){
-const err84 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.window.anyOf,parentSchema:schema31.properties.window,data:data49};
+}
+if(data.bootChecks !== undefined){
+let data48 = data.bootChecks;
+if(Array.isArray(data48)){
+const len5 = data48.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate28(data48[i5], {instancePath:instancePath+"/bootChecks/" + i5,parentData:data48,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/bootChecks",schemaPath:"#/properties/bootChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.bootChecks.type,parentSchema:schema31.properties.bootChecks,data:data48};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2827,33 +2809,22 @@ vErrors.push(err84);
 }
 errors++;
 }
-else {
-errors = _errs108;
-if(vErrors !== null){
-if(_errs108){
-vErrors.length = _errs108;
 }
-else {
-vErrors = null;
+if(data.window !== undefined){
+let data50 = data.window;
+const _errs110 = errors;
+let valid31 = false;
+const _errs111 = errors;
+if(!(validate41(data50, {instancePath:instancePath+"/window",parentData:data,parentDataProperty:"window",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
 }
-}
-}
-}
-if(data.conditions !== undefined){
-let data51 = data.conditions;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.acPower === undefined){
-data51.acPower = false;
-}
-if(data51.unmetered === undefined){
-data51.unmetered = false;
-}
-if(data51.sysfsRoot === undefined){
-data51.sysfsRoot = "/sys";
-}
-for(const key5 in data51){
-if(!(((key5 === "acPower") || (key5 === "unmetered")) || (key5 === "sysfsRoot"))){
-const err85 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.conditions,data:data51};
+var _valid3 = _errs111 === errors;
+valid31 = valid31 || _valid3;
+const _errs112 = errors;
+if(Array.isArray(data50)){
+if(data50.length < 1){
+const err85 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.window.anyOf[1],data:data50};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2862,10 +2833,16 @@ vErrors.push(err85);
 }
 errors++;
 }
+const len6 = data50.length;
+for(let i6=0; i6<len6; i6++){
+if(!(validate41(data50[i6], {instancePath:instancePath+"/window/" + i6,parentData:data50,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
 }
-let data52 = data51.acPower;
-if(typeof data52 !== "boolean"){
-const err86 = {instancePath:instancePath+"/conditions/acPower",schemaPath:"#/properties/conditions/properties/acPower/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.acPower.type,parentSchema:schema31.properties.conditions.properties.acPower,data:data52};
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.window.anyOf[1].type,parentSchema:schema31.properties.window.anyOf[1],data:data50};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2874,9 +2851,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-let data53 = data51.unmetered;
-if(typeof data53 !== "boolean"){
-const err87 = {instancePath:instancePath+"/conditions/unmetered",schemaPath:"#/properties/conditions/properties/unmetered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.unmetered.type,parentSchema:schema31.properties.conditions.properties.unmetered,data:data53};
+var _valid3 = _errs112 === errors;
+valid31 = valid31 || _valid3;
+if(!valid31){
+const err87 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.window.anyOf,parentSchema:schema31.properties.window,data:data50};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2885,10 +2863,33 @@ vErrors.push(err87);
 }
 errors++;
 }
-let data54 = data51.sysfsRoot;
-if(typeof data54 === "string"){
-if(!pattern19.test(data54)){
-const err88 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data54};
+else {
+errors = _errs110;
+if(vErrors !== null){
+if(_errs110){
+vErrors.length = _errs110;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.conditions !== undefined){
+let data52 = data.conditions;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.acPower === undefined){
+data52.acPower = false;
+}
+if(data52.unmetered === undefined){
+data52.unmetered = false;
+}
+if(data52.sysfsRoot === undefined){
+data52.sysfsRoot = "/sys";
+}
+for(const key5 in data52){
+if(!(((key5 === "acPower") || (key5 === "unmetered")) || (key5 === "sysfsRoot"))){
+const err88 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.conditions,data:data52};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2898,8 +2899,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-else {
-const err89 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.conditions.properties.sysfsRoot.type,parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data54};
+let data53 = data52.acPower;
+if(typeof data53 !== "boolean"){
+const err89 = {instancePath:instancePath+"/conditions/acPower",schemaPath:"#/properties/conditions/properties/acPower/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.acPower.type,parentSchema:schema31.properties.conditions.properties.acPower,data:data53};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2908,9 +2910,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-else {
-const err90 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.conditions.type,parentSchema:schema31.properties.conditions,data:data51};
+let data54 = data52.unmetered;
+if(typeof data54 !== "boolean"){
+const err90 = {instancePath:instancePath+"/conditions/unmetered",schemaPath:"#/properties/conditions/properties/unmetered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.unmetered.type,parentSchema:schema31.properties.conditions.properties.unmetered,data:data54};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2919,16 +2921,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data.fleet !== undefined){
-let data55 = data.fleet;
-const _errs124 = errors;
-let valid35 = false;
-let passing0 = null;
-const _errs125 = errors;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.etcd === undefined){
-const err91 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/0/required",keyword:"required",params:{missingProperty: "etcd"},message:"must have required property '"+"etcd"+"'",schema:schema31.properties.fleet.oneOf[0].required,parentSchema:schema31.properties.fleet.oneOf[0],data:data55};
+let data55 = data52.sysfsRoot;
+if(typeof data55 === "string"){
+if(!pattern19.test(data55)){
+const err91 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data55};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2938,15 +2934,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-var _valid4 = _errs125 === errors;
-if(_valid4){
-valid35 = true;
-passing0 = 0;
-}
-const _errs126 = errors;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.fleetLock === undefined){
-const err92 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/1/required",keyword:"required",params:{missingProperty: "fleetLock"},message:"must have required property '"+"fleetLock"+"'",schema:schema31.properties.fleet.oneOf[1].required,parentSchema:schema31.properties.fleet.oneOf[1],data:data55};
+else {
+const err92 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.conditions.properties.sysfsRoot.type,parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data55};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2956,7 +2945,54 @@ vErrors.push(err92);
 errors++;
 }
 }
-var _valid4 = _errs126 === errors;
+else {
+const err93 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.conditions.type,parentSchema:schema31.properties.conditions,data:data52};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data.fleet !== undefined){
+let data56 = data.fleet;
+const _errs126 = errors;
+let valid35 = false;
+let passing0 = null;
+const _errs127 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.etcd === undefined){
+const err94 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/0/required",keyword:"required",params:{missingProperty: "etcd"},message:"must have required property '"+"etcd"+"'",schema:schema31.properties.fleet.oneOf[0].required,parentSchema:schema31.properties.fleet.oneOf[0],data:data56};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+var _valid4 = _errs127 === errors;
+if(_valid4){
+valid35 = true;
+passing0 = 0;
+}
+const _errs128 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.fleetLock === undefined){
+const err95 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/1/required",keyword:"required",params:{missingProperty: "fleetLock"},message:"must have required property '"+"fleetLock"+"'",schema:schema31.properties.fleet.oneOf[1].required,parentSchema:schema31.properties.fleet.oneOf[1],data:data56};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+var _valid4 = _errs128 === errors;
 if(_valid4 && valid35){
 valid35 = false;
 passing0 = [passing0, 1];
@@ -2968,65 +3004,7 @@ passing0 = 1;
 }
 }
 if(!valid35){
-const err93 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.fleet.oneOf,parentSchema:schema31.properties.fleet,data:data55};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-else {
-errors = _errs124;
-if(vErrors !== null){
-if(_errs124){
-vErrors.length = _errs124;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.group === undefined){
-data55.group = "default";
-}
-if(data55.slotTimeout === undefined){
-data55.slotTimeout = "30m";
-}
-if(data55.onFailure === undefined){
-data55.onFailure = "hold";
-}
-if(data55.requireReport === undefined){
-data55.requireReport = true;
-}
-for(const key6 in data55){
-if(!((((((((key6 === "group") || (key6 === "id")) || (key6 === "slotTimeout")) || (key6 === "onFailure")) || (key6 === "follow")) || (key6 === "requireReport")) || (key6 === "etcd")) || (key6 === "fleetLock"))){
-const err94 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet,data:data55};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-}
-let data56 = data55.group;
-if(typeof data56 === "string"){
-if(func2(data56) > 100){
-const err95 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.group,data:data56};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-if(!pattern26.test(data56)){
-const err96 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.group,data:data56};
+const err96 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.fleet.oneOf,parentSchema:schema31.properties.fleet,data:data56};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -3035,9 +3013,33 @@ vErrors.push(err96);
 }
 errors++;
 }
+else {
+errors = _errs126;
+if(vErrors !== null){
+if(_errs126){
+vErrors.length = _errs126;
 }
 else {
-const err97 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.group.type,parentSchema:schema31.properties.fleet.properties.group,data:data56};
+vErrors = null;
+}
+}
+}
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.group === undefined){
+data56.group = "default";
+}
+if(data56.slotTimeout === undefined){
+data56.slotTimeout = "30m";
+}
+if(data56.onFailure === undefined){
+data56.onFailure = "hold";
+}
+if(data56.requireReport === undefined){
+data56.requireReport = true;
+}
+for(const key6 in data56){
+if(!((((((((key6 === "group") || (key6 === "id")) || (key6 === "slotTimeout")) || (key6 === "onFailure")) || (key6 === "follow")) || (key6 === "requireReport")) || (key6 === "etcd")) || (key6 === "fleetLock"))){
+const err97 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet,data:data56};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -3046,11 +3048,11 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data55.id !== undefined){
-let data57 = data55.id;
+}
+let data57 = data56.group;
 if(typeof data57 === "string"){
-if(func2(data57) > 200){
-const err98 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.fleet.properties.id,data:data57};
+if(func2(data57) > 100){
+const err98 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.group,data:data57};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -3059,8 +3061,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(!pattern27.test(data57)){
-const err99 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._:-]*$",parentSchema:schema31.properties.fleet.properties.id,data:data57};
+if(!pattern26.test(data57)){
+const err99 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.group,data:data57};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -3071,7 +3073,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.id.type,parentSchema:schema31.properties.fleet.properties.id,data:data57};
+const err100 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.group.type,parentSchema:schema31.properties.fleet.properties.group,data:data57};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3080,11 +3082,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-let data58 = data55.slotTimeout;
+if(data56.id !== undefined){
+let data58 = data56.id;
 if(typeof data58 === "string"){
-if(!pattern4.test(data58)){
-const err101 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data58};
+if(func2(data58) > 200){
+const err101 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.fleet.properties.id,data:data58};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3093,9 +3095,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data58};
+if(!pattern27.test(data58)){
+const err102 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._:-]*$",parentSchema:schema31.properties.fleet.properties.id,data:data58};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3104,9 +3105,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-let data59 = data55.onFailure;
-if(!((data59 === "hold") || (data59 === "release"))){
-const err103 = {instancePath:instancePath+"/fleet/onFailure",schemaPath:"#/properties/fleet/properties/onFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.fleet.properties.onFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.fleet.properties.onFailure.enum,parentSchema:schema31.properties.fleet.properties.onFailure,data:data59};
+}
+else {
+const err103 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.id.type,parentSchema:schema31.properties.fleet.properties.id,data:data58};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3115,17 +3116,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data55.follow !== undefined){
-let data60 = data55.follow;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-if(data60.hosts === undefined){
-data60.hosts = 1;
 }
-if(data60.soak === undefined){
-data60.soak = "2h";
-}
-if(data60.group === undefined){
-const err104 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/required",keyword:"required",params:{missingProperty: "group"},message:"must have required property '"+"group"+"'",schema:schema31.properties.fleet.properties.follow.required,parentSchema:schema31.properties.fleet.properties.follow,data:data60};
+let data59 = data56.slotTimeout;
+if(typeof data59 === "string"){
+if(!pattern4.test(data59)){
+const err104 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data59};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3134,9 +3129,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-for(const key7 in data60){
-if(!(((key7 === "group") || (key7 === "hosts")) || (key7 === "soak"))){
-const err105 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow,data:data60};
+}
+else {
+const err105 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data59};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3145,12 +3140,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data60.group !== undefined){
-let data61 = data60.group;
-if(typeof data61 === "string"){
-if(func2(data61) > 100){
-const err106 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data61};
+let data60 = data56.onFailure;
+if(!((data60 === "hold") || (data60 === "release"))){
+const err106 = {instancePath:instancePath+"/fleet/onFailure",schemaPath:"#/properties/fleet/properties/onFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.fleet.properties.onFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.fleet.properties.onFailure.enum,parentSchema:schema31.properties.fleet.properties.onFailure,data:data60};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3159,8 +3151,17 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!pattern26.test(data61)){
-const err107 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data61};
+if(data56.follow !== undefined){
+let data61 = data56.follow;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.hosts === undefined){
+data61.hosts = 1;
+}
+if(data61.soak === undefined){
+data61.soak = "2h";
+}
+if(data61.group === undefined){
+const err107 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/required",keyword:"required",params:{missingProperty: "group"},message:"must have required property '"+"group"+"'",schema:schema31.properties.fleet.properties.follow.required,parentSchema:schema31.properties.fleet.properties.follow,data:data61};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3169,9 +3170,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-else {
-const err108 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.group.type,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data61};
+for(const key7 in data61){
+if(!(((key7 === "group") || (key7 === "hosts")) || (key7 === "soak"))){
+const err108 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow,data:data61};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3181,9 +3182,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-let data62 = data60.hosts;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err109 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.fleet.properties.follow.properties.hosts.type,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data62};
+if(data61.group !== undefined){
+let data62 = data61.group;
+if(typeof data62 === "string"){
+if(func2(data62) > 100){
+const err109 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data62};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3192,9 +3195,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 > 10000 || isNaN(data62)){
-const err110 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data62};
+if(!pattern26.test(data62)){
+const err110 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data62};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3203,8 +3205,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data62 < 1 || isNaN(data62)){
-const err111 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data62};
+}
+else {
+const err111 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.group.type,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data62};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3214,10 +3217,9 @@ vErrors.push(err111);
 errors++;
 }
 }
-let data63 = data60.soak;
-if(typeof data63 === "string"){
-if(!pattern4.test(data63)){
-const err112 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data63};
+let data63 = data61.hosts;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err112 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.fleet.properties.follow.properties.hosts.type,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data63};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3226,9 +3228,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data63};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 > 10000 || isNaN(data63)){
+const err113 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data63};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3237,9 +3239,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data60};
+if(data63 < 1 || isNaN(data63)){
+const err114 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data63};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3249,9 +3250,10 @@ vErrors.push(err114);
 errors++;
 }
 }
-let data64 = data55.requireReport;
-if(typeof data64 !== "boolean"){
-const err115 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data64};
+let data64 = data61.soak;
+if(typeof data64 === "string"){
+if(!pattern4.test(data64)){
+const err115 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data64};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3260,17 +3262,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data55.etcd !== undefined){
-let data65 = data55.etcd;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.prefix === undefined){
-data65.prefix = "/xs-upgrade";
 }
-if(data65.timeout === undefined){
-data65.timeout = "5s";
-}
-if(data65.endpoints === undefined){
-const err116 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data65};
+else {
+const err116 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data64};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3279,9 +3273,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-for(const key8 in data65){
-if(!((((((key8 === "endpoints") || (key8 === "prefix")) || (key8 === "username")) || (key8 === "password")) || (key8 === "tls")) || (key8 === "timeout"))){
-const err117 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data65};
+}
+else {
+const err117 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data61};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3291,11 +3285,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data65.endpoints !== undefined){
-let data66 = data65.endpoints;
-if(Array.isArray(data66)){
-if(data66.length < 1){
-const err118 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data66};
+let data65 = data56.requireReport;
+if(typeof data65 !== "boolean"){
+const err118 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data65};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3304,12 +3296,17 @@ vErrors.push(err118);
 }
 errors++;
 }
-const len7 = data66.length;
-for(let i7=0; i7<len7; i7++){
-let data67 = data66[i7];
-if(typeof data67 === "string"){
-if(!pattern31.test(data67)){
-const err119 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data67};
+if(data56.etcd !== undefined){
+let data66 = data56.etcd;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.prefix === undefined){
+data66.prefix = "/xs-upgrade";
+}
+if(data66.timeout === undefined){
+data66.timeout = "5s";
+}
+if(data66.endpoints === undefined){
+const err119 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data66};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3318,9 +3315,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data67};
+for(const key8 in data66){
+if(!((((((key8 === "endpoints") || (key8 === "prefix")) || (key8 === "username")) || (key8 === "password")) || (key8 === "tls")) || (key8 === "timeout"))){
+const err120 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data66};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3330,18 +3327,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-let i8 = data66.length;
-let j0;
-if(i8 > 1){
-const indices0 = {};
-for(;i8--;){
-let item0 = data66[i8];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err121 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i8+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data66};
+if(data66.endpoints !== undefined){
+let data67 = data66.endpoints;
+if(Array.isArray(data67)){
+if(data67.length < 1){
+const err121 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data67};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3349,14 +3339,13 @@ else {
 vErrors.push(err121);
 }
 errors++;
-break;
 }
-indices0[item0] = i8;
-}
-}
-}
-else {
-const err122 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data66};
+const len7 = data67.length;
+for(let i7=0; i7<len7; i7++){
+let data68 = data67[i7];
+if(typeof data68 === "string"){
+if(!pattern31.test(data68)){
+const err122 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data68};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3366,10 +3355,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-let data68 = data65.prefix;
-if(typeof data68 === "string"){
-if(!pattern32.test(data68)){
-const err123 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data68};
+else {
+const err123 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data68};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3379,8 +3366,18 @@ vErrors.push(err123);
 errors++;
 }
 }
-else {
-const err124 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data68};
+let i8 = data67.length;
+let j0;
+if(i8 > 1){
+const indices0 = {};
+for(;i8--;){
+let item0 = data67[i8];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err124 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i8+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data67};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3388,12 +3385,14 @@ else {
 vErrors.push(err124);
 }
 errors++;
+break;
 }
-if(data65.username !== undefined){
-let data69 = data65.username;
-if(typeof data69 === "string"){
-if(func2(data69) < 1){
-const err125 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data69};
+indices0[item0] = i8;
+}
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data67};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3403,8 +3402,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data69};
+let data69 = data66.prefix;
+if(typeof data69 === "string"){
+if(!pattern32.test(data69)){
+const err126 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data69};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3414,11 +3415,8 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data65.password !== undefined){
-let data70 = data65.password;
-if(typeof data70 === "string"){
-if(!pattern14.test(data70)){
-const err127 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data70};
+else {
+const err127 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data69};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3427,9 +3425,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data70};
+if(data66.username !== undefined){
+let data70 = data66.username;
+if(typeof data70 === "string"){
+if(func2(data70) < 1){
+const err128 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data70};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3439,12 +3439,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data65.tls !== undefined){
-let data71 = data65.tls;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key9 in data71){
-if(!(((key9 === "ca") || (key9 === "cert")) || (key9 === "key"))){
-const err129 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data71};
+else {
+const err129 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data70};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3454,11 +3450,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data71.ca !== undefined){
-let data72 = data71.ca;
-if(typeof data72 === "string"){
-if(!pattern19.test(data72)){
-const err130 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data72};
+if(data66.password !== undefined){
+let data71 = data66.password;
+if(typeof data71 === "string"){
+if(!pattern14.test(data71)){
+const err130 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data71};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3469,7 +3465,7 @@ errors++;
 }
 }
 else {
-const err131 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data72};
+const err131 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data71};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3479,11 +3475,12 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data71.cert !== undefined){
-let data73 = data71.cert;
-if(typeof data73 === "string"){
-if(!pattern19.test(data73)){
-const err132 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data73};
+if(data66.tls !== undefined){
+let data72 = data66.tls;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key9 in data72){
+if(!(((key9 === "ca") || (key9 === "cert")) || (key9 === "key"))){
+const err132 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data72};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3493,8 +3490,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-else {
-const err133 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data73};
+if(data72.ca !== undefined){
+let data73 = data72.ca;
+if(typeof data73 === "string"){
+if(!pattern19.test(data73)){
+const err133 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data73};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3504,11 +3504,8 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data71.key !== undefined){
-let data74 = data71.key;
-if(typeof data74 === "string"){
-if(!pattern19.test(data74)){
-const err134 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data74};
+else {
+const err134 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data73};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3518,8 +3515,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-else {
-const err135 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data74};
+if(data72.cert !== undefined){
+let data74 = data72.cert;
+if(typeof data74 === "string"){
+if(!pattern19.test(data74)){
+const err135 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data74};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3529,12 +3529,8 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data71.cert !== undefined){
-if(data71.key === undefined){
-const err136 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
-    missingProperty: "key",
-    depsCount: 1,
-    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data71};
+else {
+const err136 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data74};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3544,12 +3540,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data71.key !== undefined){
-if(data71.cert === undefined){
-const err137 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
-    missingProperty: "cert",
-    depsCount: 1,
-    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data71};
+if(data72.key !== undefined){
+let data75 = data72.key;
+if(typeof data75 === "string"){
+if(!pattern19.test(data75)){
+const err137 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data75};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3559,9 +3554,8 @@ vErrors.push(err137);
 errors++;
 }
 }
-}
 else {
-const err138 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data71};
+const err138 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data75};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3571,10 +3565,12 @@ vErrors.push(err138);
 errors++;
 }
 }
-let data75 = data65.timeout;
-if(typeof data75 === "string"){
-if(!pattern4.test(data75)){
-const err139 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data75};
+if(data72.cert !== undefined){
+if(data72.key === undefined){
+const err139 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
+    missingProperty: "key",
+    depsCount: 1,
+    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data72};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3584,8 +3580,12 @@ vErrors.push(err139);
 errors++;
 }
 }
-else {
-const err140 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data75};
+if(data72.key !== undefined){
+if(data72.cert === undefined){
+const err140 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
+    missingProperty: "cert",
+    depsCount: 1,
+    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data72};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3594,12 +3594,10 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data65.password !== undefined){
-if(data65.username === undefined){
-const err141 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
-    missingProperty: "username",
-    depsCount: 1,
-    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data65};
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data72};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3609,9 +3607,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-}
-else {
-const err142 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data65};
+let data76 = data66.timeout;
+if(typeof data76 === "string"){
+if(!pattern4.test(data76)){
+const err142 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data76};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3621,14 +3620,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data55.fleetLock !== undefined){
-let data76 = data55.fleetLock;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.timeout === undefined){
-data76.timeout = "10s";
-}
-if(data76.url === undefined){
-const err143 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data76};
+else {
+const err143 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data76};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3637,9 +3630,12 @@ vErrors.push(err143);
 }
 errors++;
 }
-for(const key10 in data76){
-if(!((key10 === "url") || (key10 === "timeout"))){
-const err144 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data76};
+if(data66.password !== undefined){
+if(data66.username === undefined){
+const err144 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
+    missingProperty: "username",
+    depsCount: 1,
+    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data66};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3649,11 +3645,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data76.url !== undefined){
-let data77 = data76.url;
-if(typeof data77 === "string"){
-if(!pattern10.test(data77)){
-const err145 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data77};
+}
+else {
+const err145 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data66};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3663,8 +3657,14 @@ vErrors.push(err145);
 errors++;
 }
 }
-else {
-const err146 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data77};
+if(data56.fleetLock !== undefined){
+let data77 = data56.fleetLock;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.timeout === undefined){
+data77.timeout = "10s";
+}
+if(data77.url === undefined){
+const err146 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data77};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3673,11 +3673,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-let data78 = data76.timeout;
-if(typeof data78 === "string"){
-if(!pattern4.test(data78)){
-const err147 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data78};
+for(const key10 in data77){
+if(!((key10 === "url") || (key10 === "timeout"))){
+const err147 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data77};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3687,8 +3685,11 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data78};
+if(data77.url !== undefined){
+let data78 = data77.url;
+if(typeof data78 === "string"){
+if(!pattern10.test(data78)){
+const err148 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data78};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3699,7 +3700,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data76};
+const err149 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data78};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3709,12 +3710,10 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data55.follow !== undefined){
-if(data55.etcd === undefined){
-const err150 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
-    missingProperty: "etcd",
-    depsCount: 1,
-    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data55};
+let data79 = data77.timeout;
+if(typeof data79 === "string"){
+if(!pattern4.test(data79)){
+const err150 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data79};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3724,9 +3723,8 @@ vErrors.push(err150);
 errors++;
 }
 }
-}
 else {
-const err151 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data55};
+const err151 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data79};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3736,12 +3734,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data.reboot !== undefined){
-if(data.system === undefined){
-const err152 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
-    missingProperty: "system",
-    depsCount: 1,
-    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+else {
+const err152 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data77};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3751,12 +3745,12 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data.bootChecks !== undefined){
-if(data.reboot === undefined){
-const err153 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
-    missingProperty: "reboot",
+if(data56.follow !== undefined){
+if(data56.etcd === undefined){
+const err153 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
+    missingProperty: "etcd",
     depsCount: 1,
-    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data56};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3768,12 +3762,54 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err154 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data56};
 if(vErrors === null){
 vErrors = [err154];
 }
 else {
 vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data.reboot !== undefined){
+if(data.system === undefined){
+const err155 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
+    missingProperty: "system",
+    depsCount: 1,
+    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data.bootChecks !== undefined){
+if(data.reboot === undefined){
+const err156 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
+    missingProperty: "reboot",
+    depsCount: 1,
+    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+}
+else {
+const err157 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
 }
 errors++;
 }
