@@ -127,7 +127,7 @@ export async function forEachRepo<Repo extends { name: string }, Result>(
   // At most `limit` steps at once, each started as soon as one ends. `async`: a step that throws
   // before its first await is one repo's failure like any other, not an exception that skips the
   // other repos' steps and loses the repo's name.
-  const settled: PromiseSettledResult<Result>[] = new Array(repos.length);
+  const settled: PromiseSettledResult<Result>[] = [];
   let next = 0;
   const worker = async () => {
     while (next < repos.length) {
