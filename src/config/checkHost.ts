@@ -4,8 +4,8 @@
 // found (a warning only: PATH under systemd is not the PATH of the shell that runs `validate`).
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { access, stat } from 'node:fs/promises';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { programFiles } from './checkOwnership.js';
 import { repoPathProblem } from './checkRepos.js';
@@ -79,6 +79,12 @@ export async function checkHost(
   ).filter((line): line is string => line !== undefined);
   // As root, what a command runs is held to the ownership rule; code given inline cannot be.
   if (process.getuid?.() === 0) {
+    const folder = config.metricsFile ? dirname(config.metricsFile) : undefined;
+    const owner = folder ? (await stat(folder).catch(() => undefined))?.uid : undefined;
+    if (folder && owner !== undefined && owner !== 0)
+      warnings.push(
+        `/metricsFile: ${folder} belongs to uid ${owner}, who can replace the metrics in it (root never writes through a link there): make it root's (\`chown root ${folder}\`) and give the collector read access`,
+      );
     for (const { where, spec } of commandsOf(config)) {
       if (programFiles(spec).unknown)
         warnings.push(

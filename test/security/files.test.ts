@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeFileAtomic } from '../../src/actors/stateFile.js';
+import { checkHost } from '../../src/config/checkHost.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { validateConfig } from '../../src/config/validate.js';
 import { startInspection } from '../../src/runner/inspect.js';
 import { memoryLog } from '../support/memoryLog.js';
 
@@ -70,5 +73,25 @@ describe('writes into a folder another user owns', () => {
       `--inspect-log ${log}: cannot write it (it is a symbolic link, which is not followed: name the file itself): pick another path`,
     );
     expect(await readFile(victim, 'utf8')).toBe('root content\n');
+  });
+});
+
+describe('validate, as root', () => {
+  it('warns of a metrics folder another user owns, with the fix', async () => {
+    const folder = await nobodysFolder('textfile');
+    const { config } = validateConfig({
+      mode: 'remote',
+      buildBeforeSwitch: false,
+      switch: 'true',
+      metricsFile: join(folder, 'xs_upgrade.prom'),
+    });
+    if (!config) throw new Error('invalid');
+    const { warnings } = await checkHost(
+      resolveConfig(config, join(dir, 'host.json'), dir),
+      process.env,
+    );
+    expect(warnings).toContain(
+      `/metricsFile: ${folder} belongs to uid ${nobody}, who can replace the metrics in it (root never writes through a link there): make it root's (\`chown root ${folder}\`) and give the collector read access`,
+    );
   });
 });
