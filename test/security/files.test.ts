@@ -11,7 +11,11 @@ import { checkHost } from '../../src/config/checkHost.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { startInspection } from '../../src/runner/inspect.js';
+import { main } from '../../src/cli/main.js';
+import { useEtcd } from '../support/etcd.js';
+import { fleetHost } from '../support/fleetHosts.js';
 import { memoryLog } from '../support/memoryLog.js';
+import { useSandboxes } from '../support/sandboxes.js';
 
 const nobody = 65534;
 /** A command run as `nobody`, as the other user would run it. */
@@ -93,5 +97,32 @@ describe('validate, as root', () => {
     expect(warnings).toContain(
       `/metricsFile: ${folder} belongs to uid ${nobody}, who can replace the metrics in it (root never writes through a link there): make it root's (\`chown root ${folder}\`) and give the collector read access`,
     );
+  });
+});
+
+describe('fleet status --html, as root', () => {
+  const cluster = useEtcd();
+  const sandboxes = useSandboxes();
+
+  it('refuses to write the page through a link another user planted', async () => {
+    const host = await fleetHost(sandboxes, cluster, { prefix: cluster.newPrefix() }, 'web-1', {
+      group: 'default',
+    });
+    const folder = await nobodysFolder('pages');
+    const page = join(folder, 'fleet.html');
+    await asNobody(`ln -s ${victim} ${page}`);
+    let err = '';
+    const exitCode = await main({
+      argv: ['fleet', 'status', '--html', page, '--config', host.configFile],
+      cwd: host.dir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdout: { write: () => true, isTTY: false },
+      stderr: { write: (chunk: string) => (err += chunk) },
+    });
+    expect(exitCode).toBe(64);
+    expect(err).toBe(
+      `xs-upgrade: cannot write ${page}: it is a symbolic link, which is not followed: name the file itself\n`,
+    );
+    expect(await readFile(victim, 'utf8')).toBe('root content\n');
   });
 });
