@@ -13,7 +13,10 @@ import type { GraphFormat } from './graph.js';
 // Each command loads what it needs when it runs (`import()` below): `--version` and `--help` must
 // not pay for ajv, xstate, git and the inspector.
 const graphFormats: GraphFormat[] = ['mermaid', 'dot', 'json', 'markdown'];
-type LoadOptions = import('../config/load.js').LoadOptions;
+type LoadOptions = Omit<import('../config/load.js').LoadOptions, 'fallback'> & {
+  /** Fall back to $XS_UPGRADE_CONFIG, else the installed host's config. */
+  fallback?: boolean;
+};
 const loadConfig = async (
   file: string | undefined,
   io: Pick<CliIo, 'cwd' | 'env'>,
@@ -23,10 +26,16 @@ const loadConfig = async (
   },
 ) => {
   const load = await import('../config/load.js');
-  // Where a config comes from with no --config, when the current folder is not searched (as
-  // root) or has none: $XS_UPGRADE_CONFIG, else the installed host's.
-  const fallback = options?.fallback ?? io.env.XS_UPGRADE_CONFIG ?? load.hostConfigFile;
-  const config = await load.loadConfig(file, io.cwd, { ...options, fallback });
+  // status, history and fleet read an installed host's config when no other is named or found
+  // ($XS_UPGRADE_CONFIG, else /etc/xs-upgrade/host.json); the commands that change a host never
+  // fall back: their config is named, or (not as root) found where they are started.
+  const fallback = options?.fallback
+    ? (io.env.XS_UPGRADE_CONFIG ?? load.hostConfigFile)
+    : undefined;
+  const config = await load.loadConfig(file, io.cwd, {
+    ...(options?.checkRepos === undefined ? {} : { checkRepos: options.checkRepos }),
+    ...(fallback === undefined ? {} : { fallback }),
+  });
   if (options?.secrets) {
     const { resolveSecretRefs } = await import('../config/secretRefs.js');
     const problems = await resolveSecretRefs(config, io.env);
@@ -42,8 +51,8 @@ const loadConfig = async (
 };
 // A run checks the repos itself (a vanished repo is a failed run it records and reports).
 const forRun = { checkRepos: false, secrets: true };
-/** status and history do not need the repos (the config's fallback: see loadConfig above). */
-const forReading: LoadOptions = { checkRepos: false };
+/** status, history and fleet: no repos needed, and the installed host's config as a fallback. */
+const forReading = { checkRepos: false, fallback: true };
 const stateFiles = async () => ({
   ...(await import('../state/lock.js')),
   ...(await import('../state/runRecords.js')),

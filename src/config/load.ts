@@ -184,7 +184,12 @@ async function loadAsRoot(
   cwd: string,
   options: LoadOptions,
 ): Promise<ResolvedConfig> {
-  const named = configFile ?? options.fallback ?? hostConfigFile;
+  const named = configFile ?? options.fallback;
+  if (named === undefined) {
+    throw new ConfigError([
+      `${cwd}: as root the current folder is not searched for a config (another user could have put one there): pass --config FILE`,
+    ]);
+  }
   const file = resolve(cwd, named);
   const exists = await stat(file).then(
     () => true,
@@ -192,7 +197,7 @@ async function loadAsRoot(
   );
   if (configFile === undefined && !exists) {
     throw new ConfigError([
-      `${file}: no such file, and as root the current folder is not searched for a config (another user could have put one there): pass --config FILE`,
+      `${file}: no such file, and as root the current folder (${cwd}) is not searched for a config (another user could have put one there): pass --config FILE`,
     ]);
   }
   const problem = exists ? await pathOwnershipProblem('the config file', file) : undefined;

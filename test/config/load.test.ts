@@ -137,7 +137,7 @@ describe('loadConfig as root (issue 27, item 1)', () => {
     await writeFile(join(dir, 'xs-upgrade.config.json'), JSON.stringify(good));
     const fallback = join(dir, 'gone.json');
     expect(await problemsOf(loadConfig(undefined, dir, { asRoot: true, fallback }))).toEqual([
-      `${fallback}: no such file, and as root the current folder is not searched for a config (another user could have put one there): pass --config FILE`,
+      `${fallback}: no such file, and as root the current folder (${dir}) is not searched for a config (another user could have put one there): pass --config FILE`,
     ]);
   });
 

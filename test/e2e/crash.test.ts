@@ -2,7 +2,7 @@
 // rollingBack), then run again. Every repo must be back at its saved commit and the system at the
 // saved build, never a mix, and no uncommitted local file may be lost.
 import { execa } from 'execa';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../demo/sandbox.js';
@@ -27,8 +27,12 @@ interface Crash {
   /** The hanging step is a command of the run (not a program git runs): recovery must stop it. */
   step?: string;
   config: (dir: string) => Record<string, unknown>;
-  /** A program git runs itself (fsmonitor, upload-pack), set on nix-config before the run. */
-  gitHelper?: 'core.fsmonitor' | 'remote.origin.uploadpack';
+  /**
+   * A program git runs itself, set on nix-config before the run: upload-pack, or a clean filter
+   * (`git status` re-hashes a file whose stat changed through it). Not core.fsmonitor: xs-upgrade
+   * turns it off for every git it runs (docs/security.md).
+   */
+  gitHelper?: 'filter.hang.clean' | 'remote.origin.uploadpack';
   exitCode: number;
 }
 
@@ -39,7 +43,7 @@ const crashes: Crash[] = [
     config: (dir) => ({ preUpdateHooks: [hangOnce(dir)] }),
     exitCode: 3,
   },
-  { state: 'snapshotting', config: () => ({}), gitHelper: 'core.fsmonitor', exitCode: 3 },
+  { state: 'snapshotting', config: () => ({}), gitHelper: 'filter.hang.clean', exitCode: 3 },
   { state: 'pulling', config: () => ({}), gitHelper: 'remote.origin.uploadpack', exitCode: 4 },
   {
     state: 'building',
@@ -71,10 +75,11 @@ const crashes: Crash[] = [
     exitCode: 4,
   },
   {
-    // The build fails and leaves a hanging fsmonitor: the rollback's `git status` hangs in it.
+    // The build fails and leaves a hanging clean filter on a file whose stat changed: the
+    // rollback's `git status` hangs in it.
     state: 'rollingBack.resettingRepos',
     config: (dir) => ({
-      build: `git -C repos/nix-config config core.fsmonitor ${dir}/bin/hang-once-helper; exit 1`,
+      build: `git -C repos/nix-config config filter.hang.clean ${dir}/bin/hang-once-helper && echo 'configuration.nix filter=hang' > repos/nix-config/.git/info/attributes && touch -d '+1 minute' repos/nix-config/configuration.nix; exit 1`,
     }),
     exitCode: 4,
   },
@@ -112,11 +117,16 @@ async function killedHost(crash: Crash) {
       mode: 0o755,
     },
   );
-  if (crash.gitHelper)
-    await sandbox.git(
-      ['config', crash.gitHelper, join(dir, 'bin', 'hang-once-helper')],
-      sandbox.repoPath('nix-config'),
-    );
+  if (crash.gitHelper) {
+    const repo = sandbox.repoPath('nix-config');
+    await sandbox.git(['config', crash.gitHelper, join(dir, 'bin', 'hang-once-helper')], repo);
+    if (crash.gitHelper === 'filter.hang.clean') {
+      await writeFile(join(repo, '.git', 'info', 'attributes'), 'configuration.nix filter=hang\n');
+      // A changed stat makes `git status` read the file again, through the filter.
+      const later = new Date(Date.now() + 60_000);
+      await utimes(join(repo, 'configuration.nix'), later, later);
+    }
+  }
   await sandbox.pushUpstream('nix-config', 'configuration.nix', '# new\n', 'new config');
   await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: secret\n', 'new secret');
   await writeFile(join(dir, '.hang-once'), '');
@@ -141,7 +151,7 @@ async function killedHost(crash: Crash) {
   child.kill('SIGKILL');
   await child;
   // A step command goes on after its run was killed, until the recovery stops it. A program git
-  // ran itself (fsmonitor, upload-pack) is git's, not a step's: end it here.
+  // ran itself (a filter, upload-pack) is git's, not a step's: end it here.
   if (crash.step === undefined) process.kill(hangPid, 'SIGKILL');
   else expect(await processAlive(hangPid)).toBe(true);
   return { sandbox, saved, savedSystem, hangPid };

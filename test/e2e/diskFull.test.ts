@@ -41,7 +41,9 @@ async function onSmallDisk(sandbox: Sandbox, sizeKb: number, steps: string[]) {
     }),
   );
   const script = [
-    `mount -t tmpfs -o size=${sizeKb}k tmpfs ${smallDisk(sandbox)} || exit 90`,
+    // Root's alone, as a state dir's folder must be (tmpfs is 1777 by default: anyone could make
+    // the state dir there first, and xs-upgrade refuses that).
+    `mount -t tmpfs -o size=${sizeKb}k,mode=0755 tmpfs ${smallDisk(sandbox)} || exit 90`,
     ...lines,
     `cp -a ${stateDirOf(sandbox)}/. ${copy}/ 2>/dev/null || true`,
   ].join('\n');
