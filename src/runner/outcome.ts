@@ -72,3 +72,15 @@ export function outcomeOf(
     summary: describe(facts.final),
   });
 }
+
+/** Each configured repo's commit before the run and as measured at its end: records and webhooks. */
+export function repoCommits(
+  outcome: RunOutcome,
+  repos: readonly { name: string }[],
+): { repo: string; saved?: string; final?: string }[] {
+  return repos.map((repo) => {
+    const saved = outcome.saved?.repos.find((entry) => entry.repo === repo.name)?.commit;
+    const final = outcome.final.repos.find((entry) => entry.repo === repo.name)?.commit;
+    return { repo: repo.name, ...(saved ? { saved } : {}), ...(final ? { final } : {}) };
+  });
+}

@@ -7,6 +7,7 @@ import {
 } from '../../actors/sendNotifications.js';
 import type { NotifyEvent } from '../../config/resolve.js';
 import type { RecordResult, RunCommand } from '../../state/runRecords.js';
+import { repoCommits } from '../outcome.js';
 import type { Reporter } from './reporter.js';
 
 function eventsFor(result: RecordResult, command: RunCommand): NotifyEvent[] {
@@ -35,11 +36,7 @@ export const notifications: Reporter = {
           message: `upstream is at commits that failed here on ${heldBack.at}: ${heldBack.reason}`,
         }
       : outcome.failure;
-    const commits = config.repos.map((repo) => {
-      const saved = outcome.saved?.repos.find((entry) => entry.repo === repo.name)?.commit;
-      const final = outcome.final.repos.find((entry) => entry.repo === repo.name)?.commit;
-      return { repo: repo.name, ...(saved ? { saved } : {}), ...(final ? { final } : {}) };
-    });
+    const commits = repoCommits(outcome, config.repos);
     await sendNotifications(
       config.notify,
       eventsFor(outcome.result, outcome.command),

@@ -1,6 +1,7 @@
 // The run's own record, finished: what it ended as, and the host as measured at the end. Written
 // by the run it describes and never by a later one; the oldest beyond `keepRuns` are pruned.
 import { pruneRunRecords } from '../../state/runRecords.js';
+import { repoCommits } from '../outcome.js';
 import type { Reporter } from './reporter.js';
 
 export const runRecord: Reporter = {
@@ -20,11 +21,7 @@ export const runRecord: Reporter = {
     // A killed run was stopped by its recovery, not by a signal to it: killed, not interrupted.
     record.interrupted = outcome.interrupted && !outcome.killed;
     record.summary = outcome.summary.lines[0] ?? '';
-    record.repos = config.repos.map((repo) => {
-      const saved = outcome.saved?.repos.find((entry) => entry.repo === repo.name)?.commit;
-      const final = outcome.final.repos.find((entry) => entry.repo === repo.name)?.commit;
-      return { repo: repo.name, ...(saved ? { saved } : {}), ...(final ? { final } : {}) };
-    });
+    record.repos = repoCommits(outcome, config.repos);
     const saved = outcome.saved?.system;
     const final = outcome.final.system;
     if (saved || final)
