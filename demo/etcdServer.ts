@@ -1,6 +1,7 @@
-// A real, single-member etcd (Debian's etcd-server) on 127.0.0.1 with free ports and a temp data
-// dir: what the fleet tests and benchmarks coordinate through. It can be stopped and started
-// again on the same ports and data, as a cluster that goes away and comes back.
+// A real etcd (Debian's etcd-server) on 127.0.0.1 with free ports and a temp data dir: one member,
+// or a cluster of three (startEtcdCluster), what the fleet tests and benchmarks coordinate
+// through. A member can be stopped and started again on the same ports and data, or paused
+// (SIGSTOP: a hung member that still holds its connections).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -13,7 +14,18 @@ export interface EtcdServer {
   dataDir: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP and SIGCONT: the member hangs, its sockets open. */
+  pause(): void;
+  resume(): void;
   /** Stops it and removes its data. */
+  dispose(): Promise<void>;
+}
+
+export interface EtcdCluster {
+  endpoints: string[];
+  members: EtcdServer[];
+  /** The member that leads now (asked of each member's status endpoint). */
+  leader(): Promise<EtcdServer | undefined>;
   dispose(): Promise<void>;
 }
 
@@ -36,11 +48,64 @@ async function healthy(endpoint: string): Promise<boolean> {
 }
 
 export async function startEtcd(binary = 'etcd'): Promise<EtcdServer> {
+  const [member] = await membersOn(1);
+  const server = member as Ports;
+  const started = await memberOf(binary, server, `xs-upgrade-test=${server.peer}`);
+  await started.start();
+  return started;
+}
+
+/** A cluster of three members on loopback, all started (and healthy) before it returns. */
+export async function startEtcdCluster(binary = 'etcd'): Promise<EtcdCluster> {
+  const ports = await membersOn(3);
+  const initial = ports.map((member) => `${member.name}=${member.peer}`).join(',');
+  const members = await Promise.all(ports.map((member) => memberOf(binary, member, initial)));
+  await Promise.all(members.map((member) => member.start()));
+  return {
+    endpoints: members.map((member) => member.endpoint),
+    members,
+    leader: async () => {
+      for (const member of members) {
+        const answer = await fetch(`${member.endpoint}/v3/maintenance/status`, {
+          method: 'POST',
+          body: '{}',
+          signal: AbortSignal.timeout(2000),
+        }).catch(() => undefined);
+        const status = (await answer?.json().catch(() => undefined)) as
+          | { leader?: string; header?: { member_id?: string } }
+          | undefined;
+        if (status?.leader && status.leader === status.header?.member_id) return member;
+      }
+      return undefined;
+    },
+    dispose: async () => {
+      for (const member of members) member.resume();
+      await Promise.all(members.map((member) => member.dispose()));
+    },
+  };
+}
+
+interface Ports {
+  name: string;
+  endpoint: string;
+  peer: string;
+}
+
+async function membersOn(count: number): Promise<Ports[]> {
+  const ports: Ports[] = [];
+  for (let index = 0; index < count; index += 1) {
+    ports.push({
+      name: count === 1 ? 'xs-upgrade-test' : `xs-upgrade-${index}`,
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      peer: `http://127.0.0.1:${await freePort()}`,
+    });
+  }
+  return ports;
+}
+
+async function memberOf(binary: string, ports: Ports, initialCluster: string): Promise<EtcdServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'xs-upgrade-etcd-'));
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const endpoint = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
+  const { endpoint, peer, name } = ports;
   let child: ChildProcess | undefined;
   let output = '';
 
@@ -51,13 +116,14 @@ export async function startEtcd(binary = 'etcd'): Promise<EtcdServer> {
     const started = spawn(
       binary,
       [
-        '--name=xs-upgrade-test',
+        `--name=${name}`,
         `--data-dir=${join(dataDir, 'data')}`,
         `--listen-client-urls=${endpoint}`,
         `--advertise-client-urls=${endpoint}`,
         `--listen-peer-urls=${peer}`,
         `--initial-advertise-peer-urls=${peer}`,
-        `--initial-cluster=xs-upgrade-test=${peer}`,
+        `--initial-cluster=${initialCluster}`,
+        '--initial-cluster-token=xs-upgrade-test',
         '--log-level=error',
         '--logger=zap',
       ],
@@ -98,12 +164,13 @@ export async function startEtcd(binary = 'etcd'): Promise<EtcdServer> {
     clearTimeout(timer);
   };
 
-  await start();
   return {
     endpoint,
     dataDir,
     start,
     stop,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     dispose: async () => {
       await stop();
       await rm(dataDir, { recursive: true, force: true });

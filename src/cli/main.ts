@@ -407,6 +407,7 @@ export async function main(io: CliIo): Promise<number> {
       const { fleetHostId } = await import('../fleet/hostId.js');
       const id = await fleetHostId(fleet.id).catch(() => undefined);
       printLines(formatFleetStatus(view, fleet.group, id).map((line) => redact(line)));
+      for (const warning of view.warnings) io.stderr.write(`warning: ${sanitizeLine(warning)}\n`);
     });
   fleetCommand
     .command('forgive')
@@ -481,6 +482,83 @@ export async function main(io: CliIo): Promise<number> {
       io.stdout.write(
         `group ${group}: ${semaphore.slots} slot${semaphore.slots === 1 ? '' : 's'}, ${semaphore.holders.length} held\n`,
       );
+    });
+
+  fleetCommand
+    .command('enroll')
+    .description(
+      'give a host its own etcd role: it writes only its own keys (report, proofs, rejections, slot claim) and reads the rest',
+    )
+    .argument('<id>', "the host's fleet id (its fleet.id, or its /etc/machine-id)")
+    .addOption(configOption())
+    .option('--group <group>', "the host's group; default: this config's fleet.group")
+    .option(
+      '--apply',
+      "create the role (and with --password-env the user) with this config's etcd user, which must be root",
+    )
+    .option(
+      '--password-env <name>',
+      "the environment variable holding the new user's password (with --apply)",
+    )
+    .action(
+      async (
+        id: string,
+        options: { config?: string; group?: string; apply?: boolean; passwordEnv?: string },
+      ) => {
+        const { fleet, admin } = await fleetOf(options.config);
+        const { hostIdPattern, groupPattern } = await import('../fleet/store/keys.js');
+        const group = options.group ?? fleet.group;
+        if (!hostIdPattern.test(id)) {
+          throw new UsageError(`${id}: a host id is letters, digits, ".", "_", ":" and "-"`);
+        }
+        if (!groupPattern.test(group)) {
+          throw new UsageError(`--group ${group}: a group name is letters, digits, "." and "-"`);
+        }
+        if (!('etcd' in fleet.backend)) {
+          throw new UsageError('fleet enroll needs fleet.etcd: FleetLock has no roles');
+        }
+        const enrol = admin.enrolment(fleet.backend.etcd.prefix, id, group);
+        if (!options.apply) {
+          printLines(admin.enrolmentCommands(enrol, id));
+          return;
+        }
+        const password =
+          options.passwordEnv === undefined ? undefined : io.env[options.passwordEnv];
+        if (options.passwordEnv !== undefined && !password) {
+          throw new UsageError(`--password-env ${options.passwordEnv}: that variable is not set`);
+        }
+        const { userCreated } = await admin.enrollHost(fleet, io.env, enrol, password);
+        io.stdout.write(
+          `enrolled ${id} in group ${group}: role ${enrol.role}${password === undefined ? '' : userCreated ? `, user ${enrol.role} created` : `, user ${enrol.role} (already there) given the role`}\n`,
+        );
+      },
+    );
+  fleetCommand
+    .command('prune')
+    .description(
+      "delete fleet records nobody needs: proofs closed and rejections forgiven before --older-than, unreadable records, the old layout's keys",
+    )
+    .addOption(configOption())
+    .option(
+      '--older-than <duration>',
+      'how old a closed proof or forgiven rejection must be',
+      '30d',
+    )
+    .option('--dry-run', 'list what would be deleted, delete nothing')
+    .action(async (options: { config?: string; olderThan: string; dryRun?: boolean }) => {
+      const { fleet, admin } = await fleetOf(options.config);
+      const { parseDuration } = await import('../config/duration.js');
+      let olderThan: number;
+      try {
+        olderThan = parseDuration(options.olderThan);
+      } catch {
+        throw new UsageError(`--older-than ${options.olderThan}: a duration such as 30d or 12h`);
+      }
+      const { deleted } = await admin.pruneFleet(fleet, io.env, olderThan, options.dryRun ?? false);
+      printLines([
+        ...deleted.map((key) => `${options.dryRun ? 'would delete' : 'deleted'} ${key}`),
+        `${deleted.length} key${deleted.length === 1 ? '' : 's'} ${options.dryRun ? 'to delete' : 'deleted'}`,
+      ]);
     });
 
   program

@@ -1,11 +1,14 @@
-// What an operator does to the fleet's slots: look at them, free one a host holds (after looking
-// at that host), and size a group. Over FleetLock only release exists: its protocol has no more.
+// What an operator does to the fleet: look at it, free a slot a host holds (after looking at that
+// host), size a group, forgive a set, enroll a host, prune old records. Over FleetLock only
+// release exists: its protocol has no more. Everything but `status` writes keys no host's role
+// may write (docs/fleet.md, "Roles"): run it with the operator's etcd user.
 import { ExitCode, XsUpgradeError } from '../errors.js';
 import type { ResolvedFleet } from '../config/resolve.js';
 import type { Coordinator } from './coordinator.js';
 import { openCoordinator } from './openCoordinator.js';
 import type { Semaphore } from './semaphore.js';
 import type { HostReport, SetRecord } from './rollout.js';
+import { fleetKeys } from './store/keys.js';
 
 async function withCoordinator<T>(
   fleet: ResolvedFleet,
@@ -32,6 +35,8 @@ export interface FleetView {
   groups: Semaphore[];
   hosts: HostReport[];
   sets: SetRecord[];
+  /** Records skipped as unreadable or not their host's, one line each. */
+  warnings: string[];
 }
 
 export function fleetStatus(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promise<FleetView> {
@@ -40,7 +45,10 @@ export function fleetStatus(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promi
       return etcdOnly('status', coordinator.where);
     const groups = await coordinator.status();
     const { openRolloutStore } = await import('./rolloutStore.js');
-    const store = await openRolloutStore(fleet.backend.etcd, env);
+    const warnings: string[] = [];
+    const store = await openRolloutStore(fleet.backend.etcd, env, {
+      warn: (line) => warnings.push(line),
+    });
     const [hosts, sets] = await Promise.all([store.hosts(), store.sets()]).finally(() =>
       store.close(),
     );
@@ -51,7 +59,7 @@ export function fleetStatus(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promi
     }
     groups.sort((a, b) => a.group.localeCompare(b.group));
     sets.sort((a, b) => latest(b).localeCompare(latest(a)));
-    return { groups, hosts, sets };
+    return { groups, hosts, sets, warnings };
   });
 }
 
@@ -101,4 +109,165 @@ export function setFleetSlots(
     if (!coordinator.setSlots) return etcdOnly('set-slots', coordinator.where);
     return coordinator.setSlots(group, slots);
   });
+}
+
+/** What `fleet enroll` does, as etcdctl commands an operator can read or run themselves. */
+export interface Enrolment {
+  role: string;
+  grants: { permission: 'Read' | 'Readwrite'; key: string; prefix: boolean }[];
+  member: { key: string; value: string };
+}
+
+/** The role of host `id` in `group`: writes only its own keys, reads the rest of the prefix. */
+export function enrolment(prefix: string, id: string, group: string): Enrolment {
+  const keys = fleetKeys(prefix);
+  return {
+    role: `xs-upgrade-host-${id}`,
+    grants: [
+      { permission: 'Read', key: keys.prefix, prefix: true },
+      { permission: 'Readwrite', key: keys.report(id), prefix: false },
+      { permission: 'Readwrite', key: keys.hostProofs(id), prefix: true },
+      { permission: 'Readwrite', key: keys.hostRejections(id), prefix: true },
+      { permission: 'Readwrite', key: keys.claim(group, id), prefix: false },
+    ],
+    member: { key: keys.member(id), value: JSON.stringify({ group }) },
+  };
+}
+
+/** The enrolment as etcdctl commands (the password is the operator's to choose). */
+export function enrolmentCommands(enrol: Enrolment, id: string): string[] {
+  const user = enrol.role;
+  return [
+    `etcdctl role add ${enrol.role}`,
+    ...enrol.grants.map(
+      (grant) =>
+        `etcdctl role grant-permission ${enrol.role} ${grant.permission === 'Read' ? 'read' : 'readwrite'}${grant.prefix ? ' --prefix=true' : ''} ${grant.key}`,
+    ),
+    `etcdctl user add ${user} --new-user-password="$PASSWORD"`,
+    `etcdctl user grant-role ${user} ${enrol.role}`,
+    `etcdctl put ${enrol.member.key} '${enrol.member.value}'`,
+    `# host ${id}: fleet.etcd.username "${user}", its password in the variable fleet.etcd.password names`,
+  ];
+}
+
+/** Applies an enrolment with the operator's etcd user (root, to manage roles). */
+export async function enrollHost(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  enrol: Enrolment,
+  password: string | undefined,
+): Promise<{ userCreated: boolean }> {
+  if (!('etcd' in fleet.backend)) return etcdOnly('enroll', 'FleetLock');
+  const { openEtcdStore } = await import('./store/etcdStore.js');
+  const { Range } = await import('etcd3');
+  const store = await openEtcdStore(fleet.backend.etcd, env);
+  const exists = (error: unknown) => /already exists/.test(String(error));
+  try {
+    await store.admin(`create role ${enrol.role}`, async (client) => {
+      const role = client.role(enrol.role);
+      await role.create().catch((error: unknown) => {
+        if (!exists(error)) throw error;
+      });
+      for (const grant of enrol.grants) {
+        await role.grant({
+          permission: grant.permission,
+          range: grant.prefix ? Range.prefix(grant.key) : new Range(grant.key),
+        });
+      }
+    });
+    let userCreated = false;
+    if (password !== undefined) {
+      await store.admin(`create user ${enrol.role}`, async (client) => {
+        await client
+          .user(enrol.role)
+          .create(password)
+          .then(() => (userCreated = true))
+          .catch((error: unknown) => {
+            if (!exists(error)) throw error;
+          });
+        await client.user(enrol.role).addRole(enrol.role);
+      });
+    }
+    await store.commit([], [{ put: enrol.member.key, value: enrol.member.value }]);
+    return { userCreated };
+  } finally {
+    await store.close();
+  }
+}
+
+export interface PruneResult {
+  deleted: string[];
+}
+
+/**
+ * Deletes what no host needs: proofs closed before `cutoff`, rejections forgiven before it,
+ * forgiveness of sets nobody rejects any more, records that do not read as theirs, and the keys
+ * of the layout before per-host keys. Open proofs, live rejections, reports and claims stay.
+ */
+export async function pruneFleet(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  olderThanMs: number,
+  dryRun: boolean,
+): Promise<PruneResult> {
+  if (!('etcd' in fleet.backend)) return etcdOnly('prune', 'FleetLock');
+  const { openEtcdStore } = await import('./store/etcdStore.js');
+  const { checkRecord } = await import('./store/records.js');
+  const store = await openEtcdStore(fleet.backend.etcd, env);
+  const keys = fleetKeys(fleet.backend.etcd.prefix);
+  const cutoff = Date.now() - olderThanMs;
+  const before = (time: string | undefined) => time !== undefined && Date.parse(time) < cutoff;
+  try {
+    const [proofs, rejections, forgiven, legacy] = await Promise.all([
+      store.list(keys.proofs),
+      store.list(keys.rejections),
+      store.list(keys.forgivenAll),
+      Promise.all(keys.legacy.map((prefix) => store.list(prefix))),
+    ]);
+    const deleted: string[] = [];
+    for (const kv of proofs.kvs) {
+      const record = checkRecord('proof', kv.value);
+      if (!record.ok || before(record.value.until)) deleted.push(kv.key);
+    }
+    const forgivenAt = new Map(
+      forgiven.kvs.map((kv) => [kv.key.slice(keys.forgivenAll.length), kv]),
+    );
+    const stillRejected = new Set<string>();
+    for (const kv of rejections.kvs) {
+      const set = kv.key.split('/').at(-1) ?? '';
+      const record = checkRecord('rejection', kv.value);
+      const lifted = forgivenAt.get(set);
+      if (
+        !record.ok ||
+        (lifted && kv.modRevision < lifted.modRevision && before(record.value.at))
+      ) {
+        deleted.push(kv.key);
+      } else {
+        stillRejected.add(set);
+      }
+    }
+    for (const [set, kv] of forgivenAt) {
+      if (!stillRejected.has(set)) deleted.push(kv.key);
+    }
+    deleted.push(...legacy.flatMap((listing) => listing.kvs.map((kv) => kv.key)));
+    // The old layout's semaphore documents: PREFIX/slots/GROUP with no "/" after the group.
+    const slots = await store.list(keys.slots);
+    deleted.push(
+      ...slots.kvs
+        .filter((kv) => !kv.key.slice(keys.slots.length).includes('/'))
+        .map((kv) => kv.key),
+    );
+    if (!dryRun) {
+      // In batches: etcd caps the operations of one transaction (128 by default).
+      for (let at = 0; at < deleted.length; at += 100) {
+        await store.commit(
+          [],
+          deleted.slice(at, at + 100).map((key) => ({ delete: key })),
+        );
+      }
+    }
+    return { deleted };
+  } finally {
+    await store.close();
+  }
 }

@@ -1,7 +1,11 @@
 // Slots from a FleetLock server (Zincati's protocol, docs/development/fleetlock/protocol.md in
 // coreos/zincati): POST URL/v1/pre-reboot takes a slot, POST URL/v1/steady-state releases it,
-// both recursive and owned by the client id. 200 is success; any other status is a failure whose
-// `{ "kind", "value" }` body is shown. So a fleet can use the airlock or fleetlock it already runs.
+// both recursive and owned by the client id. 200 is success; a 4xx is the server's "no" (the
+// semaphore is full), with its `{ "kind", "value" }` body shown; a 5xx is the server failing, not
+// a full semaphore: the run stops at once (exit 75) rather than waiting out the slot timeout.
+// Each request, its body included, is bounded by our own deadline and read to at most 64 KiB.
+// So a fleet can use the airlock or fleetlock it already runs.
+import { deadlineSignal } from '../actors/deadline.js';
 import {
   CoordinatorUnavailable,
   pause,
@@ -28,37 +32,44 @@ export function openFleetLock(spec: FleetLockSpec): Coordinator {
   const where = `FleetLock ${origin(spec.url)}`;
 
   const post = async (path: string, id: string, group: string): Promise<Answer> => {
-    let response: Response;
+    const deadline = deadlineSignal(new AbortController().signal, spec.timeoutMs);
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(`${base}${path}`, {
+      const response = await fetch(`${base}${path}`, {
         method: 'POST',
         headers: { 'fleet-lock-protocol': 'true', 'content-type': 'application/json' },
         body: JSON.stringify({ client_params: { id, group } }),
         redirect: 'error',
-        signal: AbortSignal.timeout(spec.timeoutMs),
+        signal: deadline.signal,
       });
+      status = response.status;
+      text = await readBounded(response, maxBody);
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const timedOut = (error as Error).name === 'TimeoutError';
+      const timedOut = deadline.signal.aborted;
       const why = timedOut
         ? `no answer within ${spec.timeoutMs / 1000} s`
         : (cause?.code ?? cause?.message ?? (error as Error).message);
       // A request that timed out may have been served: the slot may be held.
       throw new CoordinatorUnavailable(`${where}: POST ${path}: ${why}`, timedOut);
+    } finally {
+      deadline.clear();
     }
-    const text = await response.text().catch(() => '');
-    if (response.status === 200) return { ok: true, reason: '' };
-    let reason = `HTTP ${response.status}`;
+    if (status === 200) return { ok: true, reason: '' };
+    let reason = `HTTP ${status}`;
     try {
       const body = JSON.parse(text) as { kind?: unknown; value?: unknown };
       if (typeof body.kind === 'string' && typeof body.value === 'string') {
-        reason = `${body.kind}: ${body.value}`;
+        reason = `${body.kind.slice(0, 100)}: ${body.value.slice(0, 300)}`;
       }
     } catch {
       // Not a protocol error body (a proxy's page, say): the status is all there is to show.
     }
-    if (response.status >= 500 && !reason.includes(':')) {
-      throw new CoordinatorUnavailable(`${where}: POST ${path}: ${reason}`);
+    if (status >= 500) {
+      throw new CoordinatorUnavailable(
+        `${where}: POST ${path}: the server failed (HTTP ${status}${reason.startsWith('HTTP') ? '' : `, ${reason}`})`,
+      );
     }
     return { ok: false, reason };
   };
@@ -90,4 +101,26 @@ function origin(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** The most of an answer's body read: a protocol body is a few hundred bytes. */
+const maxBody = 64 * 1024;
+
+/** Reads at most `limit` bytes of the body, then stops reading (and drops the connection). */
+async function readBounded(response: Response, limit: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= limit) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }

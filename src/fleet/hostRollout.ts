@@ -5,6 +5,8 @@ import type { ResolvedFleet } from '../config/resolve.js';
 import { describeError } from '../errors.js';
 import type { Log } from '../log.js';
 import { readPendingReports, writePendingReports } from '../state/fleetReports.js';
+import { recordSightings, sightingKey } from '../state/proofSightings.js';
+import { quarantinedBy, sameCommits, type CommitSet, type RejectedBy } from './rollout.js';
 import { rolloutGate, type PullGate } from './rolloutGate.js';
 import type { RolloutStore, RunReport } from './rolloutStore.js';
 
@@ -27,18 +29,46 @@ export class HostRollout {
     const { backend } = this.fleet;
     if (!('etcd' in backend)) throw new Error('the rollout needs fleet.etcd');
     this.store ??= import('./rolloutStore.js').then(({ openRolloutStore }) =>
-      openRolloutStore(backend.etcd, this.deps.env),
+      openRolloutStore(backend.etcd, this.deps.env, {
+        warn: (line) => this.deps.log.warn(`fleet store: ${line}`),
+      }),
     );
     return this.store;
   }
 
   gate(force: boolean): PullGate {
+    const follow = this.fleet.follow;
     return rolloutGate({
       fleet: this.fleet,
-      sets: async () => (await this.open()).sets(),
+      sets: async () => (await this.open()).sets(follow ? { proofsOf: follow.group } : {}),
       force,
       log: this.deps.log,
+      soakStart: async (sets, now) => {
+        const open = sets.flatMap((set) =>
+          set.proven
+            .filter((proof) => proof.until === undefined && proof.group === follow?.group)
+            .map((proof) => sightingKey({ ...proof, set: set.id })),
+        );
+        const seen = await recordSightings(this.deps.stateDir, open, now).catch(
+          (error: unknown) => {
+            this.deps.log.warn(`cannot keep when proofs were first seen: ${describeError(error)}`);
+            return {} as Record<string, number>;
+          },
+        );
+        return (proof) => seen[sightingKey(proof)] ?? now;
+      },
     });
+  }
+
+  /**
+   * Right before the switch, with the slot taken: has any host rejected `commits` while this one
+   * waited? Throws CoordinatorUnavailable when the store cannot say (nothing is switched then).
+   */
+  async rejectedMeanwhile(commits: CommitSet, force: boolean): Promise<RejectedBy | undefined> {
+    if (force) return undefined;
+    const sets = await (await this.open()).sets({ proofs: false });
+    const record = sets.find((set) => sameCommits(set.commits, commits));
+    return record && quarantinedBy(record);
   }
 
   /**

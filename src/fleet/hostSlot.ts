@@ -9,6 +9,7 @@ import { clearHeldSlot, readHeldSlot, writeHeldSlot, type HeldSlot } from '../st
 import { CoordinatorUnavailable, type Coordinator } from './coordinator.js';
 import { openCoordinator } from './openCoordinator.js';
 import { fleetHostId, fleetProblems } from './hostId.js';
+import type { RejectedBy } from './rollout.js';
 import { NoSlotInTime, waitForSlot } from './waitForSlot.js';
 
 /** What becomes of the slot once a run is over. */
@@ -62,22 +63,35 @@ export class HostSlot {
     return this.coordinator;
   }
 
-  /** `waitingForSlot`'s step. */
-  async take(pulled: PulledRepo[], signal: AbortSignal): Promise<void> {
+  /**
+   * `waitingForSlot`'s step. With `rejectedMeanwhile`, the fleet's quarantine is read again once
+   * the slot is taken: a set some host rejected while this one waited is not switched to, and the
+   * slot goes back at once.
+   */
+  async take(
+    pulled: PulledRepo[],
+    signal: AbortSignal,
+    rejectedMeanwhile?: (commits: Record<string, string>) => Promise<RejectedBy | undefined>,
+  ): Promise<void> {
     const coordinator = await this.open();
+    const commits = Object.fromEntries(pulled.map((repo) => [repo.repo, repo.to]));
     try {
       await waitForSlot({
         coordinator,
-        request: {
-          id: this.id,
-          group: this.fleet.group,
-          commits: Object.fromEntries(pulled.map((repo) => [repo.repo, repo.to])),
-        },
+        request: { id: this.id, group: this.fleet.group, commits },
         timeoutMs: this.fleet.slotTimeoutMs,
         signal,
         log: this.deps.log,
       });
       this.taken = true;
+      const rejection = await rejectedMeanwhile?.(commits);
+      if (rejection) {
+        const line = await this.release('quarantined while waiting');
+        this.taken = false;
+        this.refused = true;
+        this.deps.log.info(line);
+        throw new QuarantinedWhileWaiting(rejection);
+      }
     } catch (error) {
       if (error instanceof NoSlotInTime) this.refused = true;
       if (error instanceof CoordinatorUnavailable && !error.mayHaveChanged) this.refused = true;
@@ -203,3 +217,16 @@ export class HostSlot {
 }
 
 const now = () => new Date().toISOString();
+
+/** Another host rejected these commits while this one waited for its slot: nothing switched. */
+export class QuarantinedWhileWaiting extends Error {
+  readonly temporary = true;
+  readonly next =
+    'nothing was switched; the next run holds these commits back until `xs-upgrade fleet forgive`';
+  constructor(rejection: RejectedBy) {
+    super(
+      `${rejection.host} (group ${rejection.group}) rejected these commits at ${rejection.at} while this host waited for a slot, as that host reported it: ${rejection.reason}`,
+    );
+    this.name = 'QuarantinedWhileWaiting';
+  }
+}

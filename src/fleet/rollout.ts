@@ -3,10 +3,9 @@
 // an operator forgives it), and each host's last run. Canaries prove sets; followers take only
 // sets proven on enough canaries for long enough. Pure: the store and git are elsewhere.
 import { createHash } from 'node:crypto';
-import { notA, parseStoredJson } from './storedJson.js';
+import type { CommitSet } from './store/records.js';
 
-/** Repo name to commit: what one host runs. */
-export type CommitSet = Record<string, string>;
+export type { CommitSet };
 
 export interface ProvenBy {
   host: string;
@@ -68,58 +67,38 @@ export function sameCommits(a: CommitSet, b: CommitSet): boolean {
   return repos.length === Object.keys(b).length && repos.every((repo) => a[repo] === b[repo]);
 }
 
-/** Host `host` runs `set` healthy since `at`: a proof (kept open while it runs it). */
-export function addProof(set: SetRecord, proof: ProvenBy): SetRecord | undefined {
-  if (set.proven.some((entry) => entry.host === proof.host && entry.until === undefined)) {
-    return undefined;
-  }
-  return { ...set, proven: [...set.proven, proof] };
-}
-
-/** Host `host` moved off `set` at `at`: its open proof ends there. */
-export function closeProof(set: SetRecord, host: string, at: string): SetRecord | undefined {
-  if (!set.proven.some((entry) => entry.host === host && entry.until === undefined)) {
-    return undefined;
-  }
-  return {
-    ...set,
-    proven: set.proven.map((entry) =>
-      entry.host === host && entry.until === undefined ? { ...entry, until: at } : entry,
-    ),
-  };
-}
-
-export function addRejection(set: SetRecord, rejection: RejectedBy): SetRecord {
-  return { ...set, rejected: [...set.rejected, rejection] };
-}
-
-/** An operator forgives a set: it may be tried again everywhere; the record keeps who failed. */
-export function forgive(set: SetRecord, at: string): SetRecord | undefined {
-  if (set.rejected.length === 0) return undefined;
-  return {
-    ...set,
-    rejected: [],
-    forgiven: [...(set.forgiven ?? []), { at, rejected: set.rejected }],
-  };
-}
-
 /** The rejection that quarantines a set fleet-wide, if any: the first. */
 export function quarantinedBy(set: SetRecord): RejectedBy | undefined {
   return set.rejected[0];
 }
 
-/** The proofs of hosts in `group` that ran the set healthy for at least `soakMs` by `now`. */
+/**
+ * When a follower counts an open proof's soak from: its own first sighting of it, never the
+ * canary's clock (a canary hours behind would skip the soak). Without one (tests, `fleet
+ * status`), the canary's own `since`.
+ */
+export type SoakStart = (proof: ProvenBy & { set: string }) => number;
+
+const canaryClock: SoakStart = (proof) => Date.parse(proof.since);
+
+/**
+ * The proofs of hosts in `group` that ran the set healthy for at least `soakMs` by `now`. A
+ * closed proof is measured on one clock, the canary's (its offset cancels out); an open one from
+ * `started`.
+ */
 export function soakedProofs(
   set: SetRecord,
   group: string,
   soakMs: number,
   now: number,
+  started: SoakStart = canaryClock,
 ): ProvenBy[] {
   return set.proven.filter(
     (entry) =>
       entry.group === group &&
-      (entry.until === undefined ? now : Date.parse(entry.until)) - Date.parse(entry.since) >=
-        soakMs,
+      (entry.until === undefined
+        ? now - started({ ...entry, set: set.id })
+        : Date.parse(entry.until) - Date.parse(entry.since)) >= soakMs,
   );
 }
 
@@ -135,30 +114,11 @@ export function followable(
   set: SetRecord,
   follow: { group: string; hosts: number; soakMs: number },
   now: number,
+  started?: SoakStart,
 ): boolean {
   if (quarantinedBy(set)) return false;
-  const hosts = new Set(soakedProofs(set, follow.group, follow.soakMs, now).map((p) => p.host));
+  const hosts = new Set(
+    soakedProofs(set, follow.group, follow.soakMs, now, started).map((p) => p.host),
+  );
   return hosts.size >= follow.hosts;
-}
-
-export function parseSetRecord(text: string, key: string): SetRecord {
-  const value = parseStoredJson(text, key) as Partial<SetRecord>;
-  if (
-    typeof value.id !== 'string' ||
-    typeof value.commits !== 'object' ||
-    value.commits === null ||
-    !Array.isArray(value.proven) ||
-    !Array.isArray(value.rejected)
-  ) {
-    throw notA('an xs-upgrade commit set record', key);
-  }
-  return value as SetRecord;
-}
-
-export function parseHostReport(text: string, key: string): HostReport {
-  const value = parseStoredJson(text, key) as Partial<HostReport>;
-  if (typeof value.id !== 'string' || typeof value.result !== 'string') {
-    throw notA('an xs-upgrade host report', key);
-  }
-  return value as HostReport;
 }

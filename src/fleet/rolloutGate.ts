@@ -17,6 +17,7 @@ import {
   soakedProofs,
   type CommitSet,
   type SetRecord,
+  type SoakStart,
 } from './rollout.js';
 
 export interface FetchedRepo {
@@ -46,6 +47,11 @@ export interface GateOptions {
   force: boolean;
   log: Log;
   now?: () => number;
+  /**
+   * When this host first saw each open proof (its own clock), so a soak never trusts a canary's
+   * clock; without it, the canary's `since`.
+   */
+  soakStart?: (sets: SetRecord[], now: number) => Promise<SoakStart>;
 }
 
 export function rolloutGate(options: GateOptions): PullGate {
@@ -84,7 +90,7 @@ function quarantine(
   const rejection = record && quarantinedBy(record);
   if (!record || !rejection) return {};
   options.log.warn(
-    `quarantined: ${rejection.host} (group ${rejection.group}) rejected these commits at ${rejection.at}: ${rejection.reason}; not trying them (\`xs-upgrade fleet forgive ${record.id}\`, or --force)`,
+    `quarantined: ${rejection.host} (group ${rejection.group}) rejected these commits at ${rejection.at}, as that host reported it: ${rejection.reason}; not trying them (\`xs-upgrade fleet forgive ${record.id}\`, or --force)`,
   );
   return {
     heldBack: {
@@ -106,6 +112,7 @@ async function follow(
   const rule = options.fleet.follow;
   if (!rule) throw new Error('follow without fleet.follow');
   const now = (options.now ?? Date.now)();
+  const started = options.soakStart ? await options.soakStart(sets, now) : undefined;
   const saved = Object.fromEntries(fetched.map((repo) => [repo.name, repo.saved]));
   const names = fetched.map((repo) => repo.name).sort();
   const covers = (set: SetRecord) =>
@@ -116,7 +123,7 @@ async function follow(
   let soonest: { set: SetRecord; at: number } | undefined;
   for (const set of sets) {
     if (!covers(set) || quarantinedBy(set)) continue;
-    const ready = followable(set, rule, now);
+    const ready = followable(set, rule, now, started);
     const open = set.proven.filter((proof) => proof.group === rule.group && !proof.until);
     if (!ready && open.length === 0) continue;
     const ahead = await aheadWithinTips(fetched, set.commits, deps);
@@ -126,7 +133,9 @@ async function follow(
     // Only a canary still soaking says when: one that soaked long ago while the set waits for
     // more canaries would name a time already past.
     const soaking = open
-      .map((proof) => Date.parse(proof.since) + rule.soakMs)
+      .map(
+        (proof) => (started?.({ ...proof, set: set.id }) ?? Date.parse(proof.since)) + rule.soakMs,
+      )
       .filter((end) => end > now);
     if (soaking.length === 0) continue;
     const at = Math.min(...soaking);
@@ -136,7 +145,9 @@ async function follow(
     const behind = await sum(fetched, (repo) =>
       count(repo.path, best.set.commits[repo.name] ?? repo.upstream, repo.upstream, deps),
     );
-    const proofs = soakedProofs(best.set, rule.group, rule.soakMs, now).map((proof) => proof.host);
+    const proofs = soakedProofs(best.set, rule.group, rule.soakMs, now, started).map(
+      (proof) => proof.host,
+    );
     options.log.info(
       `following canaries: taking commit set ${best.set.id}, proven on ${[...new Set(proofs)].join(', ')}${behind > 0 ? ` (${behind} commit${behind === 1 ? '' : 's'} behind upstream)` : ''}`,
     );
@@ -148,7 +159,9 @@ async function follow(
   const tipSet = sets.find((set) => sameCommits(set.commits, tips));
   const rejection = tipSet && quarantinedBy(tipSet);
   const soaked = tipSet
-    ? new Set(soakedProofs(tipSet, rule.group, rule.soakMs, now).map((proof) => proof.host)).size
+    ? new Set(
+        soakedProofs(tipSet, rule.group, rule.soakMs, now, started).map((proof) => proof.host),
+      ).size
     : 0;
   const proven = tipSet ? proofHosts(tipSet, rule.group).length : 0;
   const why = [

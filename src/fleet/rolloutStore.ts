@@ -1,21 +1,14 @@
-// The rollout's records in etcd, under the fleet prefix: PREFIX/sets/ID (a commit set: who proved
-// it, who rejected it) and PREFIX/hosts/ID (a host's last run). Every change is a compare-and-swap
-// of one document (etcdStore.ts), so hosts reporting at once never lose each other's entries.
+// The rollout's records in etcd (the layout is in store/keys.ts): each host writes its report,
+// its proofs and its rejections under keys that name it, in one transaction per run, so a
+// report either lands whole or not at all, and sending it again changes nothing. Everything read
+// is checked (store/fleetRecords.ts); a bad record is skipped with a warning, never a failed run.
 import type { EtcdSpec } from '../config/resolve.js';
-import { openEtcdStore, type DocumentKind } from './etcdStore.js';
-import {
-  addProof,
-  addRejection,
-  closeProof,
-  emptySet,
-  forgive,
-  parseHostReport,
-  parseSetRecord,
-  setId,
-  type CommitSet,
-  type HostReport,
-  type SetRecord,
-} from './rollout.js';
+import { CoordinatorUnavailable } from './coordinator.js';
+import { setId, type CommitSet, type HostReport, type SetRecord } from './rollout.js';
+import { openEtcdStore, type Compare, type EtcdStore, type Operation } from './store/etcdStore.js';
+import { hostsFrom, membersFrom, setsFrom, type Warn } from './store/fleetRecords.js';
+import { fleetKeys } from './store/keys.js';
+import { checkRecord, type ProofRecord } from './store/records.js';
 
 /** What a finished run tells the fleet. */
 export interface RunReport {
@@ -34,7 +27,11 @@ export interface RunReport {
 
 export interface RolloutStore {
   readonly where: string;
-  sets(): Promise<SetRecord[]>;
+  /**
+   * The commit sets. With `proofsOf`, only the proofs of that group's enrolled hosts are read
+   * (a follower needs no more), when hosts are enrolled.
+   */
+  sets(options?: { proofsOf?: string; proofs?: false }): Promise<SetRecord[]>;
   hosts(): Promise<HostReport[]>;
   report(run: RunReport): Promise<void>;
   /** Lifts a set's fleet-wide quarantine; undefined when no set has that id. */
@@ -42,93 +39,165 @@ export interface RolloutStore {
   close(): Promise<void>;
 }
 
-const setKind: DocumentKind<SetRecord | undefined> = {
-  parse: parseSetRecord,
-  empty: () => undefined,
-  serialize: (value) => JSON.stringify(value),
-};
-const hostKind: DocumentKind<HostReport | undefined> = {
-  parse: parseHostReport,
-  empty: () => undefined,
-  serialize: (value) => JSON.stringify(value),
-};
+/** Reports lost to a concurrent change of the same host's keys before giving up. */
+const reportAttempts = 8;
+/** Closed proofs a host keeps for `fleet status` and followers; older ones it deletes itself. */
+export const keepClosedProofsMs = 30 * 24 * 3600 * 1000;
 
 export async function openRolloutStore(
   spec: EtcdSpec,
   env: NodeJS.ProcessEnv,
+  options: { warn?: Warn; store?: EtcdStore } = {},
 ): Promise<RolloutStore> {
-  const store = await openEtcdStore(spec, env);
-  const setsPrefix = `${spec.prefix}/sets/`;
-  const hostsPrefix = `${spec.prefix}/hosts/`;
-  const setKey = (id: string) => `${setsPrefix}${id}`;
+  const store = options.store ?? (await openEtcdStore(spec, env));
+  const keys = fleetKeys(spec.prefix);
+  const warned = new Set<string>();
+  const warn: Warn = (line) => {
+    if (warned.has(line)) return;
+    warned.add(line);
+    options.warn?.(line);
+  };
+  const members = async () => membersFrom((await store.list(keys.members)).kvs, keys, warn);
 
-  /** Applies `change` to the record of `commits` (created when new); no write if it returns undefined. */
-  const changeSet = (commits: CommitSet, change: (set: SetRecord) => SetRecord | undefined) =>
-    store.update(setKey(setId(commits)), setKind, (stored) => {
-      const next = change(stored ?? emptySet(commits));
-      return { ...(next ? { next } : {}), result: undefined };
-    });
+  const sets = async ({
+    proofsOf,
+    proofs: withProofs,
+  }: { proofsOf?: string; proofs?: false } = {}) => {
+    const enrolled = await members();
+    const canaries = proofsOf
+      ? [...enrolled].filter(([, group]) => group === proofsOf).map(([id]) => id)
+      : [];
+    const [proofs, rejections, forgiven] = await Promise.all([
+      withProofs === false
+        ? []
+        : proofsOf && enrolled.size > 0
+          ? Promise.all(canaries.map((id) => store.list(keys.hostProofs(id)))).then((all) =>
+              all.flatMap((listing) => listing.kvs),
+            )
+          : store.list(keys.proofs).then((listing) => listing.kvs),
+      store.list(keys.rejections).then((listing) => listing.kvs),
+      store.list(keys.forgivenAll).then((listing) => listing.kvs),
+    ]);
+    return setsFrom({ proofs, rejections, forgiven }, enrolled, keys, warn);
+  };
 
-  return {
-    where: store.where,
-    sets: async () =>
-      Object.entries(await store.readPrefix(setsPrefix)).map(([key, text]) =>
-        parseSetRecord(text, key),
-      ),
-    hosts: async () =>
-      Object.entries(await store.readPrefix(hostsPrefix))
-        .map(([key, text]) => parseHostReport(text, key))
-        .sort((a, b) => a.id.localeCompare(b.id)),
-    report: async (run) => {
-      const hostKey = `${hostsPrefix}${run.host}`;
-      const previous = (await store.read(hostKey, hostKind)).value;
-      const id = setId(run.commits);
-      if (run.rejected) {
-        const rejection = {
-          host: run.host,
-          group: run.group,
-          at: run.at,
-          reason: run.rejected.reason,
-        };
-        await changeSet(run.rejected.commits, (set) => addRejection(set, rejection));
+  /** This host's own proof of `set`, if it reads as one. */
+  const ownProof = async (host: string, set: string) => {
+    const { kv } = await store.get(keys.proof(host, set));
+    const record = kv ? checkRecord('proof', kv.value) : undefined;
+    return { kv, proof: record?.ok ? record.value : undefined };
+  };
+
+  const report = async (run: RunReport) => {
+    const reportKey = keys.report(run.host);
+    for (let attempt = 0; attempt < reportAttempts; attempt += 1) {
+      const { kv: previousKv } = await store.get(reportKey);
+      const previousRecord = previousKv ? checkRecord('report', previousKv.value) : undefined;
+      const previous = previousRecord?.ok ? previousRecord.value : undefined;
+      const running = Object.keys(run.commits).length > 0 ? setId(run.commits) : undefined;
+      const compares: Compare[] = [
+        { key: reportKey, target: 'Mod', revision: previousKv?.modRevision ?? 0n },
+      ];
+      const operations: Operation[] = [];
+      const putProof = (set: string, proof: ProofRecord) =>
+        operations.push({ put: keys.proof(run.host, set), value: JSON.stringify(proof) });
+
+      if (run.healthy && running) {
+        const { kv, proof } = await ownProof(run.host, running);
+        compares.push({
+          key: keys.proof(run.host, running),
+          target: 'Mod',
+          revision: kv?.modRevision ?? 0n,
+        });
+        if (!proof || proof.until !== undefined) {
+          putProof(running, { group: run.group, commits: run.commits, since: run.at });
+        }
       }
-      if (run.healthy) {
-        await changeSet(run.commits, (set) =>
-          addProof(set, { host: run.host, group: run.group, since: run.at }),
-        );
-        // Moving on ends the proof of the set it ran before.
-        const before = previous?.provenSet;
-        if (before && before !== id) {
-          await store.update(setKey(before), setKind, (set) => {
-            const next = set && closeProof(set, run.host, run.at);
-            return { ...(next ? { next } : {}), result: undefined };
+      // Running something else now (moved on, or rolled back): the proof it held ends here.
+      const before = previous?.provenSet;
+      if (before && before !== running) {
+        const { kv, proof } = await ownProof(run.host, before);
+        if (kv && proof && proof.until === undefined) {
+          compares.push({ key: kv.key, target: 'Mod', revision: kv.modRevision });
+          putProof(before, { ...proof, until: run.at });
+        }
+      }
+      if (run.rejected) {
+        const key = keys.rejection(run.host, setId(run.rejected.commits));
+        const { kv } = await store.get(key);
+        const existing = kv ? checkRecord('rejection', kv.value) : undefined;
+        // The same report sent again leaves the rejection (and any forgiveness after it) be.
+        if (!(existing?.ok && existing.value.at === run.at)) {
+          operations.push({
+            put: key,
+            value: JSON.stringify({
+              group: run.group,
+              commits: run.rejected.commits,
+              at: run.at,
+              reason: run.rejected.reason.slice(0, 1000),
+            }),
           });
         }
       }
-      const provenSet = run.healthy ? id : previous?.provenSet;
-      const report: HostReport = {
-        id: run.host,
-        group: run.group,
-        commits: run.commits,
-        result: run.result,
-        at: run.at,
-        ...(run.generation === undefined ? {} : { generation: run.generation }),
-        ...(provenSet ? { provenSet } : {}),
-      };
-      await store.update(hostKey, hostKind, () => ({ next: report, result: undefined }));
+      operations.push(...(await prunable(run)));
+      const provenSet = run.healthy ? running : before === running ? before : undefined;
+      operations.push({
+        put: reportKey,
+        value: JSON.stringify({
+          group: run.group,
+          commits: run.commits,
+          result: run.result,
+          at: run.at,
+          ...(run.generation === undefined ? {} : { generation: run.generation }),
+          ...(provenSet ? { provenSet } : {}),
+        }),
+      });
+      if (await store.commit(compares, operations)) return;
+      // Another run of this host reported meanwhile: read again, after a pause with jitter.
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
+    }
+    throw new CoordinatorUnavailable(
+      `${store.where}: ${reportKey} changed ${reportAttempts} times while being reported; the next run sends the report`,
+    );
+  };
+
+  /** This host's closed proofs older than the keep time: deleted with its report. */
+  const prunable = async (run: RunReport): Promise<Operation[]> => {
+    const cutoff = Date.parse(run.at) - keepClosedProofsMs;
+    const { kvs } = await store.list(keys.hostProofs(run.host));
+    return kvs.flatMap((kv) => {
+      const record = checkRecord('proof', kv.value);
+      const old = record.ok && record.value.until && Date.parse(record.value.until) < cutoff;
+      // Unreadable ones too: only this host writes here, so they are its own debris.
+      return old || !record.ok ? [{ delete: kv.key }] : [];
+    });
+  };
+
+  return {
+    where: store.where,
+    sets,
+    hosts: async () => {
+      const enrolled = await members();
+      return hostsFrom((await store.list(keys.reports)).kvs, enrolled, keys, warn);
     },
-    forgive: (id) =>
-      store.update<SetRecord | undefined, { set: SetRecord; forgiven: boolean } | undefined>(
-        setKey(id),
-        setKind,
-        (set) => {
-          if (!set) return { result: undefined };
-          const next = forgive(set, new Date().toISOString());
-          return next
-            ? { next, result: { set: next, forgiven: true } }
-            : { result: { set, forgiven: false } };
+    report,
+    forgive: async (id) => {
+      const set = (await sets()).find((entry) => entry.id === id);
+      if (!set) return undefined;
+      if (set.rejected.length === 0) return { set, forgiven: false };
+      const at = new Date().toISOString();
+      await store.commit([], [{ put: keys.forgiven(id), value: JSON.stringify({ at }) }]);
+      return {
+        set: {
+          ...set,
+          rejected: [],
+          forgiven: [...(set.forgiven ?? []), { at, rejected: set.rejected }],
         },
-      ),
-    close: () => store.close(),
+        forgiven: true,
+      };
+    },
+    close: async () => {
+      if (!options.store) await store.close();
+    },
   };
 }

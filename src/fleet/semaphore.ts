@@ -1,14 +1,25 @@
-// A group's semaphore: how many hosts may be between the start of a switch and a healthy end at
-// once, and which hosts are. The etcd backend stores it as one JSON document per group and changes
-// it only by compare-and-swap, as locksmith and airlock do. Pure.
-import { notA, parseStoredJson } from './storedJson.js';
+// A group's slots, as etcd's own semaphore recipe keeps them: every host that wants a slot puts
+// a claim key of its own (PREFIX/slots/GROUP/claims/ID), and claims are served in the order they
+// were created (their create revision). A claim is first put under a lease, so a host that dies
+// while waiting drops out of the queue; once it is inside the limit it is made permanent (no
+// lease), so a host that dies holding its slot keeps it: a host that crashed mid-switch must stop
+// the rollout. Nobody changes another host's claim; only an operator removes one. Pure.
+
+/** One host's claim, as read from the store. */
+export interface Claim {
+  id: string;
+  createRevision: bigint;
+  /** Made permanent: the host holds a slot. */
+  holding: boolean;
+  /** When it claimed (the host's clock), and what it applies, for `fleet status`. */
+  since: string;
+  commits?: Record<string, string>;
+}
 
 /** One host holding a slot. */
 export interface SlotHolder {
   id: string;
-  /** When it took the slot (ISO time). */
   since: string;
-  /** Repo name to the commit the host is applying, when it said. */
   commits?: Record<string, string>;
 }
 
@@ -16,72 +27,51 @@ export interface Semaphore {
   group: string;
   slots: number;
   holders: SlotHolder[];
+  /** Hosts in the queue behind them, first first. */
+  waiting?: SlotHolder[];
 }
 
-/** A group nobody has used yet starts with one slot: the safest rollout. */
+/** A group nobody has sized yet has one slot: the safest rollout. */
 export const defaultSlots = 1;
 
 export function emptySemaphore(group: string): Semaphore {
   return { group, slots: defaultSlots, holders: [] };
 }
 
-/** Reads a stored document; anything that is not one is an error naming the key. */
-export function parseSemaphore(group: string, text: string, where: string): Semaphore {
-  const document = parseStoredJson(text, where) as Partial<Semaphore> | null;
-  if (
-    typeof document !== 'object' ||
-    document === null ||
-    !Number.isInteger(document.slots) ||
-    (document.slots ?? -1) < 0 ||
-    !Array.isArray(document.holders) ||
-    !document.holders.every((holder) => typeof holder?.id === 'string')
-  ) {
-    throw notA('an xs-upgrade semaphore ({"slots": N, "holders": [...]})', where);
-  }
-  return { group, slots: document.slots as number, holders: document.holders };
-}
+const byCreation = (a: Claim, b: Claim) =>
+  a.createRevision < b.createRevision ? -1 : a.createRevision > b.createRevision ? 1 : 0;
 
-export type TakeOutcome =
-  | { taken: true; semaphore: Semaphore; already: boolean }
-  | { taken: false; holders: SlotHolder[]; slots: number };
+const holderOf = ({ id, since, commits }: Claim): SlotHolder => ({
+  id,
+  since,
+  ...(commits ? { commits } : {}),
+});
 
 /**
- * Takes a slot for `holder.id`. Re-entrant: a host that already holds one keeps it (a run
- * recovering after a crash finds its own slot), with the commits it now applies.
+ * Who holds a slot and who waits: the permanent claims hold; the earliest waiting claims fill
+ * what is left of the limit (a limit lowered below the holders frees nothing until they go).
  */
-export function takeSlot(semaphore: Semaphore, holder: SlotHolder): TakeOutcome {
-  const own = semaphore.holders.find((existing) => existing.id === holder.id);
-  if (own) {
-    const holders = semaphore.holders.map((existing) =>
-      existing.id === holder.id
-        ? { ...existing, ...(holder.commits ? { commits: holder.commits } : {}) }
-        : existing,
-    );
-    return { taken: true, semaphore: { ...semaphore, holders }, already: true };
-  }
-  if (semaphore.holders.length >= semaphore.slots) {
-    return { taken: false, holders: semaphore.holders, slots: semaphore.slots };
-  }
+export function semaphoreOf(group: string, slots: number, claims: Claim[]): Semaphore {
+  const sorted = [...claims].sort(byCreation);
+  const holding = sorted.filter((claim) => claim.holding);
+  const queued = sorted.filter((claim) => !claim.holding);
+  const free = Math.max(0, slots - holding.length);
   return {
-    taken: true,
-    semaphore: { ...semaphore, holders: [...semaphore.holders, holder] },
-    already: false,
+    group,
+    slots,
+    holders: [...holding, ...queued.slice(0, free)].map(holderOf),
+    ...(queued.length > free ? { waiting: queued.slice(free).map(holderOf) } : {}),
   };
 }
 
-/** Frees `id`'s slot; undefined when it held none (releasing is idempotent). */
-export function releaseSlot(semaphore: Semaphore, id: string): Semaphore | undefined {
-  if (!semaphore.holders.some((holder) => holder.id === id)) return undefined;
-  return { ...semaphore, holders: semaphore.holders.filter((holder) => holder.id !== id) };
-}
-
-/** Changes the number of slots; holders beyond it keep theirs until they release. */
-export function setSlots(semaphore: Semaphore, slots: number): Semaphore {
-  return { ...semaphore, slots };
-}
-
-export function serializeSemaphore(semaphore: Semaphore): string {
-  return JSON.stringify({ slots: semaphore.slots, holders: semaphore.holders });
+/** Whether the waiting claim `id` is inside the limit: the claims ahead of it leave it room. */
+export function mayHold(claims: Claim[], slots: number, id: string): boolean {
+  const own = claims.find((claim) => claim.id === id);
+  if (!own) return false;
+  if (own.holding) return true;
+  const holding = claims.filter((claim) => claim.holding).length;
+  const ahead = claims.filter((claim) => !claim.holding && byCreation(claim, own) < 0).length;
+  return ahead < slots - holding;
 }
 
 /** "both slots are held: web-1 (since 04:00:12Z), web-2 (since 04:01:40Z)". */

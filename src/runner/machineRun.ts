@@ -84,7 +84,16 @@ export async function runMachine(
     ...(restore === undefined ? {} : { restore: restore.snapshot, restoreReason: restore.reason }),
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
     ...(inspection ? { inspect: inspection.observer } : {}),
-    ...(slot ? { takeSlot: (pulled, signal) => slot.take(pulled, signal) } : {}),
+    ...(slot
+      ? {
+          takeSlot: (pulled, signal) =>
+            slot.take(
+              pulled,
+              signal,
+              rollout && ((commits) => rollout.rejectedMeanwhile(commits, options.force)),
+            ),
+        }
+      : {}),
     ...(rollout ? { pullGate: rollout.gate(options.force) } : {}),
   });
   await processes.flushed();

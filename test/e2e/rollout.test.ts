@@ -98,7 +98,7 @@ describe('canaries first', () => {
     const skipped = await run(second);
     expect(skipped.exitCode, skipped.stdout).toBe(3);
     expect(skipped.stdout).toMatch(
-      /quarantined: canary-1 \(group canary\) rejected these commits at \S+: validating: .*no broken services.*; not trying them \(`xs-upgrade fleet forgive ([0-9a-f]{12})`, or --force\)/,
+      /quarantined: canary-1 \(group canary\) rejected these commits at \S+, as that host reported it: validating: .*no broken services.*; not trying them \(`xs-upgrade fleet forgive ([0-9a-f]{12})`, or --force\)/,
     );
     expect(skipped.stdout).toMatch(
       /result: held back: upstream is at commits canary-1 rejected on \S+ \(fleet-wide quarantine\)/,
@@ -106,6 +106,9 @@ describe('canaries first', () => {
     expect(skipped.states).not.toContain('building');
     const setOfV3 = /fleet forgive ([0-9a-f]{12})/.exec(skipped.stdout)?.[1] ?? '';
 
+    // The follower's soak counts from when it first saw the canary's proof: this run.
+    const early = await run(follower);
+    expect(early.stdout).toContain('waiting for canaries');
     await afterSoak();
     const followed = await run(follower);
     expect(followed.exitCode, followed.stdout).toBe(0);

@@ -16,6 +16,8 @@ import { openEtcd } from '../../src/fleet/etcd.js';
 import { openFleetLock } from '../../src/fleet/fleetLock.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { rejectionOf } from '../support/rejection.js';
+import { waitForSlot } from '../../src/fleet/waitForSlot.js';
+import { memoryLog } from '../support/memoryLog.js';
 
 let etcd: EtcdServer;
 beforeAll(async () => {
@@ -86,7 +88,9 @@ describe('etcd coordinator', () => {
     try {
       const attempt = coordinator.tryTake({ id: 'a', group: 'g' });
       await expect(attempt).rejects.toThrow(CoordinatorUnavailable);
-      await expect(attempt).rejects.toThrow(/read \/silent\/slots\/g: no answer within 1 s/);
+      await expect(attempt).rejects.toThrow(
+        /read \/silent\/slots\/g\/claims\/a: no answer within 1 s/,
+      );
     } finally {
       await coordinator.close();
       sockets.forEach((socket) => socket.destroy());
@@ -94,16 +98,25 @@ describe('etcd coordinator', () => {
     }
   });
 
-  it('a key that is not a semaphore is named, not overwritten', async () => {
+  it('an unreadable limit opens no slot; an unreadable claim keeps its place, overwriting nothing', async () => {
     const coordinator = await openEtcd(spec('/corrupt'), {});
     const { Etcd3 } = await import('etcd3');
     const raw = new Etcd3({ hosts: etcd.endpoint });
     try {
-      await raw.put('/corrupt/slots/g').value('not json');
-      await expect(coordinator.tryTake({ id: 'a', group: 'g' })).rejects.toThrow(
-        '/corrupt/slots/g is not JSON: fix or delete that key, then run again',
-      );
-      expect(await raw.get('/corrupt/slots/g').string()).toBe('not json');
+      await raw.put('/corrupt/slots/g/limit').value('not json');
+      expect(await coordinator.tryTake({ id: 'a', group: 'g' })).toEqual({
+        taken: false,
+        reason: 'the group has 0 slots (rollout paused with `xs-upgrade fleet set-slots`)',
+      });
+      expect(await raw.get('/corrupt/slots/g/limit').string()).toBe('not json');
+      await raw.put('/corrupt/slots/h/claims/ghost').value('[1]');
+      const refused = await coordinator.tryTake({ id: 'a', group: 'h' });
+      expect(refused).toEqual({
+        taken: false,
+        reason: 'its one slot is held: ghost (since (unreadable claim))',
+      });
+      await coordinator.release('a', 'g');
+      await coordinator.release('a', 'h');
     } finally {
       raw.close();
       await coordinator.close();
@@ -186,7 +199,6 @@ describe('FleetLock answers that are not the protocol', () => {
   it('a refusal shows "kind: value" when the body has both as strings, else the status', async () => {
     for (const [status, body, reason] of [
       [409, '{"kind":"failed_lock","value":"held by web-2"}', 'failed_lock: held by web-2'],
-      [503, '{"kind":"draining","value":"try later"}', 'draining: try later'],
       [409, '{"kind":"failed_lock"}', 'HTTP 409'],
       [409, '{"kind":"failed_lock","value":3}', 'HTTP 409'],
       [400, '<html>proxy says no</html>', 'HTTP 400'],
@@ -206,11 +218,71 @@ describe('FleetLock answers that are not the protocol', () => {
     try {
       const coordinator = openFleetLock({ url: `${server.url}/token-abc/`, timeoutMs: 2000 });
       const error = await rejectionOf(coordinator.tryTake(request), CoordinatorUnavailable);
-      expect(error.message).toBe(`FleetLock ${server.url}: POST /v1/pre-reboot: HTTP 500`);
+      expect(error.message).toBe(
+        `FleetLock ${server.url}: POST /v1/pre-reboot: the server failed (HTTP 500)`,
+      );
       expect(error.mayHaveChanged).toBe(false);
       expect(coordinator.where).toBe(`FleetLock ${server.url}`);
     } finally {
       await server.close();
+    }
+  });
+
+  it('a server error with a protocol body is an error too, not a full semaphore: asked once', async () => {
+    const server = await answering(503, '{"kind":"draining","value":"try later"}');
+    try {
+      const coordinator = openFleetLock({ url: server.url, timeoutMs: 2000 });
+      const error = await rejectionOf(
+        waitForSlot({
+          coordinator,
+          request,
+          timeoutMs: 60_000,
+          signal: new AbortController().signal,
+          log: memoryLog(),
+        }),
+        CoordinatorUnavailable,
+      );
+      expect(error.message).toBe(
+        `FleetLock ${server.url}: POST /v1/pre-reboot: the server failed (HTTP 503, draining: try later)`,
+      );
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an endless answer is read to 64 KiB and no more; a trickling one ends at our deadline', async () => {
+    const endless = await startHttpServer((_request, response) => {
+      response.statusCode = 409;
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const more = () => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once('drain', more);
+      };
+      more();
+    });
+    try {
+      const coordinator = openFleetLock({ url: endless.url, timeoutMs: 5000 });
+      expect(await coordinator.tryTake(request)).toEqual({ taken: false, reason: 'HTTP 409' });
+    } finally {
+      await endless.close();
+    }
+    const trickle = await startHttpServer((_request, response) => {
+      response.statusCode = 409;
+      response.flushHeaders();
+      const timer = setInterval(() => response.write('x'), 100);
+      response.on('close', () => clearInterval(timer));
+    });
+    try {
+      const coordinator = openFleetLock({ url: trickle.url, timeoutMs: 800 });
+      const started = Date.now();
+      const error = await rejectionOf(coordinator.tryTake(request), CoordinatorUnavailable);
+      expect(error.message).toBe(
+        `FleetLock ${trickle.url}: POST /v1/pre-reboot: no answer within 0.8 s`,
+      );
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await trickle.close();
     }
   });
 

@@ -167,7 +167,7 @@ describe('a coordinator that cannot be reached', () => {
     await slot.take(pulled, new AbortController().signal);
     expect(log.lines).toEqual([
       expect.stringMatching(
-        /^warning: etcd http:\/\/127\.0\.0\.1:\d+: read \S+\/slots\/web failed: cannot connect to .* \(ECONNREFUSED\): switching without a fleet slot \(requireReport false\)$/,
+        /^warning: etcd http:\/\/127\.0\.0\.1:\d+: read \S+\/slots\/web\/claims\/web-1 failed: cannot connect to .* \(ECONNREFUSED\): switching without a fleet slot \(requireReport false\)$/,
       ),
     ]);
     expect(await slot.settle(ended('upgraded', { slot: 'asked' }))).toBe(

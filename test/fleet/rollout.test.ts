@@ -1,14 +1,8 @@
 // The rollout's rules on commit sets: ids, proofs and their soak, rejection and forgiveness. Pure.
 import { describe, expect, it } from 'vitest';
 import {
-  addProof,
-  addRejection,
-  closeProof,
   emptySet,
   followable,
-  forgive,
-  parseHostReport,
-  parseSetRecord,
   proofHosts,
   quarantinedBy,
   sameCommits,
@@ -33,41 +27,49 @@ describe('commit sets', () => {
   });
 
   it('a proof soaks while its host runs the set, and stops at the host moving on', () => {
-    const proven = addProof(emptySet(commits), { host: 'c1', group: 'canary', since: at(0) });
-    if (!proven) throw new Error('no proof');
-    expect(addProof(proven, { host: 'c1', group: 'canary', since: at(1) })).toBeUndefined();
+    const open = { host: 'c1', group: 'canary', since: at(0) };
+    const proven = { ...emptySet(commits), proven: [open] };
     expect(soakedProofs(proven, 'canary', 2 * hour, Date.parse(at(1)))).toEqual([]);
     expect(soakedProofs(proven, 'canary', 2 * hour, Date.parse(at(3)))).toHaveLength(1);
     expect(soakedProofs(proven, 'web', 2 * hour, Date.parse(at(3)))).toEqual([]);
-    const closed = closeProof(proven, 'c1', at(1));
-    if (!closed) throw new Error('not closed');
+    const closed = { ...emptySet(commits), proven: [{ ...open, until: at(1) }] };
     // It ran the set for one hour only: never soaked for two, however late we look.
     expect(soakedProofs(closed, 'canary', 2 * hour, Date.parse(at(10)))).toEqual([]);
-    expect(closeProof(closed, 'c1', at(2))).toBeUndefined();
+  });
+
+  it("an open proof soaks from the follower's first sighting, never from the canary's clock", () => {
+    // The canary's clock is three hours behind: its "since" is three hours before it proved.
+    const proven = {
+      ...emptySet(commits),
+      proven: [{ host: 'c1', group: 'canary', since: at(-3) }],
+    };
+    const now = Date.parse(at(0.5));
+    expect(soakedProofs(proven, 'canary', hour, now)).toHaveLength(1);
+    const firstSeen = () => Date.parse(at(0));
+    expect(soakedProofs(proven, 'canary', hour, now, firstSeen)).toEqual([]);
+    expect(soakedProofs(proven, 'canary', hour, Date.parse(at(1)), firstSeen)).toHaveLength(1);
+    // A closed proof is measured on the canary's clock alone: its offset cancels out.
+    const closed = {
+      ...emptySet(commits),
+      proven: [{ host: 'c1', group: 'canary', since: at(-3), until: at(-2.5) }],
+    };
+    expect(soakedProofs(closed, 'canary', hour, now, firstSeen)).toEqual([]);
   });
 
   it('followable: enough soaked canaries, and not rejected', () => {
     const rule = { group: 'canary', hosts: 2, soakMs: hour };
-    let set = emptySet(commits);
-    set = addProof(set, { host: 'c1', group: 'canary', since: at(0) }) ?? set;
-    expect(followable(set, rule, Date.parse(at(2)))).toBe(false);
-    set = addProof(set, { host: 'c2', group: 'canary', since: at(1) }) ?? set;
+    const one = { ...emptySet(commits), proven: [{ host: 'c1', group: 'canary', since: at(0) }] };
+    expect(followable(one, rule, Date.parse(at(2)))).toBe(false);
+    const set = { ...one, proven: [...one.proven, { host: 'c2', group: 'canary', since: at(1) }] };
     expect(proofHosts(set, 'canary')).toEqual(['c1', 'c2']);
     expect(followable(set, rule, Date.parse(at(1.5)))).toBe(false);
     expect(followable(set, rule, Date.parse(at(2)))).toBe(true);
-    const rejected = addRejection(set, {
-      host: 'c3',
-      group: 'canary',
-      at: at(2),
-      reason: 'healthChecking: down',
-    });
+    const rejected = {
+      ...set,
+      rejected: [{ host: 'c3', group: 'canary', at: at(2), reason: 'healthChecking: down' }],
+    };
     expect(quarantinedBy(rejected)?.host).toBe('c3');
     expect(followable(rejected, rule, Date.parse(at(5)))).toBe(false);
-    const forgiven = forgive(rejected, at(6));
-    expect(forgiven && quarantinedBy(forgiven)).toBeUndefined();
-    expect(forgiven?.forgiven?.[0]?.rejected[0]?.host).toBe('c3');
-    expect(forgiven && followable(forgiven, rule, Date.parse(at(6)))).toBe(true);
-    expect(forgive(set, at(7))).toBeUndefined();
   });
 
   it('an id is of the commits of each repo, by name: moving one commit between repos changes it', () => {
@@ -85,29 +87,6 @@ describe('commit sets', () => {
     expect(sameCommits({ ...commits, other: 'c'.repeat(40) }, commits)).toBe(false);
   });
 
-  it('proofs are per host: one host moving on closes only its own open proof', () => {
-    let set = emptySet(commits);
-    set = addProof(set, { host: 'c1', group: 'canary', since: at(0) }) ?? set;
-    // Another host proves it while c1 runs it still.
-    const both = addProof(set, { host: 'c2', group: 'canary', since: at(1) });
-    expect(both?.proven.map((proof) => proof.host)).toEqual(['c1', 'c2']);
-    if (!both) throw new Error('no second proof');
-    const closed = closeProof(both, 'c1', at(2));
-    expect(closed?.proven).toEqual([
-      { host: 'c1', group: 'canary', since: at(0), until: at(2) },
-      { host: 'c2', group: 'canary', since: at(1) },
-    ]);
-    // c1 comes back: a new proof beside the closed one; closing again ends only the new one.
-    const back = closed && addProof(closed, { host: 'c1', group: 'canary', since: at(3) });
-    const again = back && closeProof(back, 'c1', at(4));
-    expect(again?.proven).toEqual([
-      { host: 'c1', group: 'canary', since: at(0), until: at(2) },
-      { host: 'c2', group: 'canary', since: at(1) },
-      { host: 'c1', group: 'canary', since: at(3), until: at(4) },
-    ]);
-    expect(closeProof(both, 'c3', at(2))).toBeUndefined();
-  });
-
   it('the hosts of a group that proved a set, each once', () => {
     let set = emptySet(commits);
     for (const proof of [
@@ -119,36 +98,5 @@ describe('commit sets', () => {
     }
     expect(proofHosts(set, 'canary')).toEqual(['c1']);
     expect(proofHosts(set, 'web')).toEqual(['w1']);
-  });
-
-  it('a stored record that is not one is named', () => {
-    const refusal = '/x/sets/abc is not an xs-upgrade commit set record: fix or delete that key';
-    const whole = { id: 'abc', commits, proven: [], rejected: [] };
-    expect(parseSetRecord(JSON.stringify(whole), '/x/sets/abc')).toEqual(whole);
-    for (const broken of [
-      { ...whole, id: 1 },
-      { ...whole, commits: 'abc' },
-      { ...whole, commits: null },
-      { ...whole, proven: {} },
-      { ...whole, rejected: undefined },
-    ]) {
-      expect(() => parseSetRecord(JSON.stringify(broken), '/x/sets/abc')).toThrow(refusal);
-    }
-    expect(() => parseSetRecord('{', '/x/sets/abc')).toThrow(
-      '/x/sets/abc is not JSON: fix or delete that key, then run again',
-    );
-  });
-
-  it('a stored host report that is not one is named', () => {
-    const report = { id: 'web-1', group: 'web', commits, result: 'upgraded', at: at(0) };
-    expect(parseHostReport(JSON.stringify(report), '/x/hosts/web-1')).toEqual(report);
-    for (const broken of [
-      { ...report, id: 7 },
-      { ...report, result: undefined },
-    ]) {
-      expect(() => parseHostReport(JSON.stringify(broken), '/x/hosts/web-1')).toThrow(
-        '/x/hosts/web-1 is not an xs-upgrade host report: fix or delete that key',
-      );
-    }
   });
 });

@@ -296,7 +296,7 @@ describe('every host skips commits the fleet rejected', () => {
       },
     });
     expect(lines).toEqual([
-      `warning: quarantined: c3 (group canary) rejected these commits at ${hoursAgo(1)}: healthChecking: down; not trying them (\`xs-upgrade fleet forgive ${rejected.id}\`, or --force)`,
+      `warning: quarantined: c3 (group canary) rejected these commits at ${hoursAgo(1)}, as that host reported it: healthChecking: down; not trying them (\`xs-upgrade fleet forgive ${rejected.id}\`, or --force)`,
     ]);
   });
 

@@ -22,9 +22,12 @@ const push = pushToFleet;
 // Long enough that the follower's first run falls inside it on a loaded machine (the canary's run,
 // a push and the follower's run take a few seconds there); the test then waits out only the rest.
 const soakMs = 4000;
-/** Until the soak of a proof made no later than `provedBy` is over. */
-const afterSoak = (provedBy: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, provedBy + soakMs + 200 - Date.now())));
+/**
+ * Until the soak of a proof the follower first saw no later than `seenBy` is over: a soak counts
+ * from the follower's own first sighting of the proof, never from the canary's clock.
+ */
+const afterSoak = (seenBy: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, seenBy + soakMs + 200 - Date.now())));
 
 describe('canaries first, in-process', () => {
   it('a follower waits for the soak, then takes exactly the set the canary proved', async () => {
@@ -36,18 +39,18 @@ describe('canaries first, in-process', () => {
     });
     const v2 = await push(fleet, 'v2');
     const proved = await runInProcess(canary);
-    const provedBy = Date.now();
     expect(proved.exitCode, proved.text).toBe(0);
     expect(proved.lines).toContain('fleet: reported healthy on these commits');
     await push(fleet, 'v3');
 
     const early = await runInProcess(follower);
+    const seenBy = Date.now();
     expect(early.exitCode, early.text).toBe(0);
     expect(summaryOf(early.lines)[0]).toMatch(
       /^result: nothing new \(waiting for canaries: 2 commits ahead, proven on 0 of 1; set [0-9a-f]{12} soaks until \S+\): nothing was built or switched$/,
     );
 
-    await afterSoak(provedBy);
+    await afterSoak(seenBy);
     const followed = await runInProcess(follower);
     expect(followed.exitCode, followed.text).toBe(0);
     expect(followed.text).toMatch(

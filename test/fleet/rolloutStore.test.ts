@@ -240,7 +240,7 @@ describe("a host's reports", () => {
     const cut = await host(away);
     const line = await cut.rollout.report(report(0));
     expect(line).toMatch(
-      /^fleet: the report could not be sent \(etcd http:\/\/127\.0\.0\.1:\d+: read \S+\/hosts\/c1 failed: cannot connect to .* \(ECONNREFUSED\)\): the next run sends it$/,
+      /^fleet: the report could not be sent \(etcd http:\/\/127\.0\.0\.1:\d+: read \S+\/reports\/c1 failed: cannot connect to .* \(ECONNREFUSED\)\): the next run sends it$/,
     );
     expect(cut.log.lines).toEqual([
       expect.stringMatching(/^warning: cannot report to the fleet: etcd /),

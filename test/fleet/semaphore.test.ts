@@ -1,102 +1,69 @@
-// The semaphore document's rules and what becomes of a slot after each kind of run: pure.
+// The slot queue's rules (claims served in creation order, holders permanent) and what becomes
+// of a slot after each kind of run: pure.
 import { describe, expect, it } from 'vitest';
 import {
   describeHolders,
   emptySemaphore,
-  parseSemaphore,
-  releaseSlot,
-  serializeSemaphore,
-  setSlots,
-  takeSlot,
+  mayHold,
+  semaphoreOf,
+  type Claim,
 } from '../../src/fleet/semaphore.js';
 import { slotAfterRun } from '../../src/fleet/hostSlot.js';
 import { upgradeResults } from '../../src/machine/types.js';
 
-const holder = (id: string) => ({ id, since: '2026-11-27T04:00:00.000Z' });
+const since = '2026-11-27T04:00:00.000Z';
+const claim = (id: string, revision: number, holding = false): Claim => ({
+  id,
+  createRevision: BigInt(revision),
+  holding,
+  since,
+});
 
-describe('semaphore', () => {
+describe('the slot queue', () => {
   it('a new group starts with one slot', () => {
     expect(emptySemaphore('web')).toEqual({ group: 'web', slots: 1, holders: [] });
   });
 
-  it('takes free slots, refuses when full, and says who holds them', () => {
-    const two = setSlots(emptySemaphore('web'), 2);
-    const first = takeSlot(two, holder('a'));
-    if (!first.taken) throw new Error('not taken');
-    const second = takeSlot(first.semaphore, holder('b'));
-    if (!second.taken) throw new Error('not taken');
-    const third = takeSlot(second.semaphore, holder('c'));
-    expect(third).toEqual({ taken: false, slots: 2, holders: [holder('a'), holder('b')] });
-    expect(describeHolders(2, [holder('a'), holder('b')])).toBe(
-      'all 2 slots are held: a (since 2026-11-27T04:00:00.000Z), b (since 2026-11-27T04:00:00.000Z)',
-    );
+  it('serves claims in the order they were created, whatever order they are read in', () => {
+    const claims = [claim('c', 30), claim('a', 10), claim('b', 20)];
+    expect(mayHold(claims, 2, 'a')).toBe(true);
+    expect(mayHold(claims, 2, 'b')).toBe(true);
+    expect(mayHold(claims, 2, 'c')).toBe(false);
+    expect(mayHold(claims, 2, 'nobody')).toBe(false);
+    const semaphore = semaphoreOf('web', 2, claims);
+    expect(semaphore.holders.map((holder) => holder.id)).toEqual(['a', 'b']);
+    expect(semaphore.waiting?.map((holder) => holder.id)).toEqual(['c']);
   });
 
-  it('is re-entrant: a holder takes its own slot again, keeping since, with its new commits', () => {
-    const taken = takeSlot(emptySemaphore('web'), { ...holder('a'), commits: { c: '1' } });
-    if (!taken.taken) throw new Error('not taken');
-    const again = takeSlot(taken.semaphore, {
-      id: 'a',
-      since: '2026-11-28T00:00:00.000Z',
-      commits: { c: '2' },
-    });
-    expect(again).toEqual({
-      taken: true,
-      already: true,
-      semaphore: { group: 'web', slots: 1, holders: [{ ...holder('a'), commits: { c: '2' } }] },
-    });
+  it('holders keep their slots; waiters fill only what is left, even ahead of a holder', () => {
+    // b holds (made permanent); a was created first but still waits: one slot left for it.
+    const claims = [claim('a', 10), claim('b', 20, true), claim('c', 30)];
+    expect(mayHold(claims, 2, 'a')).toBe(true);
+    expect(mayHold(claims, 2, 'c')).toBe(false);
+    expect(mayHold(claims, 2, 'b')).toBe(true);
   });
 
-  it('0 slots pauses the group; fewer slots than holders lets them finish', () => {
-    const paused = setSlots(emptySemaphore('web'), 0);
-    expect(takeSlot(paused, holder('a')).taken).toBe(false);
+  it('0 slots pauses the group; fewer slots than holders lets them finish and admits nobody', () => {
+    const claims = [claim('a', 10, true), claim('b', 20, true), claim('c', 30)];
+    expect(mayHold(claims, 1, 'c')).toBe(false);
+    expect(mayHold(claims, 1, 'a')).toBe(true);
+    expect(semaphoreOf('web', 1, claims).holders.map((h) => h.id)).toEqual(['a', 'b']);
+    expect(mayHold([claim('a', 10)], 0, 'a')).toBe(false);
     expect(describeHolders(0, [])).toMatch(/0 slots/);
-    const full = { group: 'web', slots: 2, holders: [holder('a'), holder('b')] };
-    expect(setSlots(full, 1).holders).toHaveLength(2);
   });
 
-  it('a holder taking its slot again changes only its own entry', () => {
-    const both = { group: 'web', slots: 2, holders: [holder('a'), holder('b')] };
-    const again = takeSlot(both, { ...holder('b'), commits: { c: '3' } });
-    expect(again.taken && again.semaphore.holders).toEqual([
-      holder('a'),
-      { ...holder('b'), commits: { c: '3' } },
-    ]);
-  });
-
-  it('release is idempotent, and frees only that holder', () => {
-    const held = { group: 'web', slots: 2, holders: [holder('a'), holder('b')] };
-    expect(releaseSlot(held, 'a')).toEqual({ group: 'web', slots: 2, holders: [holder('b')] });
-    expect(releaseSlot(held, 'c')).toBeUndefined();
-  });
-
-  it('round-trips through its stored form, and names a key that is not one', () => {
-    const held = { group: 'web', slots: 3, holders: [holder('a')] };
-    expect(parseSemaphore('web', serializeSemaphore(held), '/k')).toEqual(held);
-    expect(() => parseSemaphore('web', 'nope', '/xs/slots/web')).toThrow(
-      '/xs/slots/web is not JSON: fix or delete that key, then run again',
+  it('says who holds the slots', () => {
+    expect(describeHolders(1, [{ id: 'a', since }])).toBe(
+      `its one slot is held: a (since ${since})`,
     );
-    expect(() => parseSemaphore('web', '{"slots":-1,"holders":[]}', '/k')).toThrow(
-      /not an xs-upgrade semaphore/,
-    );
-    for (const broken of [
-      '{"slots":1,"holders":[{}]}',
-      '{"slots":1,"holders":[null]}',
-      '{"slots":1.5,"holders":[]}',
-      '{"holders":[]}',
-      '{"slots":1}',
-      '[1]',
-      '"text"',
-      'null',
-    ]) {
-      expect(() => parseSemaphore('web', broken, '/k'), broken).toThrow(
-        '/k is not an xs-upgrade semaphore ({"slots": N, "holders": [...]}): fix or delete that key',
-      );
-    }
-    expect(parseSemaphore('web', '{"slots":0,"holders":[]}', '/k').slots).toBe(0);
+    expect(
+      describeHolders(2, [
+        { id: 'a', since },
+        { id: 'b', since },
+      ]),
+    ).toBe(`all 2 slots are held: a (since ${since}), b (since ${since})`);
   });
 });
-
 describe('what becomes of the slot after a run', () => {
   it.each(
     upgradeResults.flatMap((result) =>

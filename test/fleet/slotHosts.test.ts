@@ -147,6 +147,7 @@ describe('fleet slots on etcd, in-process', () => {
       groups: [{ group: 'zeta', slots: 1, holders: [] }],
       hosts: [],
       sets: [],
+      warnings: [],
     });
     await setFleetSlots(fleet, process.env, 'alpha', 2);
     const view = await fleetStatus(fleet, process.env);
@@ -230,7 +231,7 @@ describe('fleet slots on etcd, in-process', () => {
     const result = await runInProcess(host);
     expect(result.exitCode).toBe(75);
     expect(result.lines).toContain(
-      `cause: cannot read the fleet's quarantine: etcd http://127.0.0.1:${port}: read /unreachable/sets/* failed: cannot connect to 127.0.0.1:${port} (ECONNREFUSED); nothing was moved (set fleet.requireReport to false to upgrade without it)`,
+      `cause: cannot read the fleet's quarantine: etcd http://127.0.0.1:${port}: read /unreachable/members/* failed: cannot connect to 127.0.0.1:${port} (ECONNREFUSED); nothing was moved (set fleet.requireReport to false to upgrade without it)`,
     );
     expect(await untouched(host)).toEqual(before);
     // requireReport false (docs/fleet.md): without the store it goes on without quarantine,

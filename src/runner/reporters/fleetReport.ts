@@ -1,17 +1,16 @@
-// The fleet slot (released, held or kept for the boot check, as the run went) and, with etcd, the
-// run reported to the rollout: proof of the commits the host is on, or their rejection.
+// With etcd, the run reported to the rollout (proof of the commits the host is on, or their
+// rejection), then the fleet slot released, held or kept for the boot check, as the run went: a
+// rejection is in the store before the slot goes to the next host. A manual rollback reports
+// too, so the proof of the set it undid ends.
 import { createRedactor } from '../../redact.js';
 import type { Reporter } from './reporter.js';
 
 export const fleetReport: Reporter = {
   what: 'report to the fleet',
   async report(outcome, { options, fleet: openFleet }) {
-    if (!outcome.machine && !outcome.slot) return;
+    if (!outcome.machine && !outcome.slot && outcome.command !== 'rollback') return;
     const fleet = await openFleet();
     if (!fleet) return;
-    const slotLine = outcome.machine
-      ? await fleet.slot.settle(outcome.machine.output)
-      : outcome.slot && (await fleet.slot.apply(outcome.slot.decision, outcome.slot.reason));
     const commits = Object.fromEntries(
       outcome.final.repos.flatMap((repo) => (repo.commit ? [[repo.repo, repo.commit]] : [])),
     );
@@ -31,6 +30,9 @@ export const fleetReport: Reporter = {
           }
         : {}),
     });
+    const slotLine = outcome.machine
+      ? await fleet.slot.settle(outcome.machine.output)
+      : outcome.slot && (await fleet.slot.apply(outcome.slot.decision, outcome.slot.reason));
     return [slotLine, reportLine].filter((line): line is string => line !== undefined);
   },
 };
