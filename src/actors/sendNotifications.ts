@@ -48,6 +48,8 @@ export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
       return ['fetch-failed'];
     case 'no-slot':
       return ['no-slot'];
+    case 'fleet-unavailable':
+      return ['fleet-unavailable'];
     case 'skipped':
       return ['skipped'];
     case 'aborted':

@@ -347,7 +347,7 @@ export type Notification = {
   command?: string | Argv | CommandObject;
 };
 /**
- * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout, or the coordinator unreachable; the repos went back, nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
+ * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
  */
 export type NotifyEvent =
   | 'success'
@@ -356,6 +356,7 @@ export type NotifyEvent =
   | 'fetch-failed'
   | 'skipped'
   | 'no-slot'
+  | 'fleet-unavailable'
   | 'failure'
   | 'rolled-back'
   | 'rollback-failed'

@@ -38,6 +38,8 @@ export interface Coordinator {
  */
 export class CoordinatorUnavailable extends XsUpgradeError {
   readonly temporary = true;
+  /** Result `fleet-unavailable`: the fleet's store, not git, could not be reached. */
+  readonly fleetUnavailable = true;
   readonly next =
     'nothing was switched; the next run tries again (check the coordinator with `xs-upgrade fleet status`)';
   constructor(

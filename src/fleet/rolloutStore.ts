@@ -139,7 +139,8 @@ export async function openRolloutStore(
           });
         }
       }
-      operations.push(...(await prunable(run)));
+      const written = new Set(operations.map((op) => ('put' in op ? op.put : op.delete)));
+      operations.push(...(await prunable(run)).filter((op) => !written.has(op.delete)));
       const provenSet = run.healthy ? running : before === running ? before : undefined;
       operations.push({
         put: reportKey,
@@ -162,7 +163,7 @@ export async function openRolloutStore(
   };
 
   /** This host's closed proofs older than the keep time: deleted with its report. */
-  const prunable = async (run: RunReport): Promise<Operation[]> => {
+  const prunable = async (run: RunReport): Promise<{ delete: string }[]> => {
     const cutoff = Date.parse(run.at) - keepClosedProofsMs;
     const { kvs } = await store.list(keys.hostProofs(run.host));
     return kvs.flatMap((kv) => {

@@ -144,7 +144,8 @@ export type BootKind =
 
 /**
  * What an invoked actor does in one step of a path; "interrupted": a stop came while it ran;
- * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees.
+ * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees;
+ * a `fleet` error is the fleet's store unreachable (the `fleetUnavailable` guard), with fleet slots.
  */
 export type StepOutcome =
   | {
@@ -154,7 +155,7 @@ export type StepOutcome =
       boot?: BootKind;
       conditions?: 'hold' | 'fail';
     }
-  | { actor: string; outcome: 'error'; temporary?: true }
+  | { actor: string; outcome: 'error'; temporary?: true; fleet?: true }
   | { actor: string; outcome: 'interrupted' };
 
 export interface GeneratedPath {
@@ -193,13 +194,30 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
     if (id === 'inspectBoot') {
       return [...Object.values(bootFacts).map((output) => done(id, output)), error];
     }
+    const fleet = snapshot.context.policy.fleet
+      ? [
+          {
+            type: `xstate.error.actor.${id}`,
+            error: Object.assign(new Error(`the fleet's store is unreachable`), {
+              temporary: true,
+              fleetUnavailable: true,
+            }),
+          } as EventObject,
+        ]
+      : [];
     if (id === 'pullRepos') {
       const temporary = {
         type: `xstate.error.actor.${id}`,
         error: Object.assign(new Error(`${id} failed for now`), { temporary: true }),
       } as EventObject;
-      return [...Object.values(pullOutcomes).map((output) => done(id, output)), error, temporary];
+      return [
+        ...Object.values(pullOutcomes).map((output) => done(id, output)),
+        error,
+        temporary,
+        ...fleet,
+      ];
     }
+    if (id === 'takeSlot') return [done(id, undefined), error, ...fleet];
     return [done(id, id === 'snapshotRepos' ? { commits: savedCommits } : undefined), error];
   });
   return [...stop, ...outcomes];
@@ -242,11 +260,14 @@ function toGeneratedPath(
           ...(output === conditionFacts.fail ? { conditions: 'fail' as const } : {}),
         });
       } else if (match) {
-        const temporary = (step.event as { error?: { temporary?: unknown } }).error?.temporary;
+        const { temporary, fleetUnavailable } =
+          (step.event as { error?: { temporary?: unknown; fleetUnavailable?: unknown } }).error ??
+          {};
         steps.push({
           actor: match[2] ?? '',
           outcome: 'error',
           ...(temporary === true ? { temporary: true as const } : {}),
+          ...(fleetUnavailable === true ? { fleet: true as const } : {}),
         });
       }
     }

@@ -124,6 +124,7 @@ export type UpgradeResult =
   | 'held-back'
   | 'fetch-failed'
   | 'no-slot'
+  | 'fleet-unavailable'
   | 'aborted'
   | 'rolled-back'
   | 'rollback-failed';
@@ -137,6 +138,7 @@ export const upgradeResults: UpgradeResult[] = [
   'held-back',
   'fetch-failed',
   'no-slot',
+  'fleet-unavailable',
   'aborted',
   'rolled-back',
   'rollback-failed',

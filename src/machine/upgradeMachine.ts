@@ -40,8 +40,10 @@ export interface UpgradeContext {
   waiting?: string;
   /** With fleet slots: asked for one (it may be held, so the runner releases it) or took it. */
   slot?: 'asked' | 'taken';
-  /** No fleet slot in time, or the coordinator unreachable: result `no-slot`, try later. */
+  /** No fleet slot in time: result `no-slot`, try later. */
   noSlot: boolean;
+  /** The fleet's store could not be reached while waiting: result `fleet-unavailable`. */
+  fleetUnavailable?: boolean;
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -160,6 +162,9 @@ export const upgradeMachine = setup({
     heldBack: ({ event }) => (event as { output?: PullOutcome }).output?.heldBack !== undefined,
     nothingNew: ({ context, event }) => nothingNew(context, event),
     // The pull failed for a passing reason before any repo moved (it fetches all, then moves).
+    // The fleet's store (not git) could not be reached: its own result, not "fetch failed".
+    fleetUnavailable: ({ event }) =>
+      (errorOf(event) as { fleetUnavailable?: unknown } | undefined)?.fleetUnavailable === true,
     fetchFailedTemporarily: ({ event }) =>
       (errorOf(event) as { temporary?: unknown } | undefined)?.temporary === true,
     buildBeforeSwitch: ({ context }) => context.policy.buildBeforeSwitch,
@@ -319,6 +324,11 @@ export const upgradeMachine = setup({
         ],
         onError: [
           {
+            guard: 'fleetUnavailable',
+            target: 'fleetUnavailable',
+            actions: { type: 'recordFailure', params: { state: 'pulling' } },
+          },
+          {
             guard: 'fetchFailedTemporarily',
             target: 'fetchFailed',
             actions: { type: 'recordFailure', params: { state: 'pulling' } },
@@ -420,7 +430,12 @@ export const upgradeMachine = setup({
           target: 'rollingBack',
           actions: [
             { type: 'recordFailure', params: { state: 'waitingForSlot' } },
-            assign({ noSlot: true }),
+            assign({
+              noSlot: true,
+              fleetUnavailable: ({ event }) =>
+                (errorOf(event) as { fleetUnavailable?: unknown } | undefined)?.fleetUnavailable ===
+                true,
+            }),
           ],
         },
       },
@@ -616,13 +631,20 @@ export const upgradeMachine = setup({
     rebootRequested: { type: 'final', entry: assign({ result: 'rebooting' }) },
     heldBack: { type: 'final', entry: assign({ result: 'held-back' }) },
     fetchFailed: { type: 'final', entry: assign({ result: 'fetch-failed' }) },
+    fleetUnavailable: { type: 'final', entry: assign({ result: 'fleet-unavailable' }) },
     aborted: { type: 'final', entry: assign({ result: 'aborted' }) },
     // Rolled back because the window closed (or power, network changed): skipped, not failed.
     rolledBack: {
       type: 'final',
       entry: assign({
         result: ({ context }) =>
-          context.noSlot ? 'no-slot' : context.skipReason ? 'skipped' : 'rolled-back',
+          context.fleetUnavailable
+            ? 'fleet-unavailable'
+            : context.noSlot
+              ? 'no-slot'
+              : context.skipReason
+                ? 'skipped'
+                : 'rolled-back',
       }),
     },
     skipped: { type: 'final', entry: assign({ result: 'skipped' }) },

@@ -81,6 +81,8 @@ const exitCodes: Record<UpgradeResult, number> = {
   'fetch-failed': ExitCode.temporary,
   // No fleet slot in time, or the coordinator unreachable: the repos went back; try later.
   'no-slot': ExitCode.temporary,
+  // The fleet's store could not be reached (before or while waiting for a slot): try later.
+  'fleet-unavailable': ExitCode.temporary,
   aborted: ExitCode.aborted,
   'rolled-back': ExitCode.rolledBack,
   'rollback-failed': ExitCode.rollbackFailed,

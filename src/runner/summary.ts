@@ -36,7 +36,9 @@ export interface Summary {
 /** The priority a result is reported at: a temporary trouble warns, anything else not done errs. */
 export function resultLevel(result: UpgradeOutput['result'], exitCode: number): LogLevel {
   if (exitCode === 0) return 'info';
-  return result === 'fetch-failed' || result === 'no-slot' ? 'warn' : 'error';
+  return result === 'fetch-failed' || result === 'no-slot' || result === 'fleet-unavailable'
+    ? 'warn'
+    : 'error';
 }
 
 /**
@@ -139,6 +141,15 @@ export function formatSummary(facts: SummaryFacts): Summary {
     }
     case 'fetch-failed':
       lines.push('result: fetch failed (temporary): nothing was moved, the host is untouched');
+      cause();
+      lines.push(`next: ${failure?.next ?? 'the next run tries again'}`);
+      break;
+    case 'fleet-unavailable':
+      lines.push(
+        failure?.state === 'pulling'
+          ? 'result: fleet store unavailable (temporary): nothing was moved, the host is untouched'
+          : 'result: fleet store unavailable (temporary): every repo is back at its saved commit, nothing was switched',
+      );
       cause();
       lines.push(`next: ${failure?.next ?? 'the next run tries again'}`);
       break;

@@ -79,6 +79,7 @@ describe('eventsForResult', () => {
       'held-back': ['held-back'],
       'fetch-failed': ['fetch-failed'],
       'no-slot': ['no-slot'],
+      'fleet-unavailable': ['fleet-unavailable'],
       skipped: ['skipped'],
       aborted: ['failure'],
       'rolled-back': ['rolled-back', 'failure'],

@@ -203,8 +203,11 @@ describe('fleet slots on etcd', () => {
     const before = await run(host);
     expect(before.exitCode, before.stdout).toBe(75);
     // The pull asks the fleet's quarantine first: nothing moves without it (requireReport).
+    expect(before.stdout).toContain(
+      'result: fleet store unavailable (temporary): nothing was moved, the host is untouched',
+    );
     expect(before.stdout).toMatch(
-      /cause: cannot read the fleet's quarantine: etcd http:\/\/127\.0\.0\.1:\d+: read \/\S+\/sets\/\* failed: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\); nothing was moved/,
+      /cause: cannot read the fleet's quarantine: etcd http:\/\/127\.0\.0\.1:\d+: read \/\S+\/members\/\* failed: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\); nothing was moved/,
     );
     expect(before.stderr).toBe('');
     expect(before.stdout).not.toMatch(/\n\s+at /);
@@ -223,7 +226,9 @@ describe('fleet slots on etcd', () => {
     });
     expect(during.happened).toBe(true);
     expect(during.exitCode, during.stdout).toBe(75);
-    expect(during.stdout).toContain('result: no fleet slot (temporary)');
+    expect(during.stdout).toContain(
+      'result: fleet store unavailable (temporary): every repo is back at its saved commit, nothing was switched',
+    );
     // Whichever call met the stopped etcd: a refused read, or a watch with no answer in time.
     expect(during.stdout).toMatch(
       /cause: etcd http:\/\/127\.0\.0\.1:\d+: (read|watch|update) \S+( failed: cannot connect|: no answer within 2 s)/,

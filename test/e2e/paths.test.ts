@@ -20,12 +20,16 @@ import { runCli, runCliAndSignal } from '../support/cli.js';
 import { processAlive } from '../support/processes.js';
 
 const fails = (path: GeneratedPath, actor: string) =>
-  path.steps.some((step) => step.actor === actor && step.outcome === 'error');
+  path.steps.some((step) => step.actor === actor && step.outcome === 'error' && !('fleet' in step));
 /** The actor fails as the network does: for a while, with nothing moved. */
 const failsForNow = (path: GeneratedPath, actor: string) =>
   path.steps.some(
-    (step) => step.actor === actor && step.outcome === 'error' && 'temporary' in step,
+    (step) =>
+      step.actor === actor && step.outcome === 'error' && 'temporary' in step && !('fleet' in step),
   );
+/** The actor fails because the fleet's coordinator cannot be reached. */
+const fleetDown = (path: GeneratedPath, actor: string) =>
+  path.steps.some((step) => step.actor === actor && step.outcome === 'error' && 'fleet' in step);
 const pulled = (path: GeneratedPath, kind: string) =>
   path.steps.some(
     (step) => step.actor === 'pullRepos' && step.outcome === 'done' && step.pulled === kind,
@@ -72,6 +76,7 @@ const exitCodes: Record<string, number> = {
   'held-back': 3,
   'fetch-failed': 75,
   'no-slot': 75,
+  'fleet-unavailable': 75,
   rebooting: 0,
   skipped: 0,
   aborted: 3,
@@ -307,9 +312,25 @@ async function stageFleet(path: GeneratedPath, config: Record<string, unknown>):
     });
     expect(answer.status).toBe(200);
   }
-  // Unreachable: a port nobody listens on.
-  const url = take?.outcome === 'error' ? `http://127.0.0.1:${await freePort()}` : fleetLock.url;
-  config.fleet = { id: 'this-host', group, slotTimeout: '1m', fleetLock: { url } };
+  // The store the pull asks unreachable: an etcd on a port nobody listens on.
+  if (fleetDown(path, 'pullRepos')) {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    config.fleet = { id: 'this-host', group, etcd: { endpoints: [endpoint], timeout: '2s' } };
+    return;
+  }
+  // No slot in time: another host holds the group's one slot past a short slotTimeout.
+  if (fails(path, 'takeSlot')) {
+    const answer = await fetch(`${fleetLock.url}/v1/pre-reboot`, {
+      method: 'POST',
+      headers: { 'fleet-lock-protocol': 'true' },
+      body: JSON.stringify({ client_params: { id: 'another-host', group } }),
+    });
+    expect(answer.status).toBe(200);
+  }
+  // The coordinator unreachable: a port nobody listens on.
+  const url = fleetDown(path, 'takeSlot') ? `http://127.0.0.1:${await freePort()}` : fleetLock.url;
+  const slotTimeout = fails(path, 'takeSlot') ? '1s' : '1m';
+  config.fleet = { id: 'this-host', group, slotTimeout, fleetLock: { url } };
 }
 
 /** The CLI's environment for this sandbox: Nix, and the fake nmcli first on PATH. */
@@ -361,7 +382,9 @@ describe('generated end-to-end scenarios', () => {
     };
     if (path.policy.mode === 'remote') {
       expect(heads).toEqual(saved);
-    } else if (['held-back', 'fetch-failed', 'no-slot'].includes(path.result)) {
+    } else if (
+      ['held-back', 'fetch-failed', 'no-slot', 'fleet-unavailable'].includes(path.result)
+    ) {
       expect(heads).toEqual(saved);
       expect(await sandbox.currentSystem()).toBe(savedSystem);
     } else if (['upgraded', 'rebooting'].includes(path.result) && !nothingNew(path)) {

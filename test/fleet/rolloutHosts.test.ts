@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { fleetHost, pushToFleet, type Fleet } from '../support/fleetHosts.js';
 import { fleetStatus, forgiveSet } from '../../src/fleet/admin.js';
+import type { EtcdSpec } from '../../src/config/resolve.js';
+import { rollbackLastUpgrade } from '../../src/runner/manualRollback.js';
 import { useEtcd } from '../support/etcd.js';
 import { hostOptions, runInProcess, summaryOf } from '../support/inProcessRun.js';
 import { useSandboxes } from '../support/sandboxes.js';
@@ -107,5 +109,72 @@ describe('canaries first, in-process', () => {
     const retried = await runInProcess(second);
     expect(retried.exitCode, retried.text).toBe(4);
     expect(retried.text).toContain('state validating');
+  });
+
+  it('`xs-upgrade rollback` on a canary ends its proof: a follower never takes the set it undid', async () => {
+    const fleet: Fleet = { prefix: cluster.newPrefix() };
+    const canary = await host(fleet, 'canary-1', { group: 'canary' });
+    const follower = await host(fleet, 'web-1', {
+      group: 'web',
+      follow: { group: 'canary', hosts: 1, soak: '1s' },
+    });
+    const saved = await follower.head('nix-config');
+    const v2 = await push(fleet, 'v2');
+    expect((await runInProcess(canary)).exitCode).toBe(0);
+    // The follower sees the open proof, so its soak has started.
+    expect((await runInProcess(follower)).text).toContain('waiting for canaries');
+    const log = (await hostOptions(canary)).log;
+    expect(await rollbackLastUpgrade({ ...(await hostOptions(canary)), log })).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const view = await fleetStatus((await hostOptions(canary)).config.fleet!, process.env);
+    const proof = view.sets.find((set) => set.commits['nix-config'] === v2)?.proven;
+    expect(proof).toHaveLength(1);
+    expect(proof?.[0]?.until).toBeDefined();
+    const after = await runInProcess(follower);
+    expect(after.exitCode, after.text).toBe(0);
+    expect(await follower.head('nix-config')).toBe(saved);
+    expect(after.text).not.toContain('following canaries: taking');
+  });
+
+  it('a set rejected while a host waited for its slot is not switched to; the slot goes back', async () => {
+    const fleet: Fleet = { prefix: cluster.newPrefix() };
+    const first = await host(fleet, 'canary-1', { group: 'canary' });
+    const second = await host(fleet, 'canary-2', { group: 'canary' });
+    const saved = await second.head('nix-config');
+    const v2 = await push(fleet, 'v2');
+    const spec = (await hostOptions(first)).config.fleet!;
+    // An operator holds the group's one slot, so canary-2 waits; canary-1 rejects v2 meanwhile.
+    const { openCoordinator } = await import('../../src/fleet/openCoordinator.js');
+    const operator = await openCoordinator(spec, process.env);
+    expect((await operator.tryTake({ id: 'operator', group: 'canary' })).taken).toBe(true);
+    const waiting = runInProcess(second);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const { openRolloutStore } = await import('../../src/fleet/rolloutStore.js');
+    const store = await openRolloutStore((spec.backend as { etcd: EtcdSpec }).etcd, process.env);
+    await store.report({
+      host: 'canary-1',
+      group: 'canary',
+      commits: { 'nix-config': saved, 'nix-secrets': await first.head('nix-secrets') },
+      result: 'rolled-back',
+      at: new Date().toISOString(),
+      healthy: false,
+      rejected: {
+        commits: { 'nix-config': v2, 'nix-secrets': await first.head('nix-secrets') },
+        reason: 'healthChecking: down',
+      },
+    });
+    await store.close();
+    await operator.release('operator', 'canary');
+    await operator.close();
+    const skipped = await waiting;
+    expect(skipped.exitCode, skipped.text).toBe(75);
+    expect(skipped.text).toMatch(
+      /canary-1 \(group canary\) rejected these commits at \S+ while this host waited for a slot, as that host reported it: healthChecking: down/,
+    );
+    expect(skipped.text).not.toContain('state switching');
+    expect(await second.head('nix-config')).toBe(saved);
+    const view = await fleetStatus(spec, process.env);
+    expect(view.groups.find((group) => group.group === 'canary')?.holders).toEqual([]);
   });
 });

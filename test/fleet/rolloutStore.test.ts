@@ -120,6 +120,61 @@ describe('the rollout store', () => {
     });
   });
 
+  it('a report is one transaction: sent twice, nothing is added twice; a forgiveness stays', async () => {
+    const etcd = spec();
+    const store = await records(etcd);
+    const rejected = run('c1', 5, {
+      commits: v1,
+      result: 'rolled-back',
+      healthy: false,
+      rejected: { commits: v2, reason: 'healthChecking: down' },
+    });
+    await store.report(run('c1', 0));
+    await store.report(rejected);
+    const { Etcd3 } = await import('etcd3');
+    const raw = new Etcd3({ hosts: etcd.endpoints });
+    try {
+      const before = await raw.getAll().prefix(`${etcd.prefix}/`).exec();
+      await store.forgive(setId(v2));
+      // The same report again (a retry after a lost answer): no new revision of its rejection.
+      await store.report(rejected);
+      const after = await raw.getAll().prefix(`${etcd.prefix}/`).exec();
+      const rejectionKey = `${etcd.prefix}/rejections/c1/${setId(v2)}`;
+      const revisionOf = (answer: typeof before) =>
+        answer.kvs.find((kv) => kv.key.toString() === rejectionKey)?.mod_revision;
+      expect(revisionOf(after)).toBe(revisionOf(before));
+      const set = (await store.sets()).find((entry) => entry.id === setId(v2));
+      expect(set?.rejected).toEqual([]);
+      expect(set?.forgiven?.[0]?.rejected.map((entry) => entry.host)).toEqual(['c1']);
+      // Every key of the report came from one transaction: the report and the rejection were
+      // written at the same revision.
+      const reportKv = before.kvs.find((kv) => kv.key.toString() === `${etcd.prefix}/reports/c1`);
+      expect(reportKv?.mod_revision).toBe(revisionOf(before));
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('a rollback ends the proof of the set it undid; a proof closed long ago is pruned by its host', async () => {
+    const store = await records();
+    await store.report(run('c1', 0));
+    await store.report(run('c1', 10, { commits: v2 }));
+    // `xs-upgrade rollback`: back on v1, not a proof; v2's proof ends there.
+    await store.report(run('c1', 20, { commits: v1, result: 'rolled-back', healthy: false }));
+    const proofs = Object.fromEntries((await store.sets()).map((set) => [set.id, set.proven]));
+    expect(proofs[setId(v2)]).toEqual([
+      { host: 'c1', group: 'canary', since: at(10), until: at(20) },
+    ]);
+    expect((await store.hosts())[0]?.provenSet).toBeUndefined();
+    // Two months later, the host's next report deletes its proofs closed before its keep time.
+    await store.report(run('c1', 30, { at: '2027-02-01T04:00:00.000Z' }));
+    const later = await store.sets();
+    expect(later.find((set) => set.id === setId(v2))).toBeUndefined();
+    expect(later.find((set) => set.id === setId(v1))?.proven).toEqual([
+      { host: 'c1', group: 'canary', since: '2027-02-01T04:00:00.000Z' },
+    ]);
+  });
+
   it('hosts are listed by id; a failed first run has no proven set', async () => {
     const store = await records();
     await store.report(run('web-2', 0, { group: 'web', healthy: false, result: 'fetch-failed' }));

@@ -133,9 +133,15 @@ describe('the output of every generated path', () => {
       const refused = path.steps.some(
         (step) => step.actor === 'takeSlot' && step.outcome === 'error',
       );
-      // No slot: the repos go back and the run says so, unless even that rollback failed.
-      if (path.result !== 'rollback-failed')
-        expect(run.output.result === 'no-slot', label).toBe(refused);
+      // No slot: the repos go back and the run says so, unless even that rollback failed; the
+      // store unreachable while waiting is said as that.
+      const unreachable = path.steps.some(
+        (step) => step.actor === 'takeSlot' && step.outcome === 'error' && 'fleet' in step,
+      );
+      if (path.result !== 'rollback-failed') {
+        expect(run.output.result === 'no-slot', label).toBe(refused && !unreachable);
+        if (unreachable) expect(run.output.result, label).toBe('fleet-unavailable');
+      }
     }
   });
 });

@@ -19,6 +19,7 @@ const finalStates = [
   'rebootRequested',
   'heldBack',
   'fetchFailed',
+  'fleetUnavailable',
   'aborted',
   'rolledBack',
   'rollbackFailed',
@@ -49,7 +50,9 @@ describe('the generated paths', () => {
       const after = path.states.slice(path.states.indexOf('pulling') + 1);
       const rolledBack = after.some((state) => state.startsWith('rollingBack'));
       // Held back and fetch-failed end straight after pulling: the pull moved nothing then.
-      const unmoved = ['heldBack', 'fetchFailed'].includes(after[0] ?? '') && after.length === 1;
+      const unmoved =
+        ['heldBack', 'fetchFailed', 'fleetUnavailable'].includes(after[0] ?? '') &&
+        after.length === 1;
       const ended = ['done', 'rebootRequested'].includes(path.states.at(-1) ?? '');
       expect(ended || rolledBack || unmoved, path.states.join(' > ')).toBe(true);
     }
@@ -58,7 +61,13 @@ describe('the generated paths', () => {
   it('end in fetchFailed only after a temporary pull error, and held back only without moving', () => {
     for (const path of paths) {
       const pull = path.steps.find((step) => step.actor === 'pullRepos');
-      expect(path.result === 'fetch-failed').toBe(pull?.outcome === 'error' && 'temporary' in pull);
+      expect(path.result === 'fetch-failed').toBe(
+        pull?.outcome === 'error' && 'temporary' in pull && !('fleet' in pull),
+      );
+      // The fleet's store, not git: its own result, whether in the pull or waiting for a slot.
+      const unreachable = path.steps.some((step) => step.outcome === 'error' && 'fleet' in step);
+      if (path.result === 'fleet-unavailable') expect(unreachable).toBe(true);
+      if (unreachable) expect(['fleet-unavailable', 'rollback-failed']).toContain(path.result);
       expect(path.result === 'held-back').toBe(
         pull?.outcome === 'done' && 'pulled' in pull && pull.pulled === 'held-back',
       );
@@ -124,8 +133,10 @@ function invokeIds(): string[] {
 
 function testName(path: GeneratedPath): string {
   const outcomes = path.steps.flatMap((step) => {
-    if (step.outcome === 'error')
+    if (step.outcome === 'error') {
+      if ('fleet' in step) return [`${step.actor}: fleet store unreachable`];
       return ['temporary' in step ? `${step.actor} fails for now` : `${step.actor} fails`];
+    }
     if (step.outcome === 'interrupted') return [`stopped during ${step.actor}`];
     if ('pulled' in step && step.pulled === 'unmoved') return ['nothing new'];
     return 'pulled' in step && step.pulled === 'held-back' ? ['held back'] : [];

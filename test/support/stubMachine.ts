@@ -59,6 +59,8 @@ export async function runStubbed(
     fail?: ActorName[];
     /** These fail as the network does: a passing trouble (`temporary` on the error). */
     failTemporarily?: ActorName[];
+    /** These fail as the fleet's store being unreachable does (`fleetUnavailable` too). */
+    failFleet?: ActorName[];
     pulled?: PulledRepo[];
     /** The pull finds upstream at a commit set that failed before. */
     heldBack?: HeldBack;
@@ -101,6 +103,13 @@ export async function runStubbed(
           setImmediate(interrupt);
           return new Promise<unknown>(() => undefined);
         }
+        if (options.failFleet?.includes(name))
+          return Promise.reject(
+            Object.assign(new Error(`${name} failed`), {
+              temporary: true,
+              fleetUnavailable: true,
+            }),
+          );
         if (options.failTemporarily?.includes(name))
           return Promise.reject(Object.assign(new Error(`${name} failed`), { temporary: true }));
         return options.fail?.includes(name)
@@ -168,8 +177,9 @@ export function runGeneratedPath(
     ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
     fail: failed.filter((step) => !('temporary' in step)).map((step) => step.actor as ActorName),
     failTemporarily: failed
-      .filter((step) => 'temporary' in step)
+      .filter((step) => 'temporary' in step && !('fleet' in step))
       .map((step) => step.actor as ActorName),
+    failFleet: failed.filter((step) => 'fleet' in step).map((step) => step.actor as ActorName),
     pulled: outcome.repos,
     ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
     ...(boot ? { bootFacts: bootFacts[boot] } : {}),
