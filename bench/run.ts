@@ -11,6 +11,7 @@ import { startEtcd } from '../demo/etcdServer.js';
 import { overlapOf } from '../demo/overlap.js';
 import { createSandbox } from '../demo/sandbox.js';
 import { openEtcd } from '../src/fleet/etcd.js';
+import { fleetAtScale } from './fleetScale.js';
 import { generateAllPaths, policyCombinations } from '../src/machine/paths.js';
 import { packageRoot } from '../src/packageFiles.js';
 import { nodeFlags } from '../src/cli/systemdUnits.js';
@@ -21,7 +22,7 @@ const xsUpgrade = [...nodeFlags, cli];
 const baseline = join(packageRoot, 'bench', 'baseline.sh');
 const nothingNewBaseline = join(packageRoot, 'bench', 'baseline-nothing-new.sh');
 const quick = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph; or several, comma-separated). */
+/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph, fleet-scale; or several, comma-separated). */
 const wanted = (section: string) =>
   !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(section);
 const reps = quick ? 3 : 10;
@@ -386,6 +387,38 @@ async function fleet(): Promise<void> {
   }
 }
 
+/** 100 and 1,000 simulated hosts, 50 slots, a 1 s switch, on a 3-member etcd. */
+async function fleetScale(): Promise<void> {
+  const counts = quick ? [100, 300] : [100, 1000];
+  const results = await fleetAtScale(counts, 50, 1000);
+  say('## 7. The fleet store at scale (3-member etcd 3.4 on 127.0.0.1, in-process hosts)');
+  say();
+  say(
+    '| hosts | slots | wall time | ideal | most at once | etcd calls per host-run (median, p99) | lost races | failed runs | largest key | `fleet status` |',
+  );
+  say('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const result of results) {
+    record(`fleet-scale-${result.hosts}`, {
+      wallMs: Math.round(result.wallMs),
+      idealMs: result.idealMs,
+      mostAtOnce: result.mostAtOnce,
+      requestsMedian: result.requests.median,
+      requestsP99: result.requests.p99,
+      lostRaces: result.lostRaces,
+      failures: result.failures,
+      largestKeyBytes: result.largestKey.bytes,
+      statusMs: Math.round(result.statusMs),
+    });
+    say(
+      `| ${result.hosts} | ${result.slots} | ${(result.wallMs / 1000).toFixed(1)} s | ${(result.idealMs / 1000).toFixed(0)} s | ${result.mostAtOnce} | ${result.requests.median}, ${result.requests.p99} | ${result.lostRaces} | ${result.failures} | ${result.largestKey.bytes} B (${result.largestKey.key}) | ${ms(result.statusMs)} |`,
+    );
+  }
+  for (const result of results) {
+    for (const reason of result.reasons) say(`- ${result.hosts} hosts, a failed run: ${reason}`);
+  }
+  say();
+}
+
 async function graph(): Promise<void> {
   const started = performance.now();
   const paths = generateAllPaths();
@@ -418,6 +451,7 @@ if (wanted('output')) await outputVolume();
 if (wanted('scale')) await scale();
 if (wanted('graph')) await graph();
 if (wanted('fleet')) await fleet();
+if (wanted('fleet-scale')) await fleetScale();
 const report = `${lines.join('\n')}\n`;
 await writeFile(
   join(packageRoot, 'bench', 'results.json'),

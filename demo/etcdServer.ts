@@ -72,8 +72,7 @@ export async function startEtcdCluster(binary = 'etcd'): Promise<EtcdCluster> {
           signal: AbortSignal.timeout(2000),
         }).catch(() => undefined);
         const status = (await answer?.json().catch(() => undefined)) as
-          | { leader?: string; header?: { member_id?: string } }
-          | undefined;
+          { leader?: string; header?: { member_id?: string } } | undefined;
         if (status?.leader && status.leader === status.header?.member_id) return member;
       }
       return undefined;

@@ -26,6 +26,11 @@ export interface Coordinator {
   release(id: string, group: string): Promise<boolean>;
   /** Resolves when the group may have changed, or after `ms`, or when `signal` aborts. */
   waitForChange(group: string, ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * The longest a waiter should wait between two attempts without being woken: short where
+   * nothing wakes it (FleetLock polls), long where a watch does (etcd: a safety net only).
+   */
+  readonly longestWait?: number;
   /** Every group's semaphore (etcd only: the FleetLock protocol has no such call). */
   status?(): Promise<Semaphore[]>;
   setSlots?(group: string, slots: number): Promise<Semaphore>;

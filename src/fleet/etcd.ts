@@ -162,6 +162,8 @@ export async function openEtcd(
 
   return {
     where: store.where,
+    // The watch wakes a waiter when it may hold; a missed event costs at most this.
+    longestWait: 30_000,
     tryTake,
     release: async (id, group) => {
       const key = keys.claim(group, id);

@@ -108,7 +108,7 @@ const maxBody = 64 * 1024;
 
 /** Reads at most `limit` bytes of the body, then stops reading (and drops the connection). */
 async function readBounded(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader();
+  const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -52,7 +52,8 @@ export class HostRollout {
         const seen = await recordSightings(this.deps.stateDir, open, now).catch(
           (error: unknown) => {
             this.deps.log.warn(`cannot keep when proofs were first seen: ${describeError(error)}`);
-            return {} as Record<string, number>;
+            const none: Record<string, number> = {};
+            return none;
           },
         );
         return (proof) => seen[sightingKey(proof)] ?? now;

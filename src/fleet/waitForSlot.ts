@@ -60,7 +60,11 @@ export async function waitForSlot({
       announced = true;
     }
     // A little jitter, so hosts woken by the same release do not all race for it in step.
-    await coordinator.waitForChange(request.group, Math.min(left, longestWait), signal);
+    await coordinator.waitForChange(
+      request.group,
+      Math.min(left, coordinator.longestWait ?? longestWait),
+      signal,
+    );
     if (attempt > 0) await sleep(Math.floor(Math.random() * 50));
   }
 }

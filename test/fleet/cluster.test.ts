@@ -72,9 +72,11 @@ async function rollout(
       await coordinator.close();
     }
   };
-  const all = Promise.all(Array.from({ length: hosts }, (_, index) => one(index)));
+  const all = Promise.allSettled(Array.from({ length: hosts }, (_, index) => one(index)));
   await during?.();
-  await all;
+  for (const settled of await all) {
+    if (settled.status === 'rejected') throw settled.reason;
+  }
   return most;
 }
 
@@ -176,7 +178,7 @@ describe('least privilege: each host writes only its own keys', () => {
     await enrollHost(operator, env, enrolment(prefix, 'c1', 'canary'), 'c1-pass');
     await enrollHost(operator, env, enrolment(prefix, 'w1', 'web'), 'w1-pass');
   }, 60_000);
-  afterAll(async () => {
+  afterAll(() => {
     admin?.close();
   });
 

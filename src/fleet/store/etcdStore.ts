@@ -5,7 +5,7 @@
 // next time. A write retried this way is safe: every write is a transaction whose compare fails
 // if the first attempt landed, or a put of the same value.
 import { readFile } from 'node:fs/promises';
-import { Etcd3, type IOptions, type Lease } from 'etcd3';
+import { Etcd3, type IOptions, type Lease, type Watcher } from 'etcd3';
 import type { EtcdSpec } from '../../config/resolve.js';
 import { CoordinatorUnavailable, reasonOf, withDeadline } from '../coordinator.js';
 
@@ -62,12 +62,23 @@ export interface EtcdStore {
   close(): Promise<void>;
 }
 
+type Policy = NonNullable<NonNullable<IOptions['faultHandling']>['global']>;
+/** A fault-handling policy that runs the call once, as it is. */
+const passThrough = {
+  execute: (call: (context: { signal: AbortSignal; attempt: number }) => unknown) =>
+    Promise.resolve().then(() => call({ signal: new AbortController().signal, attempt: 1 })),
+} as unknown as Policy;
+
 /** Keys per page: small enough that a page of records at our size limit fits a gRPC answer. */
 const pageSize = 200;
 
-/** Answers that mean "this member cannot serve now; another may". */
-const passing =
-  /no answer within|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|UNAVAILABLE|circuit breaker is open|no leader|leader changed|request timed out|timed out due to previous leader failure|not capable|too many requests|stopped/i;
+/**
+ * Answers that would be the same from every member (the request, the credentials or the role):
+ * said at once. Anything else (no answer, no connection, no leader, a member stopping) means this
+ * member cannot serve now and another may.
+ */
+const sameEverywhere =
+  /permission denied|authentication failed|authentication is not enabled|invalid auth token|invalid argument|duplicate key|too many operations|request is too large|larger than max|already exists|not found/i;
 
 /** etcd's words for a cluster without quorum, as one plain phrase. */
 function plain(reason: string): string {
@@ -79,7 +90,14 @@ function plain(reason: string): string {
 }
 
 export async function openEtcdStore(spec: EtcdSpec, env: NodeJS.ProcessEnv): Promise<EtcdStore> {
-  const options: IOptions = { hosts: [], dialTimeout: spec.timeoutMs };
+  const options: IOptions = {
+    hosts: [],
+    dialTimeout: spec.timeoutMs,
+    // No retries and no circuit breaker inside the client: one call is one request, and moving on
+    // to another member is done here, under our deadline. (The client's breaker would refuse every
+    // call to a member for a while after one failed, even a smaller page after a too-large one.)
+    faultHandling: { host: () => passThrough, global: passThrough },
+  };
   if (spec.username) {
     options.auth = { username: spec.username, password: env[spec.passwordEnv ?? ''] ?? '' };
   }
@@ -131,11 +149,13 @@ export async function openEtcdStore(spec: EtcdSpec, env: NodeJS.ProcessEnv): Pro
           error instanceof CoordinatorUnavailable
             ? `no answer within ${spec.timeoutMs / 1000} s`
             : reasonOf(error);
-        if (!passing.test(reason) && !(error instanceof CoordinatorUnavailable)) {
+        if (!(error instanceof CoordinatorUnavailable) && sameEverywhere.test(String(error))) {
           throw new CoordinatorUnavailable(`${where}: ${what} failed: ${plain(reason)}`, false);
         }
         // Refused before it was sent changed nothing; a call that got no answer may have.
-        if (!/ECONNREFUSED|circuit breaker/.test(reason)) mayHaveChanged ||= changes;
+        if (!/ECONNREFUSED|circuit breaker/.test(`${reason} ${String(error)}`)) {
+          mayHaveChanged ||= changes;
+        }
         reasons.push(plain(reason));
       }
     }
@@ -254,28 +274,49 @@ export async function openEtcdStore(spec: EtcdSpec, env: NodeJS.ProcessEnv): Pro
       };
     },
     watch: async (prefix, revision, onEvent) => {
-      const watcher = await call(`watch ${prefix}*`, (client) =>
-        client
+      const tried: Watcher[] = [];
+      // Every listener goes on before the watch connects: a watch whose call timed out is
+      // cancelled, and an "error" it emits later never reaches an emitter without a listener
+      // (which would end the process).
+      await call(`watch ${prefix}*`, (client) => {
+        const created = client
           .watch()
           .prefix(prefix)
           .startRevision(String(revision + 1n))
-          .create(),
-      );
-      watcher
-        .on('put', (kv) =>
-          onEvent({
-            type: 'put',
-            key: kv.key.toString(),
-            createRevision: BigInt(kv.create_revision),
-            lease: String(kv.lease),
-          }),
-        )
-        .on('delete', (kv) => onEvent({ type: 'delete', key: kv.key.toString() }))
-        .on('error', () => onEvent('lost'))
-        .on('end', () => onEvent('lost'));
+          .watcher();
+        tried.push(created);
+        created
+          .on('put', (kv) =>
+            onEvent({
+              type: 'put',
+              key: kv.key.toString(),
+              createRevision: BigInt(kv.create_revision),
+              lease: String(kv.lease),
+            }),
+          )
+          .on('delete', (kv) => onEvent({ type: 'delete', key: kv.key.toString() }))
+          .on('error', () => onEvent('lost'))
+          .on('end', () => onEvent('lost'))
+          // The member went away: the watch may miss events while the client reconnects.
+          .on('disconnected', () => onEvent('lost'));
+        return new Promise<void>((resolve, reject) => {
+          created.once('connected', () => resolve());
+          created.once('error', reject);
+        });
+      }).catch(async (error: unknown) => {
+        await Promise.all(tried.map((watch) => watch.cancel().catch(() => undefined)));
+        throw error;
+      });
+      // A member that answered late: only the watch that connected last is kept.
+      const watcher = tried.at(-1);
+      await Promise.all(tried.slice(0, -1).map((watch) => watch.cancel().catch(() => undefined)));
       return {
         cancel: () =>
-          withDeadline(watcher.cancel(), spec.timeoutMs, 'cancel watch').catch(() => undefined),
+          withDeadline(
+            watcher?.cancel() ?? Promise.resolve(),
+            spec.timeoutMs,
+            'cancel watch',
+          ).catch(() => undefined),
       };
     },
     admin: (what, run) => call(what, run, true),
