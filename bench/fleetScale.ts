@@ -67,6 +67,7 @@ export async function fleetAtScale(
         slotTimeoutMs: 30 * 60_000,
         onFailure: 'hold',
         requireReport: true,
+        keepProofsMs: 30 * 86_400_000,
         backend: { etcd: spec },
       };
       const shared = await openEtcdStore(spec, {});

@@ -439,6 +439,11 @@ in
           default = null;
           description = "Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.";
         };
+        keepProofs = mkOption {
+          type = types.nullOr (Duration);
+          default = "30d";
+          description = "With fleet.etcd: each report deletes this host's own proofs of sets it stopped running longer ago than this (`xs-upgrade fleet prune` does it fleet-wide).";
+        };
         requireReport = mkOption {
           type = types.nullOr (types.bool);
           default = true;

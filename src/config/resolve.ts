@@ -88,6 +88,8 @@ export interface ResolvedFleet {
   follow?: { group: string; hosts: number; soakMs: number };
   /** Without the store, a canary does not upgrade (true) or goes on unreported (false). */
   requireReport: boolean;
+  /** A host's own closed proofs older than this are deleted with its report (etcd). */
+  keepProofsMs: number;
   backend: { etcd: EtcdSpec } | { fleetLock: { url: string; timeoutMs: number } };
 }
 
@@ -223,6 +225,7 @@ function toFleet(fleet: NonNullable<ValidConfig['fleet']>): ResolvedFleet {
           },
         }),
     requireReport: fleet.requireReport ?? true,
+    keepProofsMs: parseDuration(fleet.keepProofs ?? '30d'),
   } as const;
   if (fleet.etcd) {
     const { endpoints, prefix, username, password, tls, timeout } = fleet.etcd;

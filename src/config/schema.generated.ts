@@ -196,6 +196,10 @@ export type XsUpgradeConfig = {
       soak?: string;
     };
     /**
+     * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+     */
+    keepProofs?: string;
+    /**
      * With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store.
      */
     requireReport?: boolean;

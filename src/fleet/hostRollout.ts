@@ -30,6 +30,7 @@ export class HostRollout {
     if (!('etcd' in backend)) throw new Error('the rollout needs fleet.etcd');
     this.store ??= import('./rolloutStore.js').then(({ openRolloutStore }) =>
       openRolloutStore(backend.etcd, this.deps.env, {
+        keepProofsMs: this.fleet.keepProofsMs,
         warn: (line) => this.deps.log.warn(`fleet store: ${line}`),
       }),
     );

@@ -41,13 +41,13 @@ export interface RolloutStore {
 
 /** Reports lost to a concurrent change of the same host's keys before giving up. */
 const reportAttempts = 8;
-/** Closed proofs a host keeps for `fleet status` and followers; older ones it deletes itself. */
+/** Closed proofs a host keeps for `fleet status` and followers, unless told: 30 days. */
 export const keepClosedProofsMs = 30 * 24 * 3600 * 1000;
 
 export async function openRolloutStore(
   spec: EtcdSpec,
   env: NodeJS.ProcessEnv,
-  options: { warn?: Warn; store?: EtcdStore } = {},
+  options: { warn?: Warn; store?: EtcdStore; keepProofsMs?: number } = {},
 ): Promise<RolloutStore> {
   const store = options.store ?? (await openEtcdStore(spec, env));
   const keys = fleetKeys(spec.prefix);
@@ -164,7 +164,7 @@ export async function openRolloutStore(
 
   /** This host's closed proofs older than the keep time: deleted with its report. */
   const prunable = async (run: RunReport): Promise<{ delete: string }[]> => {
-    const cutoff = Date.parse(run.at) - keepClosedProofsMs;
+    const cutoff = Date.parse(run.at) - (options.keepProofsMs ?? keepClosedProofsMs);
     const { kvs } = await store.list(keys.hostProofs(run.host));
     return kvs.flatMap((kv) => {
       const record = checkRecord('proof', kv.value);

@@ -342,6 +342,7 @@ describe('resolveConfig: fleet', () => {
       slotTimeoutMs: 30 * 60_000,
       onFailure: 'hold',
       requireReport: true,
+      keepProofsMs: 30 * 86_400_000,
       backend: {
         etcd: {
           endpoints: ['http://127.0.0.1:2379', 'http://b:2379'],
@@ -360,6 +361,7 @@ describe('resolveConfig: fleet', () => {
         slotTimeout: '5m',
         onFailure: 'release',
         requireReport: false,
+        keepProofs: '7d',
         follow: { group: 'canary' },
         etcd: {
           endpoints: ['https://e:2379'],
@@ -377,6 +379,7 @@ describe('resolveConfig: fleet', () => {
       slotTimeoutMs: 5 * 60_000,
       onFailure: 'release',
       requireReport: false,
+      keepProofsMs: 7 * 86_400_000,
       follow: { group: 'canary', hosts: 1, soakMs: 2 * 3_600_000 },
       backend: {
         etcd: {

@@ -326,6 +326,55 @@ describe('fleet slots on etcd', () => {
   });
 });
 
+describe('operating the fleet store', () => {
+  it('`fleet enroll` prints the role of a host that writes only its own keys; `fleet prune` deletes the old layout', async () => {
+    const prefix = newPrefix();
+    const host = await fleetHost({
+      id: 'ops',
+      fleet: { etcd: { endpoints: [cluster.etcd.endpoint], prefix } },
+    });
+    const enroll = await fleetCli(host, ['enroll', 'web-4', '--group', 'web']);
+    expect(enroll.exitCode, enroll.stderr).toBe(0);
+    expect(enroll.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'etcdctl role add xs-upgrade-host-web-4',
+        `etcdctl role grant-permission xs-upgrade-host-web-4 read --prefix=true ${prefix}/`,
+        `etcdctl role grant-permission xs-upgrade-host-web-4 readwrite ${prefix}/reports/web-4`,
+        `etcdctl role grant-permission xs-upgrade-host-web-4 readwrite --prefix=true ${prefix}/proofs/web-4/`,
+        `etcdctl role grant-permission xs-upgrade-host-web-4 readwrite ${prefix}/slots/web/claims/web-4`,
+        `etcdctl put ${prefix}/members/web-4 '{"group":"web"}'`,
+      ]),
+    );
+    const bad = await fleetCli(host, ['enroll', 'web 4']);
+    expect(bad.exitCode).toBe(64);
+    expect(bad.stderr).toMatch(/^xs-upgrade: web 4: a host id is/);
+
+    const { Etcd3 } = await import('etcd3');
+    const raw = new Etcd3({ hosts: cluster.etcd.endpoint });
+    try {
+      await raw.put(`${prefix}/sets/0123456789ab`).value('{"proven":[]}');
+      await raw.put(`${prefix}/slots/web`).value('{"slots":1,"holders":[]}');
+      await raw.put(`${prefix}/proofs/web-9/0123456789ab`).value('not json');
+      const dry = await fleetCli(host, ['prune', '--dry-run']);
+      expect(dry.exitCode, dry.stderr).toBe(0);
+      expect(dry.stdout.split('\n').sort()).toEqual(
+        [
+          `would delete ${prefix}/proofs/web-9/0123456789ab`,
+          `would delete ${prefix}/sets/0123456789ab`,
+          `would delete ${prefix}/slots/web`,
+          '3 keys to delete',
+        ].sort(),
+      );
+      expect(await raw.get(`${prefix}/slots/web`).string()).not.toBeNull();
+      const pruned = await fleetCli(host, ['prune']);
+      expect(pruned.stdout).toContain('3 keys deleted');
+      expect(await raw.getAll().prefix(`${prefix}/`).keys()).toEqual([]);
+    } finally {
+      raw.close();
+    }
+  });
+});
+
 describe('fleet slots over FleetLock', () => {
   it('takes, holds after a failure, refuses the next host, and releases on `fleet release`', async () => {
     const server = await startFleetLockServer(1);

@@ -39,6 +39,7 @@ const fleetOf = (etcd: EtcdSpec, group = 'web'): ResolvedFleet => ({
   slotTimeoutMs: 60_000,
   onFailure: 'hold',
   requireReport: true,
+  keepProofsMs: 30 * 86_400_000,
   backend: { etcd },
 });
 const commits = (label: string) => ({ 'nix-config': label.repeat(40).slice(0, 40) });

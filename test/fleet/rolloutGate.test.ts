@@ -120,6 +120,7 @@ function fleet(overrides: Partial<ResolvedFleet> = {}): ResolvedFleet {
   return {
     group: 'web',
     slotTimeoutMs: 60_000,
+    keepProofsMs: 30 * 86_400_000,
     onFailure: 'hold',
     requireReport: true,
     backend: { etcd: { endpoints: ['http://127.0.0.1:1'], prefix: '/xs/' } } as never,

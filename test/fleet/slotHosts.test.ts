@@ -155,6 +155,22 @@ describe('fleet slots on etcd, in-process', () => {
       ['alpha', 2],
       ['zeta', 1],
     ]);
+    // A host report without a group, and one that is not JSON: skipped, each named once.
+    const { Etcd3 } = await import('etcd3');
+    const raw = new Etcd3({ hosts: cluster.etcd.endpoint });
+    const { prefix } = (fleet.backend as { etcd: { prefix: string } }).etcd;
+    try {
+      await raw.put(`${prefix}/reports/bad-1`).value('{"result":"upgraded"}');
+      await raw.put(`${prefix}/reports/bad-2`).value('{');
+    } finally {
+      raw.close();
+    }
+    const skipped = await fleetStatus(fleet, process.env);
+    expect(skipped.hosts).toEqual([]);
+    expect(skipped.warnings).toEqual([
+      `skipped ${prefix}/reports/bad-1: it is not a host report (field "group")`,
+      `skipped ${prefix}/reports/bad-2: it is not JSON`,
+    ]);
   });
 
   it('etcd gone while a host holds its slot mid-switch: the run finishes, the next releases', async () => {
@@ -338,6 +354,7 @@ describe('the host id and what the fleet config needs of the host', () => {
       id: 'web-1',
       slotTimeoutMs: 1000,
       onFailure: 'hold',
+      keepProofsMs: 30 * 86_400_000,
       requireReport: true,
       backend: {
         etcd: {
