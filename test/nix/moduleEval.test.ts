@@ -1,0 +1,143 @@
+// nix/module.nix as a NixOS user gets it: evaluated by the real nixpkgs lib (`lib.evalModules`,
+// `lib.types`, `mkDefault`/`mkIf` merging, the assertions), with the few NixOS options it sets
+// declared as permissive options (test/nix/evalModule.nix). The lib is the user's own
+// `<nixpkgs/lib>` when nix-instantiate finds one, else `$XS_NIXPKGS_LIB`, else the copy in
+// test/vendor; with none, the test fails saying so, never passes silently.
+import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nixConfig } from '../../demo/nixSystem.js';
+import validate from '../../src/config/schema.validator.generated.js';
+import { packageRoot } from '../../src/packageFiles.js';
+import { evalNixJson } from '../support/nix.js';
+
+const nixEnv = { NIX_CONFIG: nixConfig };
+let extracted: string | undefined;
+let lib: { path: string; from: string } | undefined;
+
+/** Where the real lib is, and where it came from, in the order a user's machine would have it. */
+async function findLib(): Promise<{ path: string; from: string } | undefined> {
+  const own = await execa('nix-instantiate', ['--find-file', 'nixpkgs'], {
+    env: nixEnv,
+    reject: false,
+  });
+  if (own.exitCode === 0 && own.stdout.trim()) {
+    return { path: join(own.stdout.trim(), 'lib'), from: '<nixpkgs/lib>' };
+  }
+  if (process.env.XS_NIXPKGS_LIB)
+    return { path: process.env.XS_NIXPKGS_LIB, from: '$XS_NIXPKGS_LIB' };
+  extracted = await mkdtemp(join(tmpdir(), 'xs-nixpkgs-lib-'));
+  const untar = await execa(
+    'tar',
+    ['-xzf', join(packageRoot, 'test', 'vendor', 'nixpkgs-lib.tar.gz'), '-C', extracted],
+    { reject: false },
+  );
+  return untar.exitCode === 0 ? { path: join(extracted, 'lib'), from: 'test/vendor' } : undefined;
+}
+
+beforeAll(async () => {
+  lib = await findLib();
+});
+afterAll(async () => {
+  if (extracted) await rm(extracted, { recursive: true, force: true });
+});
+
+interface Evaluated {
+  failedAssertions: string[];
+  settings: Record<string, unknown>;
+  service: { serviceConfig: Record<string, unknown>; path: string[] };
+  bootCheck: { serviceConfig: Record<string, unknown> } | null;
+  timer: { timerConfig: Record<string, unknown> };
+}
+
+async function evaluateModule(sample: string, root = '/srv/host'): Promise<Evaluated> {
+  if (!lib) {
+    throw new Error(
+      'no nixpkgs lib to evaluate the module with: no <nixpkgs> on NIX_PATH, $XS_NIXPKGS_LIB unset, and test/vendor/nixpkgs-lib.tar.gz missing',
+    );
+  }
+  return (await evalNixJson('import ./test/nix/evalModule.nix', {
+    libPath: lib.path,
+    sample,
+    root,
+  }).catch((error: unknown) => {
+    throw new Error((error as { stderr?: string }).stderr ?? String(error));
+  })) as Evaluated;
+}
+
+/** What nix/config.nix makes of the sample alone (the stand-in evaluation the e2e test validates). */
+const standIn = (sample: string, root = '/srv/host') =>
+  evalNixJson(
+    `{ root }: import ./nix/config.nix (import ./test/nix/samples/${sample}.nix { inherit root; })`,
+    { root },
+  ) as Promise<Record<string, unknown>>;
+
+describe('nix/module.nix under the real nixpkgs lib', () => {
+  it('finds a lib', () => {
+    expect(lib, 'no nixpkgs lib: see test/vendor/README.md').toBeDefined();
+    expect(lib?.from).toMatch(/^(<nixpkgs\/lib>|\$XS_NIXPKGS_LIB|test\/vendor)$/);
+  });
+
+  for (const sample of ['workflow', 'remote', 'fleet', 'window', 'reboot']) {
+    it(`${sample}: no failed assertion, the config the schema accepts, the units NixOS will run`, async () => {
+      const evaluated = await evaluateModule(sample);
+      expect(evaluated.failedAssertions).toEqual([]);
+      // The real merge keeps every value the sample sets, and fills the schema's defaults.
+      const settings = evaluated.settings;
+      expect(settings).toMatchObject(await standIn(sample));
+      expect(validate(settings), JSON.stringify(validate.errors)).toBe(true);
+      for (const key of ['enable', 'package', 'path', 'secretEnvFile', 'credentials']) {
+        expect(settings).not.toHaveProperty(key);
+      }
+      const unit = evaluated.service.serviceConfig;
+      expect(unit.ExecStart).toMatch(
+        /^\/nix\/store\/[0-9a-z]+-xs-upgrade\/bin\/xs-upgrade run --config \/etc\/xs-upgrade\/host\.json$/,
+      );
+      expect(unit.Type).toBe('oneshot');
+      expect(unit.KillMode).toBe('mixed');
+      expect(unit.LoadCredential).toEqual([]);
+      expect(unit).not.toHaveProperty('EnvironmentFile');
+      expect(evaluated.timer.timerConfig.OnCalendar).toBe(settings.schedule ?? '04:00');
+      const reboots =
+        ((settings.reboot as { when?: string } | undefined)?.when ?? 'never') !== 'never';
+      expect(evaluated.bootCheck !== null).toBe(reboots);
+    });
+  }
+
+  it("mkDefault: the system profile is NixOS's unless the host names its own; the state dir made by systemd only at its default", async () => {
+    const workflow = await evaluateModule('workflow');
+    const reboot = await evaluateModule('reboot', '/srv/host');
+    expect(reboot.settings.system).toEqual({ profile: '/srv/host/profiles/system' });
+    expect(workflow.settings.system).toEqual({ profile: '/nix/var/nix/profiles/system' });
+    // Both samples put the state dir under the host's root: no StateDirectory= then (mkIf).
+    expect(reboot.service.serviceConfig).not.toHaveProperty('StateDirectory');
+  });
+
+  it("secrets reach the unit as EnvironmentFile= and LoadCredential=, never the config; the state dir at its default is systemd's", async () => {
+    const evaluated = await evaluateModule('secrets');
+    expect(evaluated.failedAssertions).toEqual([]);
+    const unit = evaluated.service.serviceConfig;
+    expect(unit.EnvironmentFile).toBe('/run/secrets/xs-upgrade.env');
+    expect(unit.LoadCredential).toEqual(['webhook-token:/run/secrets/webhook-token']);
+    expect(unit.StateDirectory).toBe('xs-upgrade');
+    expect(unit.StateDirectoryMode).toBe('0700');
+    expect(JSON.stringify(evaluated.settings)).not.toContain('/run/secrets');
+  });
+
+  it('a value of the wrong type fails evaluation, naming the option', async () => {
+    const error = await evaluateModule('wrong').then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error?.message).toMatch(/services\.xs-upgrade\.fetchRetries/);
+  });
+
+  it('local mode without repos fails its assertion, in its own words', async () => {
+    const evaluated = await evaluateModule('no-repos');
+    expect(evaluated.failedAssertions).toEqual([
+      'services.xs-upgrade.repos must name at least one repo in local mode.',
+    ]);
+  });
+});
