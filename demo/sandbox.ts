@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/packageFiles.js';
-import { configurationNix, defaultNix, nixConfig, nixScripts } from './nixSystem.js';
+import { configurationNix, defaultNix, nixConfig, nixScripts, switchScript } from './nixSystem.js';
 
 const demoConfig = join(packageRoot, 'configs', 'demo.json');
 
@@ -106,8 +106,10 @@ export async function createSandbox(
     const file = name === 'nix-config' ? 'configuration.nix' : 'secrets.yaml';
     const body = name === 'nix-config' ? configurationNix() : 'wifi_password: ENC[placeholder]\n';
     await writeFile(join(upstreamPath(name), file), body);
-    if (nix && name === 'nix-config')
+    if (nix && name === 'nix-config') {
       await writeFile(join(upstreamPath(name), 'default.nix'), defaultNix);
+      await writeFile(join(upstreamPath(name), 'switch-to-configuration.sh'), switchScript);
+    }
     await git(['add', '.'], upstreamPath(name));
     await git(['commit', '--quiet', '--no-gpg-sign', '-m', `initial ${name}`], upstreamPath(name));
     await git(['push', '--quiet', 'origin', 'main'], upstreamPath(name));

@@ -94,7 +94,7 @@ let
   };
   TimeOfDay = types.str;
   Duration = types.str;
-  NotifyEvent = types.enum [ "success" "nothing-new" "held-back" "fetch-failed" "skipped" "no-slot" "fleet-unavailable" "failure" "rolled-back" "rollback-failed" "validation-failed" ];
+  NotifyEvent = types.enum [ "success" "installed-for-boot" "nothing-new" "held-back" "fetch-failed" "skipped" "no-slot" "fleet-unavailable" "failure" "rolled-back" "rollback-failed" "validation-failed" ];
   Notification = types.submodule {
     options = {
       name = mkOption {
@@ -286,6 +286,11 @@ in
     type = types.nullOr (types.listOf (HealthCheck));
     default = null;
     description = "Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.";
+  };
+  inhibited = mkOption {
+    type = types.nullOr (types.enum [ "boot" "fail" ]);
+    default = "boot";
+    description = "What a switch NixOS refuses for its switch inhibitors (\"Pre-switch check 'switchInhibitors' failed\": systemd, dbus... changed) does. boot: the new generation is made the boot default (`switch-to-configuration boot`, needs system.profile) and the host reboots through the reboot path (window, boot check); fail: a failed switch, rolled back. Either way the commits are not held against the host.";
   };
   rollbackSwitch = mkOption {
     type = types.nullOr (Command);

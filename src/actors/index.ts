@@ -19,11 +19,14 @@ import { notifyValidationFailure } from './notifyValidationFailure.js';
 import { pullRepos } from './pullRepos.js';
 import { resetRepos } from './resetRepos.js';
 import {
+  CommandFailedError,
   runCommand,
   runCommandsConcurrently,
   runCommandsInOrder,
   type CommandDeps,
 } from './runCommand.js';
+import { installForBoot } from './installForBoot.js';
+import { inhibitorsOf, SwitchInhibited } from './switchInhibitors.js';
 import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
 import { rollbackSystem } from './rollbackSystem.js';
@@ -126,7 +129,22 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         ? deps.takeSlot(input.pulled, signal)
         : Promise.reject(new Error('fleet slots are not configured')),
     ),
-    runSwitch: step<void, void>(({ signal }) => runCommand(config.switch, withSignal(signal))),
+    runSwitch: step<void, void>(async ({ signal }) => {
+      try {
+        await runCommand(config.switch, withSignal(signal));
+      } catch (error) {
+        const by = error instanceof CommandFailedError ? inhibitorsOf(error.outputTail) : undefined;
+        if (!by || !(error instanceof CommandFailedError)) throw error;
+        throw new SwitchInhibited(
+          error,
+          by,
+          config.inhibited === 'boot' && config.system !== undefined,
+        );
+      }
+    }),
+    installForBoot: step<SavedGeneration, { savedSystem: SavedGeneration | undefined }>(
+      ({ input, signal }) => installForBoot(config, input.savedSystem, withSignal(signal)),
+    ),
     runHealthChecks: step<void, void>(({ signal }) =>
       runHealthChecks(config.healthChecks, withSignal(signal)),
     ),

@@ -113,6 +113,8 @@ export interface ResolvedConfig {
   onValidationFailure: 'rollback' | 'notify' | 'ignore';
   switch: CommandSpec;
   rollbackSwitch?: CommandSpec;
+  /** A switch refused for its switch inhibitors: installed for the next boot, or a failure. */
+  inhibited: 'boot' | 'fail';
   healthChecks: HealthCheckSpec[];
   notify: NotificationSpec[];
   keepRuns: number;
@@ -166,6 +168,7 @@ export function resolveConfig(
     validationConcurrency: config.validationConcurrency,
     onValidationFailure: config.onValidationFailure,
     switch: command(config.switch, 'switch'),
+    inhibited: config.inhibited ?? 'boot',
     ...(config.rollbackSwitch === undefined
       ? {}
       : { rollbackSwitch: command(config.rollbackSwitch, 'rollback-switch') }),

@@ -79,6 +79,10 @@ export type XsUpgradeConfig = {
    */
   healthChecks?: HealthCheck[];
   /**
+   * What a switch NixOS refuses for its switch inhibitors ("Pre-switch check 'switchInhibitors' failed": systemd, dbus... changed) does. boot: the new generation is made the boot default (`switch-to-configuration boot`, needs system.profile) and the host reboots through the reboot path (window, boot check); fail: a failed switch, rolled back. Either way the commits are not held against the host.
+   */
+  inhibited?: 'boot' | 'fail';
+  /**
    * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
    */
   rollbackSwitch?: string | Argv | CommandObject;
@@ -351,10 +355,11 @@ export type Notification = {
   command?: string | Argv | CommandObject;
 };
 /**
- * success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
+ * success: upgraded. installed-for-boot: NixOS refused to switch live for its switch inhibitors, and the new system was made the boot default (sent before success). nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure "notify".
  */
 export type NotifyEvent =
   | 'success'
+  | 'installed-for-boot'
   | 'nothing-new'
   | 'held-back'
   | 'fetch-failed'

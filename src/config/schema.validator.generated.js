@@ -4,7 +4,7 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"gitConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":8,"description":"How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes)."},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"keepProofs":{"$ref":"#/$defs/Duration","default":"30d","description":"With fleet.etcd: each report deletes this host's own proofs of sets it stopped running longer ago than this (`xs-upgrade fleet prune` does it fleet-wide)."},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"inhibited":{"enum":["boot","fail"],"default":"boot","description":"What a switch NixOS refuses for its switch inhibitors (\"Pre-switch check 'switchInhibitors' failed\": systemd, dbus... changed) does. boot: the new generation is made the boot default (`switch-to-configuration boot`, needs system.profile) and the host reboots through the reboot path (window, boot check); fail: a failed switch, rolled back. Either way the commits are not held against the host."},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"gitConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":8,"description":"How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes)."},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"keepProofs":{"$ref":"#/$defs/Duration","default":"30d","description":"With fleet.etcd: each report deletes this host's own proofs of sets it stopped running longer ago than this (`xs-upgrade fleet prune` does it fleet-wide)."},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","installed-for-boot","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. installed-for-boot: NixOS refused to switch live for its switch inhibitors, and the new system was made the boot default (sent before success). nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
 const schema32 = {"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
 const schema50 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
@@ -769,7 +769,7 @@ return errors === 0;
 validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema44 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]};
-const schema45 = {"enum":["success","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."};
+const schema45 = {"enum":["success","installed-for-boot","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. installed-for-boot: NixOS refused to switch live for its switch inhibitors, and the new system was made the boot default (sent before success). nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."};
 const func0 = require("ajv/dist/runtime/equal").default;
 const schema46 = {"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]};
 const schema47 = {"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1};
@@ -1329,7 +1329,7 @@ errors++;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
-if(!(((((((((((data3 === "success") || (data3 === "nothing-new")) || (data3 === "held-back")) || (data3 === "fetch-failed")) || (data3 === "skipped")) || (data3 === "no-slot")) || (data3 === "fleet-unavailable")) || (data3 === "failure")) || (data3 === "rolled-back")) || (data3 === "rollback-failed")) || (data3 === "validation-failed"))){
+if(!((((((((((((data3 === "success") || (data3 === "installed-for-boot")) || (data3 === "nothing-new")) || (data3 === "held-back")) || (data3 === "fetch-failed")) || (data3 === "skipped")) || (data3 === "no-slot")) || (data3 === "fleet-unavailable")) || (data3 === "failure")) || (data3 === "rolled-back")) || (data3 === "rollback-failed")) || (data3 === "validation-failed"))){
 const err8 = {instancePath:instancePath+"/on/" + i0,schemaPath:"#/$defs/NotifyEvent/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values",schema:schema45.enum,parentSchema:schema45,data:data3};
 if(vErrors === null){
 vErrors = [err8];
@@ -1813,6 +1813,9 @@ data.validationConcurrency = 1;
 }
 if(data.onValidationFailure === undefined){
 data.onValidationFailure = "rollback";
+}
+if(data.inhibited === undefined){
+data.inhibited = "boot";
 }
 if(data.gitConcurrency === undefined){
 data.gitConcurrency = 8;
@@ -2437,25 +2440,9 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data.rollbackSwitch !== undefined){
-if(!(validate21(data.rollbackSwitch, {instancePath:instancePath+"/rollbackSwitch",parentData:data,parentDataProperty:"rollbackSwitch",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-if(data.notify !== undefined){
-let data34 = data.notify;
-if(Array.isArray(data34)){
-const len4 = data34.length;
-for(let i4=0; i4<len4; i4++){
-if(!(validate34(data34[i4], {instancePath:instancePath+"/notify/" + i4,parentData:data34,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.notify.type,parentSchema:schema31.properties.notify,data:data34};
+let data33 = data.inhibited;
+if(!((data33 === "boot") || (data33 === "fail"))){
+const err57 = {instancePath:instancePath+"/inhibited",schemaPath:"#/properties/inhibited/enum",keyword:"enum",params:{allowedValues: schema31.properties.inhibited.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.inhibited.enum,parentSchema:schema31.properties.inhibited,data:data33};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2464,10 +2451,25 @@ vErrors.push(err57);
 }
 errors++;
 }
+if(data.rollbackSwitch !== undefined){
+if(!(validate21(data.rollbackSwitch, {instancePath:instancePath+"/rollbackSwitch",parentData:data,parentDataProperty:"rollbackSwitch",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
 }
-let data36 = data.gitConcurrency;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err58 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.gitConcurrency.type,parentSchema:schema31.properties.gitConcurrency,data:data36};
+}
+if(data.notify !== undefined){
+let data35 = data.notify;
+if(Array.isArray(data35)){
+const len4 = data35.length;
+for(let i4=0; i4<len4; i4++){
+if(!(validate34(data35[i4], {instancePath:instancePath+"/notify/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.notify.type,parentSchema:schema31.properties.notify,data:data35};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2476,9 +2478,10 @@ vErrors.push(err58);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 64 || isNaN(data36)){
-const err59 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema31.properties.gitConcurrency,data:data36};
+}
+let data37 = data.gitConcurrency;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err59 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.gitConcurrency.type,parentSchema:schema31.properties.gitConcurrency,data:data37};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2487,8 +2490,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data36 < 1 || isNaN(data36)){
-const err60 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.gitConcurrency,data:data36};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 64 || isNaN(data37)){
+const err60 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 64},message:"must be <= 64",schema:64,parentSchema:schema31.properties.gitConcurrency,data:data37};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2497,10 +2501,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-let data37 = data.keepRuns;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err61 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.keepRuns.type,parentSchema:schema31.properties.keepRuns,data:data37};
+if(data37 < 1 || isNaN(data37)){
+const err61 = {instancePath:instancePath+"/gitConcurrency",schemaPath:"#/properties/gitConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.gitConcurrency,data:data37};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2509,9 +2511,10 @@ vErrors.push(err61);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 > 10000 || isNaN(data37)){
-const err62 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.keepRuns,data:data37};
+}
+let data38 = data.keepRuns;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err62 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.keepRuns.type,parentSchema:schema31.properties.keepRuns,data:data38};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2520,8 +2523,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data37 < 1 || isNaN(data37)){
-const err63 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.keepRuns,data:data37};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 10000 || isNaN(data38)){
+const err63 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.keepRuns,data:data38};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2530,12 +2534,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data.metricsFile !== undefined){
-let data38 = data.metricsFile;
-if(typeof data38 === "string"){
-if(func2(data38) < 1){
-const err64 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.metricsFile,data:data38};
+if(data38 < 1 || isNaN(data38)){
+const err64 = {instancePath:instancePath+"/keepRuns",schemaPath:"#/properties/keepRuns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.keepRuns,data:data38};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2545,8 +2545,11 @@ vErrors.push(err64);
 errors++;
 }
 }
-else {
-const err65 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.metricsFile.type,parentSchema:schema31.properties.metricsFile,data:data38};
+if(data.metricsFile !== undefined){
+let data39 = data.metricsFile;
+if(typeof data39 === "string"){
+if(func2(data39) < 1){
+const err65 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.metricsFile,data:data39};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2556,11 +2559,8 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data.system !== undefined){
-let data39 = data.system;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.profile === undefined){
-const err66 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'",schema:schema31.properties.system.required,parentSchema:schema31.properties.system,data:data39};
+else {
+const err66 = {instancePath:instancePath+"/metricsFile",schemaPath:"#/properties/metricsFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.metricsFile.type,parentSchema:schema31.properties.metricsFile,data:data39};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2569,9 +2569,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-for(const key2 in data39){
-if(!(key2 === "profile")){
-const err67 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.system,data:data39};
+}
+if(data.system !== undefined){
+let data40 = data.system;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.profile === undefined){
+const err67 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'",schema:schema31.properties.system.required,parentSchema:schema31.properties.system,data:data40};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2580,12 +2583,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data39.profile !== undefined){
-let data40 = data39.profile;
-if(typeof data40 === "string"){
-if(!pattern19.test(data40)){
-const err68 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.system.properties.profile,data:data40};
+for(const key2 in data40){
+if(!(key2 === "profile")){
+const err68 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.system,data:data40};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2595,8 +2595,11 @@ vErrors.push(err68);
 errors++;
 }
 }
-else {
-const err69 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.profile.type,parentSchema:schema31.properties.system.properties.profile,data:data40};
+if(data40.profile !== undefined){
+let data41 = data40.profile;
+if(typeof data41 === "string"){
+if(!pattern19.test(data41)){
+const err69 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.system.properties.profile,data:data41};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2606,9 +2609,8 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
 else {
-const err70 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.system.type,parentSchema:schema31.properties.system,data:data39};
+const err70 = {instancePath:instancePath+"/system/profile",schemaPath:"#/properties/system/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.profile.type,parentSchema:schema31.properties.system.properties.profile,data:data41};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2618,18 +2620,9 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data.reboot !== undefined){
-let data41 = data.reboot;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.when === undefined){
-data41.when = "never";
 }
-if(data41.bootedSystem === undefined){
-data41.bootedSystem = "/run/booted-system";
-}
-for(const key3 in data41){
-if(!((((key3 === "when") || (key3 === "window")) || (key3 === "command")) || (key3 === "bootedSystem"))){
-const err71 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot,data:data41};
+else {
+const err71 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.system.type,parentSchema:schema31.properties.system,data:data40};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2639,9 +2632,18 @@ vErrors.push(err71);
 errors++;
 }
 }
-let data42 = data41.when;
-if(!(((data42 === "never") || (data42 === "needed")) || (data42 === "always"))){
-const err72 = {instancePath:instancePath+"/reboot/when",schemaPath:"#/properties/reboot/properties/when/enum",keyword:"enum",params:{allowedValues: schema31.properties.reboot.properties.when.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.reboot.properties.when.enum,parentSchema:schema31.properties.reboot.properties.when,data:data42};
+if(data.reboot !== undefined){
+let data42 = data.reboot;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.when === undefined){
+data42.when = "never";
+}
+if(data42.bootedSystem === undefined){
+data42.bootedSystem = "/run/booted-system";
+}
+for(const key3 in data42){
+if(!((((key3 === "when") || (key3 === "window")) || (key3 === "command")) || (key3 === "bootedSystem"))){
+const err72 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot,data:data42};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2650,11 +2652,10 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data41.window !== undefined){
-let data43 = data41.window;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.lower === undefined){
-const err73 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "lower"},message:"must have required property '"+"lower"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data43};
+}
+let data43 = data42.when;
+if(!(((data43 === "never") || (data43 === "needed")) || (data43 === "always"))){
+const err73 = {instancePath:instancePath+"/reboot/when",schemaPath:"#/properties/reboot/properties/when/enum",keyword:"enum",params:{allowedValues: schema31.properties.reboot.properties.when.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.reboot.properties.when.enum,parentSchema:schema31.properties.reboot.properties.when,data:data43};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2663,8 +2664,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data43.upper === undefined){
-const err74 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "upper"},message:"must have required property '"+"upper"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data43};
+if(data42.window !== undefined){
+let data44 = data42.window;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.lower === undefined){
+const err74 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "lower"},message:"must have required property '"+"lower"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data44};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2673,9 +2677,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-for(const key4 in data43){
-if(!((key4 === "lower") || (key4 === "upper"))){
-const err75 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot.properties.window,data:data43};
+if(data44.upper === undefined){
+const err75 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "upper"},message:"must have required property '"+"upper"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data44};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2684,12 +2687,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data43.lower !== undefined){
-let data44 = data43.lower;
-if(typeof data44 === "string"){
-if(!pattern20.test(data44)){
-const err76 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data44};
+for(const key4 in data44){
+if(!((key4 === "lower") || (key4 === "upper"))){
+const err76 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot.properties.window,data:data44};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2699,8 +2699,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-else {
-const err77 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data44};
+if(data44.lower !== undefined){
+let data45 = data44.lower;
+if(typeof data45 === "string"){
+if(!pattern20.test(data45)){
+const err77 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data45};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2710,11 +2713,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data43.upper !== undefined){
-let data45 = data43.upper;
-if(typeof data45 === "string"){
-if(!pattern20.test(data45)){
-const err78 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data45};
+else {
+const err78 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data45};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2724,8 +2724,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-else {
-const err79 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data45};
+if(data44.upper !== undefined){
+let data46 = data44.upper;
+if(typeof data46 === "string"){
+if(!pattern20.test(data46)){
+const err79 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data46};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2735,9 +2738,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
 else {
-const err80 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.properties.window.type,parentSchema:schema31.properties.reboot.properties.window,data:data43};
+const err80 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data46};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2747,16 +2749,9 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data41.command !== undefined){
-if(!(validate21(data41.command, {instancePath:instancePath+"/reboot/command",parentData:data41,parentDataProperty:"command",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
 }
-}
-let data47 = data41.bootedSystem;
-if(typeof data47 === "string"){
-if(!pattern19.test(data47)){
-const err81 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data47};
+else {
+const err81 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.properties.window.type,parentSchema:schema31.properties.reboot.properties.window,data:data44};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2766,8 +2761,16 @@ vErrors.push(err81);
 errors++;
 }
 }
-else {
-const err82 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.reboot.properties.bootedSystem.type,parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data47};
+if(data42.command !== undefined){
+if(!(validate21(data42.command, {instancePath:instancePath+"/reboot/command",parentData:data42,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+let data48 = data42.bootedSystem;
+if(typeof data48 === "string"){
+if(!pattern19.test(data48)){
+const err82 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data48};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2778,7 +2781,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.type,parentSchema:schema31.properties.reboot,data:data41};
+const err83 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.reboot.properties.bootedSystem.type,parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data48};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2788,19 +2791,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data.bootChecks !== undefined){
-let data48 = data.bootChecks;
-if(Array.isArray(data48)){
-const len5 = data48.length;
-for(let i5=0; i5<len5; i5++){
-if(!(validate28(data48[i5], {instancePath:instancePath+"/bootChecks/" + i5,parentData:data48,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err84 = {instancePath:instancePath+"/bootChecks",schemaPath:"#/properties/bootChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.bootChecks.type,parentSchema:schema31.properties.bootChecks,data:data48};
+const err84 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.type,parentSchema:schema31.properties.reboot,data:data42};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2810,21 +2802,19 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data.window !== undefined){
-let data50 = data.window;
-const _errs110 = errors;
-let valid31 = false;
-const _errs111 = errors;
-if(!(validate41(data50, {instancePath:instancePath+"/window",parentData:data,parentDataProperty:"window",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(data.bootChecks !== undefined){
+let data49 = data.bootChecks;
+if(Array.isArray(data49)){
+const len5 = data49.length;
+for(let i5=0; i5<len5; i5++){
+if(!(validate28(data49[i5], {instancePath:instancePath+"/bootChecks/" + i5,parentData:data49,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
-var _valid3 = _errs111 === errors;
-valid31 = valid31 || _valid3;
-const _errs112 = errors;
-if(Array.isArray(data50)){
-if(data50.length < 1){
-const err85 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.window.anyOf[1],data:data50};
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/bootChecks",schemaPath:"#/properties/bootChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.bootChecks.type,parentSchema:schema31.properties.bootChecks,data:data49};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2833,16 +2823,22 @@ vErrors.push(err85);
 }
 errors++;
 }
-const len6 = data50.length;
-for(let i6=0; i6<len6; i6++){
-if(!(validate41(data50[i6], {instancePath:instancePath+"/window/" + i6,parentData:data50,parentDataProperty:i6,rootData,dynamicAnchors}))){
+}
+if(data.window !== undefined){
+let data51 = data.window;
+const _errs111 = errors;
+let valid31 = false;
+const _errs112 = errors;
+if(!(validate41(data51, {instancePath:instancePath+"/window",parentData:data,parentDataProperty:"window",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-}
-}
-else {
-const err86 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.window.anyOf[1].type,parentSchema:schema31.properties.window.anyOf[1],data:data50};
+var _valid3 = _errs112 === errors;
+valid31 = valid31 || _valid3;
+const _errs113 = errors;
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err86 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.window.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2851,10 +2847,16 @@ vErrors.push(err86);
 }
 errors++;
 }
-var _valid3 = _errs112 === errors;
-valid31 = valid31 || _valid3;
-if(!valid31){
-const err87 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.window.anyOf,parentSchema:schema31.properties.window,data:data50};
+const len6 = data51.length;
+for(let i6=0; i6<len6; i6++){
+if(!(validate41(data51[i6], {instancePath:instancePath+"/window/" + i6,parentData:data51,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.window.anyOf[1].type,parentSchema:schema31.properties.window.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2863,33 +2865,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-else {
-errors = _errs110;
-if(vErrors !== null){
-if(_errs110){
-vErrors.length = _errs110;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.conditions !== undefined){
-let data52 = data.conditions;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.acPower === undefined){
-data52.acPower = false;
-}
-if(data52.unmetered === undefined){
-data52.unmetered = false;
-}
-if(data52.sysfsRoot === undefined){
-data52.sysfsRoot = "/sys";
-}
-for(const key5 in data52){
-if(!(((key5 === "acPower") || (key5 === "unmetered")) || (key5 === "sysfsRoot"))){
-const err88 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.conditions,data:data52};
+var _valid3 = _errs113 === errors;
+valid31 = valid31 || _valid3;
+if(!valid31){
+const err88 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.window.anyOf,parentSchema:schema31.properties.window,data:data51};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2898,10 +2877,33 @@ vErrors.push(err88);
 }
 errors++;
 }
+else {
+errors = _errs111;
+if(vErrors !== null){
+if(_errs111){
+vErrors.length = _errs111;
 }
-let data53 = data52.acPower;
-if(typeof data53 !== "boolean"){
-const err89 = {instancePath:instancePath+"/conditions/acPower",schemaPath:"#/properties/conditions/properties/acPower/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.acPower.type,parentSchema:schema31.properties.conditions.properties.acPower,data:data53};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.conditions !== undefined){
+let data53 = data.conditions;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.acPower === undefined){
+data53.acPower = false;
+}
+if(data53.unmetered === undefined){
+data53.unmetered = false;
+}
+if(data53.sysfsRoot === undefined){
+data53.sysfsRoot = "/sys";
+}
+for(const key5 in data53){
+if(!(((key5 === "acPower") || (key5 === "unmetered")) || (key5 === "sysfsRoot"))){
+const err89 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.conditions,data:data53};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2910,9 +2912,10 @@ vErrors.push(err89);
 }
 errors++;
 }
-let data54 = data52.unmetered;
+}
+let data54 = data53.acPower;
 if(typeof data54 !== "boolean"){
-const err90 = {instancePath:instancePath+"/conditions/unmetered",schemaPath:"#/properties/conditions/properties/unmetered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.unmetered.type,parentSchema:schema31.properties.conditions.properties.unmetered,data:data54};
+const err90 = {instancePath:instancePath+"/conditions/acPower",schemaPath:"#/properties/conditions/properties/acPower/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.acPower.type,parentSchema:schema31.properties.conditions.properties.acPower,data:data54};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2921,10 +2924,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-let data55 = data52.sysfsRoot;
-if(typeof data55 === "string"){
-if(!pattern19.test(data55)){
-const err91 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data55};
+let data55 = data53.unmetered;
+if(typeof data55 !== "boolean"){
+const err91 = {instancePath:instancePath+"/conditions/unmetered",schemaPath:"#/properties/conditions/properties/unmetered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.unmetered.type,parentSchema:schema31.properties.conditions.properties.unmetered,data:data55};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2933,9 +2935,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.conditions.properties.sysfsRoot.type,parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data55};
+let data56 = data53.sysfsRoot;
+if(typeof data56 === "string"){
+if(!pattern19.test(data56)){
+const err92 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data56};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2946,7 +2949,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.conditions.type,parentSchema:schema31.properties.conditions,data:data52};
+const err93 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.conditions.properties.sysfsRoot.type,parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data56};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2956,15 +2959,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data.fleet !== undefined){
-let data56 = data.fleet;
-const _errs126 = errors;
-let valid35 = false;
-let passing0 = null;
-const _errs127 = errors;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.etcd === undefined){
-const err94 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/0/required",keyword:"required",params:{missingProperty: "etcd"},message:"must have required property '"+"etcd"+"'",schema:schema31.properties.fleet.oneOf[0].required,parentSchema:schema31.properties.fleet.oneOf[0],data:data56};
+else {
+const err94 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.conditions.type,parentSchema:schema31.properties.conditions,data:data53};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2974,15 +2970,15 @@ vErrors.push(err94);
 errors++;
 }
 }
-var _valid4 = _errs127 === errors;
-if(_valid4){
-valid35 = true;
-passing0 = 0;
-}
+if(data.fleet !== undefined){
+let data57 = data.fleet;
+const _errs127 = errors;
+let valid35 = false;
+let passing0 = null;
 const _errs128 = errors;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.fleetLock === undefined){
-const err95 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/1/required",keyword:"required",params:{missingProperty: "fleetLock"},message:"must have required property '"+"fleetLock"+"'",schema:schema31.properties.fleet.oneOf[1].required,parentSchema:schema31.properties.fleet.oneOf[1],data:data56};
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.etcd === undefined){
+const err95 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/0/required",keyword:"required",params:{missingProperty: "etcd"},message:"must have required property '"+"etcd"+"'",schema:schema31.properties.fleet.oneOf[0].required,parentSchema:schema31.properties.fleet.oneOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2993,6 +2989,24 @@ errors++;
 }
 }
 var _valid4 = _errs128 === errors;
+if(_valid4){
+valid35 = true;
+passing0 = 0;
+}
+const _errs129 = errors;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.fleetLock === undefined){
+const err96 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/1/required",keyword:"required",params:{missingProperty: "fleetLock"},message:"must have required property '"+"fleetLock"+"'",schema:schema31.properties.fleet.oneOf[1].required,parentSchema:schema31.properties.fleet.oneOf[1],data:data57};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+var _valid4 = _errs129 === errors;
 if(_valid4 && valid35){
 valid35 = false;
 passing0 = [passing0, 1];
@@ -3004,45 +3018,7 @@ passing0 = 1;
 }
 }
 if(!valid35){
-const err96 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.fleet.oneOf,parentSchema:schema31.properties.fleet,data:data56};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-else {
-errors = _errs126;
-if(vErrors !== null){
-if(_errs126){
-vErrors.length = _errs126;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.group === undefined){
-data56.group = "default";
-}
-if(data56.slotTimeout === undefined){
-data56.slotTimeout = "30m";
-}
-if(data56.onFailure === undefined){
-data56.onFailure = "hold";
-}
-if(data56.keepProofs === undefined){
-data56.keepProofs = "30d";
-}
-if(data56.requireReport === undefined){
-data56.requireReport = true;
-}
-for(const key6 in data56){
-if(!(func1.call(schema31.properties.fleet.properties, key6))){
-const err97 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet,data:data56};
+const err97 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.fleet.oneOf,parentSchema:schema31.properties.fleet,data:data57};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -3051,11 +3027,36 @@ vErrors.push(err97);
 }
 errors++;
 }
+else {
+errors = _errs127;
+if(vErrors !== null){
+if(_errs127){
+vErrors.length = _errs127;
 }
-let data57 = data56.group;
-if(typeof data57 === "string"){
-if(func2(data57) > 100){
-const err98 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.group,data:data57};
+else {
+vErrors = null;
+}
+}
+}
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.group === undefined){
+data57.group = "default";
+}
+if(data57.slotTimeout === undefined){
+data57.slotTimeout = "30m";
+}
+if(data57.onFailure === undefined){
+data57.onFailure = "hold";
+}
+if(data57.keepProofs === undefined){
+data57.keepProofs = "30d";
+}
+if(data57.requireReport === undefined){
+data57.requireReport = true;
+}
+for(const key6 in data57){
+if(!(func1.call(schema31.properties.fleet.properties, key6))){
+const err98 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet,data:data57};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -3064,8 +3065,11 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(!pattern26.test(data57)){
-const err99 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.group,data:data57};
+}
+let data58 = data57.group;
+if(typeof data58 === "string"){
+if(func2(data58) > 100){
+const err99 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.group,data:data58};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -3074,9 +3078,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.group.type,parentSchema:schema31.properties.fleet.properties.group,data:data57};
+if(!pattern26.test(data58)){
+const err100 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.group,data:data58};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3085,11 +3088,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data56.id !== undefined){
-let data58 = data56.id;
-if(typeof data58 === "string"){
-if(func2(data58) > 200){
-const err101 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.fleet.properties.id,data:data58};
+}
+else {
+const err101 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.group.type,parentSchema:schema31.properties.fleet.properties.group,data:data58};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3098,8 +3099,11 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!pattern27.test(data58)){
-const err102 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._:-]*$",parentSchema:schema31.properties.fleet.properties.id,data:data58};
+if(data57.id !== undefined){
+let data59 = data57.id;
+if(typeof data59 === "string"){
+if(func2(data59) > 200){
+const err102 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.fleet.properties.id,data:data59};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3108,9 +3112,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.id.type,parentSchema:schema31.properties.fleet.properties.id,data:data58};
+if(!pattern27.test(data59)){
+const err103 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._:-]*$",parentSchema:schema31.properties.fleet.properties.id,data:data59};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3120,10 +3123,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-let data59 = data56.slotTimeout;
-if(typeof data59 === "string"){
-if(!pattern4.test(data59)){
-const err104 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data59};
+else {
+const err104 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.id.type,parentSchema:schema31.properties.fleet.properties.id,data:data59};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3133,8 +3134,10 @@ vErrors.push(err104);
 errors++;
 }
 }
-else {
-const err105 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data59};
+let data60 = data57.slotTimeout;
+if(typeof data60 === "string"){
+if(!pattern4.test(data60)){
+const err105 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data60};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3143,9 +3146,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-let data60 = data56.onFailure;
-if(!((data60 === "hold") || (data60 === "release"))){
-const err106 = {instancePath:instancePath+"/fleet/onFailure",schemaPath:"#/properties/fleet/properties/onFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.fleet.properties.onFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.fleet.properties.onFailure.enum,parentSchema:schema31.properties.fleet.properties.onFailure,data:data60};
+}
+else {
+const err106 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data60};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3154,17 +3157,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data56.follow !== undefined){
-let data61 = data56.follow;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.hosts === undefined){
-data61.hosts = 1;
-}
-if(data61.soak === undefined){
-data61.soak = "2h";
-}
-if(data61.group === undefined){
-const err107 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/required",keyword:"required",params:{missingProperty: "group"},message:"must have required property '"+"group"+"'",schema:schema31.properties.fleet.properties.follow.required,parentSchema:schema31.properties.fleet.properties.follow,data:data61};
+let data61 = data57.onFailure;
+if(!((data61 === "hold") || (data61 === "release"))){
+const err107 = {instancePath:instancePath+"/fleet/onFailure",schemaPath:"#/properties/fleet/properties/onFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.fleet.properties.onFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.fleet.properties.onFailure.enum,parentSchema:schema31.properties.fleet.properties.onFailure,data:data61};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3173,9 +3168,17 @@ vErrors.push(err107);
 }
 errors++;
 }
-for(const key7 in data61){
-if(!(((key7 === "group") || (key7 === "hosts")) || (key7 === "soak"))){
-const err108 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow,data:data61};
+if(data57.follow !== undefined){
+let data62 = data57.follow;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.hosts === undefined){
+data62.hosts = 1;
+}
+if(data62.soak === undefined){
+data62.soak = "2h";
+}
+if(data62.group === undefined){
+const err108 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/required",keyword:"required",params:{missingProperty: "group"},message:"must have required property '"+"group"+"'",schema:schema31.properties.fleet.properties.follow.required,parentSchema:schema31.properties.fleet.properties.follow,data:data62};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3184,12 +3187,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data61.group !== undefined){
-let data62 = data61.group;
-if(typeof data62 === "string"){
-if(func2(data62) > 100){
-const err109 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data62};
+for(const key7 in data62){
+if(!(((key7 === "group") || (key7 === "hosts")) || (key7 === "soak"))){
+const err109 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow,data:data62};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3198,8 +3198,12 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(!pattern26.test(data62)){
-const err110 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data62};
+}
+if(data62.group !== undefined){
+let data63 = data62.group;
+if(typeof data63 === "string"){
+if(func2(data63) > 100){
+const err110 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data63};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3208,9 +3212,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-else {
-const err111 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.group.type,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data62};
+if(!pattern26.test(data63)){
+const err111 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data63};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3220,9 +3223,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-let data63 = data61.hosts;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err112 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.fleet.properties.follow.properties.hosts.type,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data63};
+else {
+const err112 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.group.type,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data63};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3231,9 +3233,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 > 10000 || isNaN(data63)){
-const err113 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data63};
+}
+let data64 = data62.hosts;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err113 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.fleet.properties.follow.properties.hosts.type,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data64};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3242,8 +3245,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data63 < 1 || isNaN(data63)){
-const err114 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data63};
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 > 10000 || isNaN(data64)){
+const err114 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data64};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3252,11 +3256,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-let data64 = data61.soak;
-if(typeof data64 === "string"){
-if(!pattern4.test(data64)){
-const err115 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data64};
+if(data64 < 1 || isNaN(data64)){
+const err115 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data64};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3266,8 +3267,10 @@ vErrors.push(err115);
 errors++;
 }
 }
-else {
-const err116 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data64};
+let data65 = data62.soak;
+if(typeof data65 === "string"){
+if(!pattern4.test(data65)){
+const err116 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data65};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3278,7 +3281,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data61};
+const err117 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data65};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3288,10 +3291,8 @@ vErrors.push(err117);
 errors++;
 }
 }
-let data65 = data56.keepProofs;
-if(typeof data65 === "string"){
-if(!pattern4.test(data65)){
-const err118 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data65};
+else {
+const err118 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data62};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3301,8 +3302,10 @@ vErrors.push(err118);
 errors++;
 }
 }
-else {
-const err119 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data65};
+let data66 = data57.keepProofs;
+if(typeof data66 === "string"){
+if(!pattern4.test(data66)){
+const err119 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data66};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3311,9 +3314,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-let data66 = data56.requireReport;
-if(typeof data66 !== "boolean"){
-const err120 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data66};
+}
+else {
+const err120 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data66};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3322,17 +3325,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data56.etcd !== undefined){
-let data67 = data56.etcd;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.prefix === undefined){
-data67.prefix = "/xs-upgrade";
-}
-if(data67.timeout === undefined){
-data67.timeout = "5s";
-}
-if(data67.endpoints === undefined){
-const err121 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data67};
+let data67 = data57.requireReport;
+if(typeof data67 !== "boolean"){
+const err121 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data67};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3341,9 +3336,17 @@ vErrors.push(err121);
 }
 errors++;
 }
-for(const key8 in data67){
-if(!((((((key8 === "endpoints") || (key8 === "prefix")) || (key8 === "username")) || (key8 === "password")) || (key8 === "tls")) || (key8 === "timeout"))){
-const err122 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data67};
+if(data57.etcd !== undefined){
+let data68 = data57.etcd;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.prefix === undefined){
+data68.prefix = "/xs-upgrade";
+}
+if(data68.timeout === undefined){
+data68.timeout = "5s";
+}
+if(data68.endpoints === undefined){
+const err122 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3352,12 +3355,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-if(data67.endpoints !== undefined){
-let data68 = data67.endpoints;
-if(Array.isArray(data68)){
-if(data68.length < 1){
-const err123 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data68};
+for(const key8 in data68){
+if(!((((((key8 === "endpoints") || (key8 === "prefix")) || (key8 === "username")) || (key8 === "password")) || (key8 === "tls")) || (key8 === "timeout"))){
+const err123 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3366,12 +3366,12 @@ vErrors.push(err123);
 }
 errors++;
 }
-const len7 = data68.length;
-for(let i7=0; i7<len7; i7++){
-let data69 = data68[i7];
-if(typeof data69 === "string"){
-if(!pattern32.test(data69)){
-const err124 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data69};
+}
+if(data68.endpoints !== undefined){
+let data69 = data68.endpoints;
+if(Array.isArray(data69)){
+if(data69.length < 1){
+const err124 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data69};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3380,9 +3380,12 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data69};
+const len7 = data69.length;
+for(let i7=0; i7<len7; i7++){
+let data70 = data69[i7];
+if(typeof data70 === "string"){
+if(!pattern32.test(data70)){
+const err125 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data70};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3392,23 +3395,34 @@ vErrors.push(err125);
 errors++;
 }
 }
-let i8 = data68.length;
-let j0;
-if(i8 > 1){
-const indices0 = {};
-for(;i8--;){
-let item0 = data68[i8];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err126 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i8+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data68};
+else {
+const err126 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data70};
 if(vErrors === null){
 vErrors = [err126];
 }
 else {
 vErrors.push(err126);
+}
+errors++;
+}
+}
+let i8 = data69.length;
+let j0;
+if(i8 > 1){
+const indices0 = {};
+for(;i8--;){
+let item0 = data69[i8];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err127 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i8+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data69};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
 }
 errors++;
 break;
@@ -3418,20 +3432,7 @@ indices0[item0] = i8;
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data68};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-}
-let data70 = data67.prefix;
-if(typeof data70 === "string"){
-if(!pattern33.test(data70)){
-const err128 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data70};
+const err128 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data69};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3441,8 +3442,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-else {
-const err129 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data70};
+let data71 = data68.prefix;
+if(typeof data71 === "string"){
+if(!pattern33.test(data71)){
+const err129 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data71};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3451,11 +3454,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data67.username !== undefined){
-let data71 = data67.username;
-if(typeof data71 === "string"){
-if(func2(data71) < 1){
-const err130 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data71};
+}
+else {
+const err130 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data71};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3464,9 +3465,11 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-else {
-const err131 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data71};
+if(data68.username !== undefined){
+let data72 = data68.username;
+if(typeof data72 === "string"){
+if(func2(data72) < 1){
+const err131 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data72};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3476,11 +3479,8 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data67.password !== undefined){
-let data72 = data67.password;
-if(typeof data72 === "string"){
-if(!pattern14.test(data72)){
-const err132 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data72};
+else {
+const err132 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data72};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3490,8 +3490,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-else {
-const err133 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data72};
+if(data68.password !== undefined){
+let data73 = data68.password;
+if(typeof data73 === "string"){
+if(!pattern14.test(data73)){
+const err133 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data73};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3501,12 +3504,8 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data67.tls !== undefined){
-let data73 = data67.tls;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key9 in data73){
-if(!(((key9 === "ca") || (key9 === "cert")) || (key9 === "key"))){
-const err134 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data73};
+else {
+const err134 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data73};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3516,11 +3515,12 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data73.ca !== undefined){
-let data74 = data73.ca;
-if(typeof data74 === "string"){
-if(!pattern19.test(data74)){
-const err135 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data74};
+if(data68.tls !== undefined){
+let data74 = data68.tls;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key9 in data74){
+if(!(((key9 === "ca") || (key9 === "cert")) || (key9 === "key"))){
+const err135 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3530,8 +3530,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data74};
+if(data74.ca !== undefined){
+let data75 = data74.ca;
+if(typeof data75 === "string"){
+if(!pattern19.test(data75)){
+const err136 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data75};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3541,11 +3544,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data73.cert !== undefined){
-let data75 = data73.cert;
-if(typeof data75 === "string"){
-if(!pattern19.test(data75)){
-const err137 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data75};
+else {
+const err137 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data75};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3555,8 +3555,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data75};
+if(data74.cert !== undefined){
+let data76 = data74.cert;
+if(typeof data76 === "string"){
+if(!pattern19.test(data76)){
+const err138 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data76};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3566,11 +3569,8 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data73.key !== undefined){
-let data76 = data73.key;
-if(typeof data76 === "string"){
-if(!pattern19.test(data76)){
-const err139 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data76};
+else {
+const err139 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data76};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3580,8 +3580,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-else {
-const err140 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data76};
+if(data74.key !== undefined){
+let data77 = data74.key;
+if(typeof data77 === "string"){
+if(!pattern19.test(data77)){
+const err140 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data77};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3591,12 +3594,8 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data73.cert !== undefined){
-if(data73.key === undefined){
-const err141 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
-    missingProperty: "key",
-    depsCount: 1,
-    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data73};
+else {
+const err141 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data77};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3606,12 +3605,12 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data73.key !== undefined){
-if(data73.cert === undefined){
-const err142 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
-    missingProperty: "cert",
+if(data74.cert !== undefined){
+if(data74.key === undefined){
+const err142 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
+    missingProperty: "key",
     depsCount: 1,
-    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data73};
+    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3621,9 +3620,12 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data73};
+if(data74.key !== undefined){
+if(data74.cert === undefined){
+const err143 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
+    missingProperty: "cert",
+    depsCount: 1,
+    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3633,10 +3635,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-let data77 = data67.timeout;
-if(typeof data77 === "string"){
-if(!pattern4.test(data77)){
-const err144 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data77};
+}
+else {
+const err144 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3646,8 +3647,10 @@ vErrors.push(err144);
 errors++;
 }
 }
-else {
-const err145 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data77};
+let data78 = data68.timeout;
+if(typeof data78 === "string"){
+if(!pattern4.test(data78)){
+const err145 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data78};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3656,12 +3659,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data67.password !== undefined){
-if(data67.username === undefined){
-const err146 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
-    missingProperty: "username",
-    depsCount: 1,
-    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data67};
+}
+else {
+const err146 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data78};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3670,10 +3670,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data67};
+if(data68.password !== undefined){
+if(data68.username === undefined){
+const err147 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
+    missingProperty: "username",
+    depsCount: 1,
+    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3683,14 +3685,9 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data56.fleetLock !== undefined){
-let data78 = data56.fleetLock;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.timeout === undefined){
-data78.timeout = "10s";
 }
-if(data78.url === undefined){
-const err148 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data78};
+else {
+const err148 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3699,9 +3696,15 @@ vErrors.push(err148);
 }
 errors++;
 }
-for(const key10 in data78){
-if(!((key10 === "url") || (key10 === "timeout"))){
-const err149 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data78};
+}
+if(data57.fleetLock !== undefined){
+let data79 = data57.fleetLock;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.timeout === undefined){
+data79.timeout = "10s";
+}
+if(data79.url === undefined){
+const err149 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data79};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3710,12 +3713,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-if(data78.url !== undefined){
-let data79 = data78.url;
-if(typeof data79 === "string"){
-if(!pattern10.test(data79)){
-const err150 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data79};
+for(const key10 in data79){
+if(!((key10 === "url") || (key10 === "timeout"))){
+const err150 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data79};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3725,8 +3725,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data79};
+if(data79.url !== undefined){
+let data80 = data79.url;
+if(typeof data80 === "string"){
+if(!pattern10.test(data80)){
+const err151 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data80};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3736,10 +3739,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-let data80 = data78.timeout;
-if(typeof data80 === "string"){
-if(!pattern4.test(data80)){
-const err152 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data80};
+else {
+const err152 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data80};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3749,8 +3750,10 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data80};
+let data81 = data79.timeout;
+if(typeof data81 === "string"){
+if(!pattern4.test(data81)){
+const err153 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data81};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3761,7 +3764,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data78};
+const err154 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data81};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3771,12 +3774,8 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data56.follow !== undefined){
-if(data56.etcd === undefined){
-const err155 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
-    missingProperty: "etcd",
-    depsCount: 1,
-    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data56};
+else {
+const err155 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data79};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3786,9 +3785,12 @@ vErrors.push(err155);
 errors++;
 }
 }
-}
-else {
-const err156 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data56};
+if(data57.follow !== undefined){
+if(data57.etcd === undefined){
+const err156 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
+    missingProperty: "etcd",
+    depsCount: 1,
+    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data57};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3798,12 +3800,9 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data.reboot !== undefined){
-if(data.system === undefined){
-const err157 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
-    missingProperty: "system",
-    depsCount: 1,
-    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+}
+else {
+const err157 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data57};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3813,12 +3812,12 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data.bootChecks !== undefined){
-if(data.reboot === undefined){
-const err158 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
-    missingProperty: "reboot",
+if(data.reboot !== undefined){
+if(data.system === undefined){
+const err158 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
+    missingProperty: "system",
     depsCount: 1,
-    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3828,14 +3827,29 @@ vErrors.push(err158);
 errors++;
 }
 }
-}
-else {
-const err159 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data.bootChecks !== undefined){
+if(data.reboot === undefined){
+const err159 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
+    missingProperty: "reboot",
+    depsCount: 1,
+    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
 if(vErrors === null){
 vErrors = [err159];
 }
 else {
 vErrors.push(err159);
+}
+errors++;
+}
+}
+}
+else {
+const err160 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
 }
 errors++;
 }

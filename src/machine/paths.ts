@@ -145,7 +145,8 @@ export type BootKind =
 /**
  * What an invoked actor does in one step of a path; "interrupted": a stop came while it ran;
  * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees;
- * a `fleet` error is the fleet's store unreachable (the `fleetUnavailable` guard), with fleet slots.
+ * a `fleet` error is the fleet's store unreachable (the `fleetUnavailable` guard), with fleet slots;
+ * an `inhibited` error is a switch NixOS refused for its switch inhibitors (`installForBoot`).
  */
 export type StepOutcome =
   | {
@@ -155,7 +156,7 @@ export type StepOutcome =
       boot?: BootKind;
       conditions?: 'hold' | 'fail';
     }
-  | { actor: string; outcome: 'error'; temporary?: true; fleet?: true }
+  | { actor: string; outcome: 'error'; temporary?: true; fleet?: true; inhibited?: true }
   | { actor: string; outcome: 'interrupted' };
 
 export interface GeneratedPath {
@@ -218,6 +219,16 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
       ];
     }
     if (id === 'takeSlot') return [done(id, undefined), error, ...fleet];
+    if (id === 'runSwitch') {
+      const inhibited = {
+        type: `xstate.error.actor.${id}`,
+        error: Object.assign(new Error('switch inhibited by dbus-implementation'), {
+          installForBoot: true,
+          inhibitedBy: ['dbus-implementation'],
+        }),
+      } as EventObject;
+      return [done(id, undefined), error, inhibited];
+    }
     return [done(id, id === 'snapshotRepos' ? { commits: savedCommits } : undefined), error];
   });
   return [...stop, ...outcomes];
@@ -260,14 +271,18 @@ function toGeneratedPath(
           ...(output === conditionFacts.fail ? { conditions: 'fail' as const } : {}),
         });
       } else if (match) {
-        const { temporary, fleetUnavailable } =
-          (step.event as { error?: { temporary?: unknown; fleetUnavailable?: unknown } }).error ??
-          {};
+        const { temporary, fleetUnavailable, installForBoot } =
+          (
+            step.event as {
+              error?: { temporary?: unknown; fleetUnavailable?: unknown; installForBoot?: unknown };
+            }
+          ).error ?? {};
         steps.push({
           actor: match[2] ?? '',
           outcome: 'error',
           ...(temporary === true ? { temporary: true as const } : {}),
           ...(fleetUnavailable === true ? { fleet: true as const } : {}),
+          ...(installForBoot === true ? { inhibited: true as const } : {}),
         });
       }
     }

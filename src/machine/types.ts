@@ -63,6 +63,8 @@ export interface Failure {
   next?: string;
   /** A passing trouble (the network), with nothing moved: try again later. */
   temporary?: boolean;
+  /** The switch was refused for these switch inhibitors (NixOS): not the commits' fault. */
+  inhibitedBy?: string[];
 }
 
 /** The config values the guards read: everything else stays with the actors. */
@@ -114,6 +116,11 @@ export interface RebootOutcome {
   kernelChanged?: boolean;
   /** Whether a reboot is needed could not be told (`pending` says why): for a person to decide. */
   uncertain?: boolean;
+  /**
+   * The switch was refused for these switch inhibitors: the new system was installed for the
+   * next boot instead, and only a reboot makes it run.
+   */
+  inhibitedBy?: string[];
 }
 
 export type UpgradeResult =

@@ -44,6 +44,8 @@ export interface UpgradeContext {
   noSlot: boolean;
   /** The fleet's store could not be reached while waiting: result `fleet-unavailable`. */
   fleetUnavailable?: boolean;
+  /** The switch was refused for these switch inhibitors, and installed for the next boot. */
+  inhibitedBy?: string[];
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -72,6 +74,7 @@ export function toFailure(state: string, error: unknown): Failure {
     command?: unknown;
     next?: unknown;
     temporary?: unknown;
+    inhibitedBy?: unknown;
   };
   const tail = carried.outputTail;
   return {
@@ -81,6 +84,9 @@ export function toFailure(state: string, error: unknown): Failure {
     ...(typeof carried.command === 'string' ? { command: carried.command } : {}),
     ...(typeof carried.next === 'string' ? { next: carried.next } : {}),
     ...(carried.temporary === true ? { temporary: true } : {}),
+    ...(Array.isArray(carried.inhibitedBy) && carried.inhibitedBy.length > 0
+      ? { inhibitedBy: carried.inhibitedBy.map(String) }
+      : {}),
   };
 }
 
@@ -127,6 +133,9 @@ export const upgradeMachine = setup({
     ),
     takeSlot: required<void, { pulled: PulledRepo[] }>('takeSlot'),
     runSwitch: required<void>('runSwitch'),
+    installForBoot: required<SavedGeneration, { savedSystem: SavedGeneration | undefined }>(
+      'installForBoot',
+    ),
     runHealthChecks: required<void>('runHealthChecks'),
     inspectBoot: required<BootFacts>('inspectBoot'),
     requestReboot: required<
@@ -186,12 +195,20 @@ export const upgradeMachine = setup({
     // These read the facts inspectBoot gathered, from the event (before the assign).
     rebootWantedNow: ({ context, event }) => {
       const facts = (event as { output?: BootFacts }).output;
-      const wanted = context.policy.reboot === 'always' || facts?.kernelChanged === true;
+      const wanted =
+        context.policy.reboot === 'always' ||
+        facts?.kernelChanged === true ||
+        context.inhibitedBy !== undefined;
       return wanted && facts?.insideWindow === true;
     },
+    // A system installed for the next boot (its switch was inhibited) runs only after a reboot.
     rebootWanted: ({ context, event }) =>
       context.policy.reboot === 'always' ||
-      (event as { output?: BootFacts }).output?.kernelChanged === true,
+      (event as { output?: BootFacts }).output?.kernelChanged === true ||
+      context.inhibitedBy !== undefined,
+    // NixOS refused the switch for its switch inhibitors and `inhibited` is "boot".
+    installForBoot: ({ event }) =>
+      (errorOf(event) as { installForBoot?: unknown } | undefined)?.installForBoot === true,
   },
 }).createMachine({
   id: 'upgrade',
@@ -487,9 +504,57 @@ export const upgradeMachine = setup({
           },
           { target: 'done', actions: assign({ result: 'upgraded' }) },
         ],
+        onError: [
+          {
+            guard: 'installForBoot',
+            target: 'installingForBoot',
+            actions: assign({
+              inhibitedBy: ({ event }) =>
+                toFailure('switching', errorOf(event)).inhibitedBy ?? ['a switch inhibitor'],
+            }),
+          },
+          {
+            target: 'rollingBack',
+            actions: { type: 'recordFailure', params: { state: 'switching' } },
+          },
+        ],
+      },
+    },
+    // NixOS refused to switch live (a switch inhibitor changed): the new generation becomes the
+    // boot default, and the reboot path (window, boot check, one rollback reboot) takes over.
+    // Nothing runs it before the reboot, so no health check here: the boot check runs them.
+    installingForBoot: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'installingForBoot' } },
+        },
+      },
+      invoke: {
+        id: 'installForBoot',
+        src: 'installForBoot',
+        input: ({ context }) => ({ savedSystem: context.savedSystem }),
+        onDone: [
+          {
+            guard: 'rebootConsidered',
+            target: 'checkingReboot',
+            actions: assign({ result: 'upgraded' }),
+          },
+          {
+            target: 'done',
+            actions: assign({
+              result: 'upgraded',
+              reboot: ({ context }) => ({
+                requested: false,
+                ...(context.inhibitedBy ? { inhibitedBy: context.inhibitedBy } : {}),
+                pending: 'reboot.when is "never": reboot the host to run it',
+              }),
+            }),
+          },
+        ],
         onError: {
           target: 'rollingBack',
-          actions: { type: 'recordFailure', params: { state: 'switching' } },
+          actions: { type: 'recordFailure', params: { state: 'installingForBoot' } },
         },
       },
     },
@@ -529,8 +594,9 @@ export const upgradeMachine = setup({
             guard: 'rebootWantedNow',
             target: 'rebooting',
             actions: assign({
-              reboot: ({ event }) => ({
+              reboot: ({ context, event }) => ({
                 requested: false,
+                ...(context.inhibitedBy ? { inhibitedBy: context.inhibitedBy } : {}),
                 kernelChanged: event.output.kernelChanged,
               }),
             }),
@@ -539,8 +605,9 @@ export const upgradeMachine = setup({
             guard: 'rebootWanted',
             target: 'done',
             actions: assign({
-              reboot: ({ event }) => ({
+              reboot: ({ context, event }) => ({
                 requested: false,
+                ...(context.inhibitedBy ? { inhibitedBy: context.inhibitedBy } : {}),
                 kernelChanged: event.output.kernelChanged,
                 pending: `outside the reboot window ${event.output.window ?? ''}`.trim(),
               }),
@@ -549,8 +616,9 @@ export const upgradeMachine = setup({
           {
             target: 'done',
             actions: assign({
-              reboot: ({ event }) => ({
+              reboot: ({ context, event }) => ({
                 requested: false,
+                ...(context.inhibitedBy ? { inhibitedBy: context.inhibitedBy } : {}),
                 kernelChanged: event.output.kernelChanged,
               }),
             }),
@@ -559,8 +627,9 @@ export const upgradeMachine = setup({
         onError: {
           target: 'done',
           actions: assign({
-            reboot: ({ event }) => ({
+            reboot: ({ context, event }) => ({
               requested: false,
+              ...(context.inhibitedBy ? { inhibitedBy: context.inhibitedBy } : {}),
               uncertain: true,
               pending: `cannot tell whether a reboot is needed: ${toFailure('checkingReboot', errorOf(event)).message}`,
             }),

@@ -23,6 +23,9 @@ export function rejectedSet(output: UpgradeOutput): RejectedCommitSet | undefine
   if (output.interrupted || !failure || !contentFailures.has(failure.state)) return undefined;
   // Passing trouble (the state dir's disk was full before the switch): not the commits' fault.
   if (failure.temporary) return undefined;
+  // A switch NixOS refused for its switch inhibitors (`inhibited: "fail"`): it needs a reboot,
+  // not other commits.
+  if (failure.inhibitedBy) return undefined;
   if (output.result !== 'rolled-back' && output.result !== 'rollback-failed') return undefined;
   if (output.pulled.every((repo) => repo.from === repo.to)) return undefined;
   return {

@@ -89,20 +89,24 @@ export function formatSummary(facts: SummaryFacts): Summary {
   switch (output.result) {
     case 'rebooting':
       lines.push(
-        report.states.some((visit) => visit.state === 'switching')
-          ? `result: upgraded, rebooting: the new configuration is ${upgradeLine()}; the boot into it is checked by \`xs-upgrade boot-check\``
-          : 'result: rebooting into the system an earlier run upgraded to; the boot into it is checked by `xs-upgrade boot-check`',
+        output.reboot?.inhibitedBy
+          ? `result: installed for next boot: switch inhibited by ${output.reboot.inhibitedBy.join(', ')}; rebooting into it, the boot is checked by \`xs-upgrade boot-check\``
+          : report.states.some((visit) => visit.state === 'switching')
+            ? `result: upgraded, rebooting: the new configuration is ${upgradeLine()}; the boot into it is checked by \`xs-upgrade boot-check\``
+            : 'result: rebooting into the system an earlier run upgraded to; the boot into it is checked by `xs-upgrade boot-check`',
       );
       break;
     case 'upgraded':
       lines.push(
-        `result: upgraded: the new configuration is ${upgradeDone({
-          states: report.states.map((visit) => visit.state),
-          skippedValidation: facts.skippedValidation,
-          ...(output.validationFailure ? { validationFailure: output.validationFailure } : {}),
-          checksConfigured: config.validationChecks.length > 0,
-          onValidationFailure: config.onValidationFailure,
-        })}`,
+        output.reboot?.inhibitedBy
+          ? `result: installed for next boot: switch inhibited by ${output.reboot.inhibitedBy.join(', ')}; it runs after the reboot (the running system is unchanged)`
+          : `result: upgraded: the new configuration is ${upgradeDone({
+              states: report.states.map((visit) => visit.state),
+              skippedValidation: facts.skippedValidation,
+              ...(output.validationFailure ? { validationFailure: output.validationFailure } : {}),
+              checksConfigured: config.validationChecks.length > 0,
+              onValidationFailure: config.onValidationFailure,
+            })}`,
       );
       break;
     case 'skipped':
@@ -214,6 +218,8 @@ export function formatSummary(facts: SummaryFacts): Summary {
     lines.push(
       `reboot: asked for (${commandText(config.reboot.command)}); a boot check is pending`,
     );
+  else if (reboot?.inhibitedBy && config.reboot.when === 'never')
+    lines.push('reboot: needed to run the new system (reboot.when is "never"): reboot by hand');
   else if (reboot?.pending && reboot.uncertain)
     lines.push(`reboot: ${reboot.pending}: reboot by hand if the kernel changed`);
   else if (reboot?.pending)

@@ -1,7 +1,7 @@
 // The generated machine paths against the real world: for a set of paths that together take every
 // transition, a sandbox host whose hook, build, check, switch and reset steps fail exactly where
 // the path says, run with the built CLI. Generated from the graph, not written by hand.
-import { chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configurationNix, nixAvailable } from '../../demo/nixSystem.js';
@@ -20,7 +20,16 @@ import { runCli, runCliAndSignal } from '../support/cli.js';
 import { processAlive } from '../support/processes.js';
 
 const fails = (path: GeneratedPath, actor: string) =>
-  path.steps.some((step) => step.actor === actor && step.outcome === 'error' && !('fleet' in step));
+  path.steps.some(
+    (step) =>
+      step.actor === actor &&
+      step.outcome === 'error' &&
+      !('fleet' in step) &&
+      !('inhibited' in step),
+  );
+/** NixOS refuses the switch for its switch inhibitors (a real Nix sandbox: its own check). */
+const inhibited = (path: GeneratedPath) =>
+  path.steps.some((step) => step.outcome === 'error' && 'inhibited' in step);
 /** The actor fails as the network does: for a while, with nothing moved. */
 const failsForNow = (path: GeneratedPath, actor: string) =>
   path.steps.some(
@@ -51,6 +60,8 @@ function realizable(path: GeneratedPath): boolean {
   if (heldBack(path) && (path.policy.mode === 'remote' || path.policy.force)) return false;
   // Reboots need a system profile: a Nix sandbox.
   if (path.policy.reboot !== 'never' && !nixHere) return false;
+  // Switch inhibitors are checked by a real system's switch-to-configuration.
+  if (inhibited(path) && (!nixHere || path.policy.mode === 'remote')) return false;
   return !(path.policy.mode === 'remote' && touched.some((actor) => localOnly.includes(actor)));
 }
 
@@ -101,6 +112,10 @@ function interruptWhen(actor: string): RegExp {
   return /\] started \d+/;
 }
 
+/** The switch command of a path whose switch is refused: plain, or leaving the reset's lock. */
+const installStep = (script: string, lock: boolean) =>
+  lock ? ['sh', '-c', `${lockNixConfig}; sh ${script}`] : ['sh', script];
+
 /** Writes the sandbox's config (and damage) so each actor fails exactly where the path says. */
 async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   // On a Nix sandbox, build and switch are real nix-build and nix-env, and the system rollback is
@@ -121,7 +136,16 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
     build: path.policy.buildBeforeSwitch ? step('runBuild', ['sh', scripts.build]) : undefined,
     validationChecks: [step('runChecks', 'true')],
     onValidationFailure: path.policy.onValidationFailure,
-    switch: step('runSwitch', ['sh', scripts.switch], `sh ${scripts.switch}`),
+    // Installing for the next boot fails when the refused switch made no generation; a reset that
+    // must fail after it finds the lock the refused switch left.
+    switch: step(
+      'runSwitch',
+      installStep(
+        fails(path, 'installForBoot') ? 'bin/nix-activate.sh' : scripts.switch,
+        resetFails && (fails(path, 'installForBoot') || stopped === 'installForBoot'),
+      ),
+      `sh ${scripts.switch}`,
+    ),
     rollbackSwitch: fails(path, 'rollbackSystem')
       ? 'echo no previous generation; exit 1'
       : sandbox.nix
@@ -134,6 +158,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
       : undefined,
   };
   if (path.policy.reboot !== 'never') await stageReboot(sandbox, path, config);
+  else if (inhibited(path)) await bootedWithInhibitors(sandbox, path);
   if (path.policy.conditions) await stageConditions(sandbox, path, config);
   if (path.policy.fleet) await stageFleet(path, config);
   if (path.policy.mode === 'remote') {
@@ -149,7 +174,9 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
       'nix-config': await sandbox.pushUpstream(
         'nix-config',
         'configuration.nix',
-        configurationNix('  networking.hostName = "new";\n'),
+        configurationNix(
+          `  networking.hostName = "new";\n${inhibited(path) ? '  system.switch.inhibitors = { dbus-implementation = "broker"; };\n' : ''}`,
+        ),
         'new',
       ),
       'nix-secrets': await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: 1\n', 'new'),
@@ -220,7 +247,9 @@ async function stageReboot(
 ): Promise<void> {
   const kind = bootKind(path) ?? '';
   const booted = join(sandbox.dir, 'booted-system');
-  if (fails(path, 'inspectBoot')) {
+  if (inhibited(path)) {
+    await bootedWithInhibitors(sandbox, path);
+  } else if (fails(path, 'inspectBoot')) {
     await symlink(join(sandbox.dir, 'no-such-system'), booted);
   } else if (kind.startsWith('kernel changed')) {
     const other = join(sandbox.dir, 'older-system');
@@ -254,6 +283,28 @@ async function stageReboot(
     await mkdir(join(sandbox.dir, 'state'), { recursive: true });
     await writeFile(join(sandbox.dir, 'state', 'reboot-pending.json'), JSON.stringify(pending));
   }
+}
+
+/**
+ * For a switch the system refuses: the booted system lists dbus "dbus" as a switch inhibitor (the
+ * new commit says "broker"), with the current system's kernel, another one where the path's boot
+ * says the kernel changed, or none that can be read where inspecting the boot fails.
+ */
+async function bootedWithInhibitors(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
+  const dir = join(sandbox.dir, 'booted-with-inhibitors');
+  await mkdir(dir, { recursive: true });
+  const current = (await sandbox.currentSystem()) ?? '';
+  const changed = (bootKind(path) ?? '').startsWith('kernel changed');
+  // Where the path's inspectBoot fails: a booted system whose kernel cannot be read.
+  const parts = fails(path, 'inspectBoot') ? [] : ['kernel', 'initrd', 'kernel-modules'];
+  for (const part of parts) {
+    const target = changed
+      ? join(sandbox.dir, `older-${part}`)
+      : await readlink(join(current, part));
+    await symlink(target, join(dir, part));
+  }
+  await writeFile(join(dir, 'switch-inhibitors'), 'dbus-implementation=dbus\n');
+  await symlink(dir, join(sandbox.dir, 'booted-system'));
 }
 
 /**
@@ -364,9 +415,14 @@ describe('generated end-to-end scenarios', () => {
     await stage(sandbox, path);
     const args = ['run', '--config', sandbox.configFile, ...(path.policy.force ? ['--force'] : [])];
     const stopped = interruptedActor(path);
+    // Stopped while it installs for the next boot: that boot takes its time.
+    const env = {
+      ...cliEnv(sandbox),
+      ...(stopped === 'installForBoot' ? { XS_DEMO_SLOW_BOOT: '1' } : {}),
+    };
     const run = stopped
-      ? await runCliAndSignal(args, { when: interruptWhen(stopped), env: cliEnv(sandbox) })
-      : await runCli(args, { env: cliEnv(sandbox) });
+      ? await runCliAndSignal(args, { when: interruptWhen(stopped), env })
+      : await runCli(args, { env });
     if (stopped) {
       expect(run.stdout).toContain('SIGTERM received: stopping the running step');
       // A step's own child process is stopped with it.

@@ -61,6 +61,8 @@ export async function runStubbed(
     failTemporarily?: ActorName[];
     /** These fail as the fleet's store being unreachable does (`fleetUnavailable` too). */
     failFleet?: ActorName[];
+    /** The switch is refused for its switch inhibitors, to be installed for the next boot. */
+    inhibited?: boolean;
     pulled?: PulledRepo[];
     /** The pull finds upstream at a commit set that failed before. */
     heldBack?: HeldBack;
@@ -103,6 +105,13 @@ export async function runStubbed(
           setImmediate(interrupt);
           return new Promise<unknown>(() => undefined);
         }
+        if (options.inhibited && name === 'runSwitch')
+          return Promise.reject(
+            Object.assign(new Error(`${name} failed`), {
+              installForBoot: true,
+              inhibitedBy: ['dbus-implementation'],
+            }),
+          );
         if (options.failFleet?.includes(name))
           return Promise.reject(
             Object.assign(new Error(`${name} failed`), {
@@ -175,11 +184,14 @@ export function runGeneratedPath(
   return runStubbed({
     policy: path.policy,
     ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
-    fail: failed.filter((step) => !('temporary' in step)).map((step) => step.actor as ActorName),
+    fail: failed
+      .filter((step) => !('temporary' in step) && !('inhibited' in step))
+      .map((step) => step.actor as ActorName),
     failTemporarily: failed
       .filter((step) => 'temporary' in step && !('fleet' in step))
       .map((step) => step.actor as ActorName),
     failFleet: failed.filter((step) => 'fleet' in step).map((step) => step.actor as ActorName),
+    inhibited: failed.some((step) => 'inhibited' in step),
     pulled: outcome.repos,
     ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
     ...(boot ? { bootFacts: bootFacts[boot] } : {}),

@@ -20,7 +20,8 @@ export const fleetReport: Reporter = {
       result: outcome.result,
       at: outcome.endedAt,
       ...(outcome.final.system ? { generation: outcome.final.system.generation } : {}),
-      healthy: outcome.result === 'upgraded',
+      // Installed for the next boot (its switch was inhibited): nothing runs it yet, so no proof.
+      healthy: outcome.result === 'upgraded' && !outcome.machine?.output.reboot?.inhibitedBy,
       ...(rejected
         ? {
             rejected: {

@@ -37,9 +37,14 @@ export const notifications: Reporter = {
         }
       : outcome.failure;
     const commits = repoCommits(outcome, config.repos);
+    // Installed for the next boot, its switch inhibited: its own event first.
+    const installed = outcome.machine?.output.reboot?.inhibitedBy !== undefined;
     await sendNotifications(
       config.notify,
-      eventsFor(outcome.result, outcome.command),
+      [
+        ...(installed ? (['installed-for-boot'] as const) : []),
+        ...eventsFor(outcome.result, outcome.command),
+      ],
       (event) =>
         buildPayload(event, {
           result: outcome.result,
