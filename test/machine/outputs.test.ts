@@ -86,6 +86,7 @@ describe('the output of every generated path', () => {
       );
       if (installed && !considered) {
         expect(run.output.reboot?.pending, label).toMatch(/^reboot\.when is "never"/);
+        expect(run.output.reboot?.requested, label).toBe(false);
         continue;
       }
       if (!considered) {

@@ -280,6 +280,14 @@ describe('toFailure', () => {
     });
   });
 
+  it('keeps the switch inhibitors a refused switch names, as text, and only when there are some', () => {
+    const refused = (inhibitedBy: unknown) =>
+      toFailure('switching', Object.assign(new Error('refused'), { inhibitedBy }));
+    expect(refused(['dbus-implementation', 7]).inhibitedBy).toEqual(['dbus-implementation', '7']);
+    expect(refused([])).toEqual({ state: 'switching', message: 'refused' });
+    expect(refused('dbus')).toEqual({ state: 'switching', message: 'refused' });
+  });
+
   it('leaves out what is missing or of the wrong kind, and takes any thrown value', () => {
     const odd = Object.assign(new Error('x'), {
       outputTail: [],
