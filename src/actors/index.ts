@@ -133,8 +133,9 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
       try {
         await runCommand(config.switch, withSignal(signal));
       } catch (error) {
-        const by = error instanceof CommandFailedError ? inhibitorsOf(error.outputTail) : undefined;
-        if (!by || !(error instanceof CommandFailedError)) throw error;
+        if (!(error instanceof CommandFailedError)) throw error;
+        const by = inhibitorsOf(error.outputTail);
+        if (!by) throw error;
         throw new SwitchInhibited(
           error,
           by,

@@ -218,10 +218,11 @@ export async function pruneFleet(
   const cutoff = Date.now() - olderThanMs;
   const before = (time: string | undefined) => time !== undefined && Date.parse(time) < cutoff;
   try {
-    const [proofs, rejections, forgiven, legacy] = await Promise.all([
+    const [proofs, rejections, forgiven, slots, legacy] = await Promise.all([
       store.list(keys.proofs),
       store.list(keys.rejections),
       store.list(keys.forgivenAll),
+      store.list(keys.slots),
       Promise.all(keys.legacy.map((prefix) => store.list(prefix))),
     ]);
     const deleted: string[] = [];
@@ -251,7 +252,6 @@ export async function pruneFleet(
     }
     deleted.push(...legacy.flatMap((listing) => listing.kvs.map((kv) => kv.key)));
     // The old layout's semaphore documents: PREFIX/slots/GROUP with no "/" after the group.
-    const slots = await store.list(keys.slots);
     deleted.push(
       ...slots.kvs
         .filter((kv) => !kv.key.slice(keys.slots.length).includes('/'))

@@ -3,7 +3,7 @@
 // an operator forgives it), and each host's last run. Canaries prove sets; followers take only
 // sets proven on enough canaries for long enough. Pure: the store and git are elsewhere.
 import { createHash } from 'node:crypto';
-import type { CommitSet } from './store/records.js';
+import type { CommitSet, ReportRecord } from './store/records.js';
 
 export type { CommitSet };
 
@@ -34,16 +34,12 @@ export interface SetRecord {
   forgiven?: { at: string; rejected: RejectedBy[] }[];
 }
 
-export interface HostReport {
+/**
+ * A host's last run, as stored at PREFIX/reports/ID (its `generation`: the system generation
+ * after the run; its `provenSet`: the set it last proved, so moving on closes that proof).
+ */
+export interface HostReport extends ReportRecord {
   id: string;
-  group: string;
-  commits: CommitSet;
-  result: string;
-  at: string;
-  /** The system generation after the run (with system.profile). */
-  generation?: number;
-  /** The set this host last proved, so moving on closes that proof. */
-  provenSet?: string;
 }
 
 /** A set's id: the same commits give the same id on every host. */

@@ -57,7 +57,16 @@ export async function openRolloutStore(
     warned.add(line);
     options.warn?.(line);
   };
-  const members = async () => membersFrom((await store.list(keys.members)).kvs, keys, warn);
+  // Enrolment is the operator's and changes between runs, not within one: read once per store.
+  let enrolment: Promise<Map<string, string>> | undefined;
+  const members = () =>
+    (enrolment ??= store
+      .list(keys.members)
+      .then((listing) => membersFrom(listing.kvs, keys, warn))
+      .catch((error: unknown) => {
+        enrolment = undefined;
+        throw error;
+      }));
 
   const sets = async ({
     proofsOf,
@@ -81,13 +90,6 @@ export async function openRolloutStore(
     return setsFrom({ proofs, rejections, forgiven }, enrolled, keys, warn);
   };
 
-  /** This host's own proof of `set`, if it reads as one. */
-  const ownProof = async (host: string, set: string) => {
-    const { kv } = await store.get(keys.proof(host, set));
-    const record = kv ? checkRecord('proof', kv.value) : undefined;
-    return { kv, proof: record?.ok ? record.value : undefined };
-  };
-
   const report = async (run: RunReport) => {
     const reportKey = keys.report(run.host);
     for (let attempt = 0; attempt < reportAttempts; attempt += 1) {
@@ -95,6 +97,15 @@ export async function openRolloutStore(
       const previousRecord = previousKv ? checkRecord('report', previousKv.value) : undefined;
       const previous = previousRecord?.ok ? previousRecord.value : undefined;
       const running = Object.keys(run.commits).length > 0 ? setId(run.commits) : undefined;
+      // This host's proofs, read once: the one it runs, the one it ran, and what to prune.
+      const own = (await store.list(keys.hostProofs(run.host))).kvs.map((kv) => {
+        const record = checkRecord('proof', kv.value);
+        return { kv, proof: record.ok ? record.value : undefined };
+      });
+      const ownProof = (set: string) => {
+        const found = own.find((entry) => entry.kv.key === keys.proof(run.host, set));
+        return { kv: found?.kv, proof: found?.proof };
+      };
       const compares: Compare[] = [
         { key: reportKey, target: 'Mod', revision: previousKv?.modRevision ?? 0n },
       ];
@@ -103,7 +114,7 @@ export async function openRolloutStore(
         operations.push({ put: keys.proof(run.host, set), value: JSON.stringify(proof) });
 
       if (run.healthy && running) {
-        const { kv, proof } = await ownProof(run.host, running);
+        const { kv, proof } = ownProof(running);
         compares.push({
           key: keys.proof(run.host, running),
           target: 'Mod',
@@ -116,7 +127,7 @@ export async function openRolloutStore(
       // Running something else now (moved on, or rolled back): the proof it held ends here.
       const before = previous?.provenSet;
       if (before && before !== running) {
-        const { kv, proof } = await ownProof(run.host, before);
+        const { kv, proof } = ownProof(before);
         if (kv && proof && proof.until === undefined) {
           compares.push({ key: kv.key, target: 'Mod', revision: kv.modRevision });
           putProof(before, { ...proof, until: run.at });
@@ -140,7 +151,13 @@ export async function openRolloutStore(
         }
       }
       const written = new Set(operations.map((op) => ('put' in op ? op.put : op.delete)));
-      operations.push(...(await prunable(run)).filter((op) => !written.has(op.delete)));
+      const cutoff = Date.parse(run.at) - (options.keepProofsMs ?? keepClosedProofsMs);
+      for (const { kv, proof } of own) {
+        // Closed before the keep time, or unreadable: only this host writes here, so it is its
+        // own debris.
+        const old = proof?.until !== undefined && Date.parse(proof.until) < cutoff;
+        if ((old || !proof) && !written.has(kv.key)) operations.push({ delete: kv.key });
+      }
       const provenSet = run.healthy ? running : before === running ? before : undefined;
       operations.push({
         put: reportKey,
@@ -160,18 +177,6 @@ export async function openRolloutStore(
     throw new CoordinatorUnavailable(
       `${store.where}: ${reportKey} changed ${reportAttempts} times while being reported; the next run sends the report`,
     );
-  };
-
-  /** This host's closed proofs older than the keep time: deleted with its report. */
-  const prunable = async (run: RunReport): Promise<{ delete: string }[]> => {
-    const cutoff = Date.parse(run.at) - (options.keepProofsMs ?? keepClosedProofsMs);
-    const { kvs } = await store.list(keys.hostProofs(run.host));
-    return kvs.flatMap((kv) => {
-      const record = checkRecord('proof', kv.value);
-      const old = record.ok && record.value.until && Date.parse(record.value.until) < cutoff;
-      // Unreadable ones too: only this host writes here, so they are its own debris.
-      return old || !record.ok ? [{ delete: kv.key }] : [];
-    });
   };
 
   return {

@@ -183,6 +183,9 @@ describe('least privilege: each host writes only its own keys', () => {
     admin?.close();
   });
 
+  /** The fleet spec of host `id`'s enrolled user (its password in `ID_PW`). */
+  const asHostSpec = (id: string) =>
+    spec(prefix, { username: `xs-upgrade-host-${id}`, passwordEnv: `${id.toUpperCase()}_PW` });
   /** A client logged in as host `id`'s enrolled user: the attacker's own credentials. */
   const asHost = (id: string, password: string) =>
     new Etcd3({
@@ -231,13 +234,9 @@ describe('least privilege: each host writes only its own keys', () => {
       attacker.close();
     }
     const warnings: string[] = [];
-    const follower = await openRolloutStore(
-      spec(prefix, { username: 'xs-upgrade-host-c1', passwordEnv: 'C1_PW' }),
-      env,
-      {
-        warn: (line) => warnings.push(line),
-      },
-    );
+    const follower = await openRolloutStore(asHostSpec('c1'), env, {
+      warn: (line) => warnings.push(line),
+    });
     try {
       const sets = await follower.sets();
       const proofs = sets.find((set) => set.id === setId(v3))?.proven;
@@ -267,14 +266,8 @@ describe('least privilege: each host writes only its own keys', () => {
   });
 
   it("a host takes and frees only its own slot claim; forgiving is the operator's", async () => {
-    const canary = await openEtcd(
-      spec(prefix, { username: 'xs-upgrade-host-c1', passwordEnv: 'C1_PW' }),
-      env,
-    );
-    const host = await openEtcd(
-      spec(prefix, { username: 'xs-upgrade-host-w1', passwordEnv: 'W1_PW' }),
-      env,
-    );
+    const canary = await openEtcd(asHostSpec('c1'), env);
+    const host = await openEtcd(asHostSpec('w1'), env);
     try {
       expect(await canary.tryTake({ id: 'c1', group: 'canary' })).toEqual({
         taken: true,
@@ -292,10 +285,7 @@ describe('least privilege: each host writes only its own keys', () => {
       await canary.close();
       await host.close();
     }
-    const store = await openRolloutStore(
-      spec(prefix, { username: 'xs-upgrade-host-w1', passwordEnv: 'W1_PW' }),
-      env,
-    );
+    const store = await openRolloutStore(asHostSpec('w1'), env);
     try {
       await store.report({
         host: 'w1',

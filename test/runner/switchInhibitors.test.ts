@@ -47,18 +47,16 @@ async function inhibitedHost(config: Record<string, unknown> = {}) {
       .readFile(join(sandbox.dir, 'reboot.log'), 'utf8')
       .then((text) => text.split('\n').filter(Boolean).length)
       .catch(() => 0);
-  return { sandbox, boot, check, reboots };
+  /** The commit whose dbus implementation is "broker": its switch is refused. */
+  const pushBroker = () =>
+    sandbox.pushUpstream('nix-config', 'configuration.nix', withDbus('broker'), 'broker');
+  return { sandbox, boot, check, reboots, pushBroker };
 }
 
 describe('a switch refused for its switch inhibitors', () => {
   it('is installed for the next boot and rebooted into; the boot check passes on it', async () => {
     const host = await inhibitedHost();
-    await host.sandbox.pushUpstream(
-      'nix-config',
-      'configuration.nix',
-      withDbus('broker'),
-      'broker',
-    );
+    await host.pushBroker();
     const run = await runInProcess(host.sandbox);
     expect(run.exitCode, run.text).toBe(0);
     expect(run.text).toContain("Pre-switch check 'switchInhibitors' failed");
@@ -94,12 +92,7 @@ describe('a switch refused for its switch inhibitors', () => {
     const host = await inhibitedHost({
       bootChecks: [{ name: 'never healthy', command: 'exit 1', retries: 0 }],
     });
-    await host.sandbox.pushUpstream(
-      'nix-config',
-      'configuration.nix',
-      withDbus('broker'),
-      'broker',
-    );
+    await host.pushBroker();
     const run = await runInProcess(host.sandbox);
     expect(run.exitCode, run.text).toBe(0);
     await host.boot(3);
@@ -112,12 +105,7 @@ describe('a switch refused for its switch inhibitors', () => {
 
   it('with `inhibited: "fail"` it is a failed switch, rolled back, and the commits are not held back', async () => {
     const host = await inhibitedHost({ inhibited: 'fail' });
-    await host.sandbox.pushUpstream(
-      'nix-config',
-      'configuration.nix',
-      withDbus('broker'),
-      'broker',
-    );
+    await host.pushBroker();
     const run = await runInProcess(host.sandbox);
     expect(run.exitCode, run.text).toBe(4);
     expect(run.text).toContain('switch inhibited by dbus-implementation');
@@ -141,12 +129,7 @@ describe('a switch refused for its switch inhibitors', () => {
         etcd: { endpoints: [cluster.etcd.endpoint], prefix },
       },
     });
-    const broker = await host.sandbox.pushUpstream(
-      'nix-config',
-      'configuration.nix',
-      withDbus('broker'),
-      'broker',
-    );
+    const broker = await host.pushBroker();
     const run = await runInProcess(host.sandbox);
     expect(run.exitCode, run.text).toBe(0);
     expect(run.text).toContain(
