@@ -324,6 +324,57 @@ in
           type = types.str;
           description = "The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system).";
         };
+        closure = mkOption {
+          type = types.nullOr (types.submodule {
+            options = {
+              command = mkOption {
+                type = types.nullOr (Command);
+                default = null;
+                description = "Prints the store path of the system built for the pulled commits (as NixOS's system.autoUpgrade storePathProvider does), given them as XS_UPGRADE_COMMIT_<REPO> (the repo's name in capitals, other characters as _) and the host as XS_UPGRADE_HOST. Exit 0 with no output: nothing published yet; any other exit: the source cannot be asked now (temporary). One of command and url.";
+              };
+              url = mkOption {
+                type = types.nullOr (types.str);
+                default = null;
+                description = "Where the store path is published: {host} is this host's name, {REPO} the pulled commit of the repo named REPO, e.g. https://ci.example/closures/{host}/{nix-config}. The answer is the store path on one line; 404: nothing published yet. One of command and url.";
+              };
+              substituters = mkOption {
+                type = types.listOf (types.str);
+                description = "The binary caches to fetch the closure from, in order (Nix's substituters: https://, file://, s3://...).";
+              };
+              publicKeys = mkOption {
+                type = types.listOf (types.str);
+                description = "The keys the closure's paths must be signed with (Nix's trusted-public-keys for this fetch, NAME:BASE64): CI's key, and e.g. cache.nixos.org-1's for paths that come from there. A path signed by no key here is refused.";
+              };
+              fallback = mkOption {
+                type = types.nullOr (types.enum [ "wait" "build" "fail" ]);
+                default = "wait";
+                description = "When nothing is published yet for the pulled commits: wait (nothing moves; result nothing-new, saying so), build (build and switch here with `build` and `switch`, as without a closure), fail (aborted, exit 3).";
+              };
+              keepFree = mkOption {
+                type = types.nullOr (types.str);
+                default = "1GiB";
+                description = "Space the Nix store's file system must keep free after the fetch, e.g. \"1GiB\", \"500MB\". Not enough: gcCommand first if set, then refused (exit 3, nothing changed).";
+              };
+              gcCommand = mkOption {
+                type = types.nullOr (Command);
+                default = null;
+                description = "Run when the store lacks the space the closure needs, before the space is measured again, e.g. nix-collect-garbage --delete-older-than 30d.";
+              };
+              prefetch = mkOption {
+                type = types.nullOr (types.bool);
+                default = true;
+                description = "With a window: a run outside it fetches the closure for the commits upstream (nothing else moves), so the run inside it only switches. Never on a metered network or on battery.";
+              };
+              timeout = mkOption {
+                type = types.nullOr (Duration);
+                default = "1h";
+                description = "How long fetching the closure may take.";
+              };
+            };
+          });
+          default = null;
+          description = "Take the system CI built instead of building it here: the store path published for the pulled commits is fetched from a binary cache, its signature checked, and switched to (needs no `build`; `switch` is used only by fallback \"build\"). See docs/closures.md.";
+        };
       };
     });
     default = null;

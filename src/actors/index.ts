@@ -7,6 +7,7 @@ import type {
   ConditionFacts,
   Failure,
   PullOutcome,
+  ClosureChoice,
   PulledRepo,
   SavedCommit,
   SavedGeneration,
@@ -33,6 +34,10 @@ import { rollbackSystem } from './rollbackSystem.js';
 import { inspectBoot } from './inspectBoot.js';
 import { checkConditions } from './checkConditions.js';
 import { requestReboot } from './requestReboot.js';
+import { chooseClosure } from '../closure/choose.js';
+import { fetchClosure } from '../closure/binaryCache.js';
+import { switchToClosure } from '../closure/switchToClosure.js';
+import { hostname } from 'node:os';
 
 export interface ActorDeps {
   log: Log;
@@ -79,6 +84,7 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
       if (args.signal.aborted) throw new Error('stopped before it started');
       return run(args);
     });
+  const closure = config.system?.closure;
   const conditions = step<ConditionFacts, void>(({ signal }) =>
     checkConditions(config, withSignal(signal)),
   );
@@ -101,6 +107,12 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         fetchTimeoutMs: config.fetchTimeoutMs,
         fetchRetries: config.fetchRetries,
         ...(deps.pullGate ? { gate: deps.pullGate } : {}),
+        ...(closure
+          ? {
+              closure: (commits: Record<string, string>) =>
+                chooseClosure(closure, commits, { ...withSignal(signal), host: hostname() }),
+            }
+          : {}),
       }),
     ),
     runBuild: step<void, void>(({ signal }) =>
@@ -129,9 +141,17 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         ? deps.takeSlot(input.pulled, signal)
         : Promise.reject(new Error('fleet slots are not configured')),
     ),
-    runSwitch: step<void, void>(async ({ signal }) => {
+    fetchClosure: step<void, { closure: ClosureChoice | undefined }>(({ input, signal }) =>
+      closure && input.closure
+        ? fetchClosure(input.closure.storePath, closure, withSignal(signal))
+        : Promise.reject(new Error('there is no closure to fetch (system.closure)')),
+    ),
+    runSwitch: step<void, { closure: string | undefined }>(async ({ input, signal }) => {
       try {
-        await runCommand(config.switch, withSignal(signal));
+        // A closure CI built is switched to as it is; without one, the configured switch builds.
+        await (input.closure
+          ? switchToClosure(config, input.closure, withSignal(signal))
+          : runCommand(config.switch, withSignal(signal)));
       } catch (error) {
         if (!(error instanceof CommandFailedError)) throw error;
         const by = inhibitorsOf(error.outputTail);

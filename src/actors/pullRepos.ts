@@ -9,6 +9,7 @@ import { formatDuration } from '../config/duration.js';
 import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
 import { pause } from './pause.js';
 import type { PullGate } from '../fleet/rolloutGate.js';
+import type { ClosureDecision } from '../closure/choose.js';
 
 export interface PullDeps extends GitDeps {
   log: Log;
@@ -23,6 +24,8 @@ export interface PullDeps extends GitDeps {
   force?: boolean;
   /** With fleet.etcd: what the fleet allows (src/fleet/rolloutGate.ts). */
   gate?: PullGate;
+  /** With system.closure: the closure for the commits to move to, checked before any repo moves. */
+  closure?: (commits: Record<string, string>) => Promise<ClosureDecision>;
 }
 
 interface Fetched {
@@ -85,9 +88,15 @@ export async function pullRepos(
       heldBack: { commits: rejected.commits, at: rejected.at, reason: rejected.reason },
     };
   }
+  // The closure CI built for these commits (or the fallback's word), before anything moves.
+  const closure =
+    deps.closure && (anythingNew || deps.force) ? await deps.closure(upstream) : undefined;
+  if (closure && 'waiting' in closure) return { repos: unmoved(), waiting: closure.waiting };
+  if (closure && 'build' in closure) deps.log.warn(closure.build);
   return {
     repos: await forEachRepo(targets, (entry) => fastForward(entry, deps), deps.gitConcurrency),
     ...(decision?.waiting ? { waiting: decision.waiting } : {}),
+    ...(closure && 'closure' in closure ? { closure: closure.closure } : {}),
   };
 }
 

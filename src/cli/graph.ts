@@ -108,11 +108,15 @@ export function toStatelyJson(): string {
 const stateDescriptions: Record<string, string> = {
   hooksRunning: 'runs `preUpdateHooks` in order',
   snapshotting: "records every repo's commit and writes them to `stateDir` before anything moves",
-  pulling: 'fetches each repo and fast-forwards it; never merges or forces',
+  pulling:
+    'fetches each repo and fast-forwards it; never merges or forces. With `system.closure`, first picks and checks the closure for the new commits',
+  fetchingClosure:
+    'fetches the closure CI built from the substituters, every signature checked (only with `system.closure`)',
   building: 'runs `build` (only with `buildBeforeSwitch`)',
   validating: 'runs `validationChecks`; each must exit 0',
   notifying: 'tells that validation failed, then switches anyway (`onValidationFailure: notify`)',
-  switching: 'runs `switch`',
+  switching:
+    "runs `switch`; with a fetched closure, makes it the profile's new generation and runs its `switch-to-configuration switch`",
   healthChecking: 'runs `healthChecks` on the new system (only when configured)',
   rollingBack: 'puts everything back where it was',
   'rollingBack.resettingRepos': 'resets every repo to its saved commit',

@@ -583,6 +583,7 @@ export async function main(io: CliIo): Promise<number> {
         reboot: config.reboot.when,
         conditions: (await import('../config/resolve.js')).conditionsConfigured(config),
         fleet: config.fleet !== undefined,
+        closure: config.system?.closure !== undefined,
       };
       const { renderGraph } = await import('./graph.js');
       io.stdout.write(renderGraph(options.format, policy));

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { urlSecrets, urlCredentials } from '../redact.js';
 import { parseDuration } from './duration.js';
+import { parseSize } from './size.js';
 import type { WindowSpec } from './maintenanceWindow.js';
 import type { Command, Notification, SecretRef } from './schema.generated.js';
 import type { ValidConfig } from './validate.js';
@@ -93,6 +94,18 @@ export interface ResolvedFleet {
   backend: { etcd: EtcdSpec } | { fleetLock: { url: string; timeoutMs: number } };
 }
 
+/** system.closure: take the system CI built from a binary cache (docs/closures.md). */
+export interface ClosureSpec {
+  source: { command: CommandSpec } | { url: string };
+  substituters: string[];
+  publicKeys: string[];
+  fallback: 'wait' | 'build' | 'fail';
+  keepFreeBytes: number;
+  gcCommand?: CommandSpec;
+  prefetch: boolean;
+  timeoutMs: number;
+}
+
 export interface ResolvedConfig {
   /** The file the config came from, for messages. */
   file: string;
@@ -121,7 +134,7 @@ export interface ResolvedConfig {
   gitConcurrency: number;
   metricsFile?: string;
   /** The Nix system profile whose generations the run saves and restores. */
-  system?: { profile: string };
+  system?: { profile: string; closure?: ClosureSpec };
   /** When and how to reboot after an upgrade; `when: "never"` without a `reboot` key. */
   reboot: RebootSpec;
   /** Checks `boot-check` runs after the reboot, besides healthChecks. */
@@ -179,7 +192,16 @@ export function resolveConfig(
     keepRuns: config.keepRuns,
     gitConcurrency: config.gitConcurrency ?? 8,
     secrets: collectSecrets(config),
-    ...(config.system === undefined ? {} : { system: { profile: config.system.profile } }),
+    ...(config.system === undefined
+      ? {}
+      : {
+          system: {
+            profile: config.system.profile,
+            ...(config.system.closure
+              ? { closure: toClosure(config.system.closure, (value, name) => command(value, name)) }
+              : {}),
+          },
+        }),
     reboot: {
       when: config.reboot?.when ?? 'never',
       ...(config.reboot?.window ? { window: config.reboot.window } : {}),
@@ -209,6 +231,25 @@ export function resolveConfig(
       ? {}
       : { metricsFile: resolve(configDir, config.metricsFile) }),
     ...(config.fleet === undefined ? {} : { fleet: toFleet(config.fleet) }),
+  };
+}
+
+function toClosure(
+  closure: NonNullable<NonNullable<ValidConfig['system']>['closure']>,
+  command: (value: Command, name: string) => CommandSpec,
+): ClosureSpec {
+  return {
+    // validate.ts checked that exactly one of the two is there.
+    source: closure.command
+      ? { command: command(closure.command, 'closure-source') }
+      : { url: closure.url ?? '' },
+    substituters: closure.substituters,
+    publicKeys: closure.publicKeys,
+    fallback: closure.fallback ?? 'wait',
+    keepFreeBytes: parseSize(closure.keepFree ?? '1GiB'),
+    ...(closure.gcCommand ? { gcCommand: command(closure.gcCommand, 'gc') } : {}),
+    prefetch: closure.prefetch ?? true,
+    timeoutMs: parseDuration(closure.timeout ?? '1h'),
   };
 }
 

@@ -110,6 +110,51 @@ export type XsUpgradeConfig = {
      * The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system).
      */
     profile: string;
+    /**
+     * Take the system CI built instead of building it here: the store path published for the pulled commits is fetched from a binary cache, its signature checked, and switched to (needs no `build`; `switch` is used only by fallback "build"). See docs/closures.md.
+     */
+    closure?: {
+      /**
+       * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+       */
+      command?: string | Argv | CommandObject;
+      /**
+       * Where the store path is published: {host} is this host's name, {REPO} the pulled commit of the repo named REPO, e.g. https://ci.example/closures/{host}/{nix-config}. The answer is the store path on one line; 404: nothing published yet. One of command and url.
+       */
+      url?: string;
+      /**
+       * The binary caches to fetch the closure from, in order (Nix's substituters: https://, file://, s3://...).
+       *
+       * @minItems 1
+       */
+      substituters: [string, ...string[]];
+      /**
+       * The keys the closure's paths must be signed with (Nix's trusted-public-keys for this fetch, NAME:BASE64): CI's key, and e.g. cache.nixos.org-1's for paths that come from there. A path signed by no key here is refused.
+       *
+       * @minItems 1
+       */
+      publicKeys: [string, ...string[]];
+      /**
+       * When nothing is published yet for the pulled commits: wait (nothing moves; result nothing-new, saying so), build (build and switch here with `build` and `switch`, as without a closure), fail (aborted, exit 3).
+       */
+      fallback?: 'wait' | 'build' | 'fail';
+      /**
+       * Space the Nix store's file system must keep free after the fetch, e.g. "1GiB", "500MB". Not enough: gcCommand first if set, then refused (exit 3, nothing changed).
+       */
+      keepFree?: string;
+      /**
+       * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+       */
+      gcCommand?: string | Argv | CommandObject;
+      /**
+       * With a window: a run outside it fetches the closure for the commits upstream (nothing else moves), so the run inside it only switches. Never on a metered network or on battery.
+       */
+      prefetch?: boolean;
+      /**
+       * How long fetching the closure may take.
+       */
+      timeout?: string;
+    };
   };
   /**
    * Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.

@@ -4,21 +4,25 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"inhibited":{"enum":["boot","fail"],"default":"boot","description":"What a switch NixOS refuses for its switch inhibitors (\"Pre-switch check 'switchInhibitors' failed\": systemd, dbus... changed) does. boot: the new generation is made the boot default (`switch-to-configuration boot`, needs system.profile) and the host reboots through the reboot path (window, boot check); fail: a failed switch, rolled back. Either way the commits are not held against the host."},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"gitConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":8,"description":"How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes)."},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"keepProofs":{"$ref":"#/$defs/Duration","default":"30d","description":"With fleet.etcd: each report deletes this host's own proofs of sets it stopped running longer ago than this (`xs-upgrade fleet prune` does it fleet-wide)."},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","installed-for-boot","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. installed-for-boot: NixOS refused to switch live for its switch inhibitors, and the new system was made the boot default (sent before success). nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"inhibited":{"enum":["boot","fail"],"default":"boot","description":"What a switch NixOS refuses for its switch inhibitors (\"Pre-switch check 'switchInhibitors' failed\": systemd, dbus... changed) does. boot: the new generation is made the boot default (`switch-to-configuration boot`, needs system.profile) and the host reboots through the reboot path (window, boot check); fail: a failed switch, rolled back. Either way the commits are not held against the host."},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"gitConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":8,"description":"How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes)."},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."},"closure":{"type":"object","additionalProperties":false,"description":"Take the system CI built instead of building it here: the store path published for the pulled commits is fetched from a binary cache, its signature checked, and switched to (needs no `build`; `switch` is used only by fallback \"build\"). See docs/closures.md.","properties":{"command":{"$ref":"#/$defs/Command","description":"Prints the store path of the system built for the pulled commits (as NixOS's system.autoUpgrade storePathProvider does), given them as XS_UPGRADE_COMMIT_<REPO> (the repo's name in capitals, other characters as _) and the host as XS_UPGRADE_HOST. Exit 0 with no output: nothing published yet; any other exit: the source cannot be asked now (temporary). One of command and url."},"url":{"type":"string","pattern":"^https?://","description":"Where the store path is published: {host} is this host's name, {REPO} the pulled commit of the repo named REPO, e.g. https://ci.example/closures/{host}/{nix-config}. The answer is the store path on one line; 404: nothing published yet. One of command and url."},"substituters":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(https?|file|s3|ssh|ssh-ng)://"},"description":"The binary caches to fetch the closure from, in order (Nix's substituters: https://, file://, s3://...)."},"publicKeys":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$"},"description":"The keys the closure's paths must be signed with (Nix's trusted-public-keys for this fetch, NAME:BASE64): CI's key, and e.g. cache.nixos.org-1's for paths that come from there. A path signed by no key here is refused."},"fallback":{"enum":["wait","build","fail"],"default":"wait","description":"When nothing is published yet for the pulled commits: wait (nothing moves; result nothing-new, saying so), build (build and switch here with `build` and `switch`, as without a closure), fail (aborted, exit 3)."},"keepFree":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$","default":"1GiB","description":"Space the Nix store's file system must keep free after the fetch, e.g. \"1GiB\", \"500MB\". Not enough: gcCommand first if set, then refused (exit 3, nothing changed)."},"gcCommand":{"$ref":"#/$defs/Command","description":"Run when the store lacks the space the closure needs, before the space is measured again, e.g. nix-collect-garbage --delete-older-than 30d."},"prefetch":{"type":"boolean","default":true,"description":"With a window: a run outside it fetches the closure for the commits upstream (nothing else moves), so the run inside it only switches. Never on a metered network or on battery."},"timeout":{"$ref":"#/$defs/Duration","default":"1h","description":"How long fetching the closure may take."}},"required":["substituters","publicKeys"]}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"keepProofs":{"$ref":"#/$defs/Duration","default":"30d","description":"With fleet.etcd: each report deletes this host's own proofs of sets it stopped running longer ago than this (`xs-upgrade fleet prune` does it fleet-wide)."},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","installed-for-boot","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. installed-for-boot: NixOS refused to switch live for its switch inhibitors, and the new system was made the boot default (sent before success). nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
 const schema32 = {"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
-const schema50 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
+const schema51 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern4 = new RegExp("^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$", "u");
 const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._/-]*$", "u");
 const pattern19 = new RegExp("^/", "u");
-const pattern20 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
-const pattern26 = new RegExp("^[a-zA-Z0-9.-]+$", "u");
-const pattern27 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "u");
-const pattern32 = new RegExp("^https?://[^\\s/:]+(:[0-9]{1,5})?/?$", "u");
-const pattern33 = new RegExp("^/[^\\s]*[^/\\s]$", "u");
+const pattern20 = new RegExp("^https?://", "u");
+const pattern21 = new RegExp("^(https?|file|s3|ssh|ssh-ng)://", "u");
+const pattern22 = new RegExp("^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$", "u");
+const pattern23 = new RegExp("^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$", "u");
+const pattern25 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
+const pattern31 = new RegExp("^[a-zA-Z0-9.-]+$", "u");
+const pattern32 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "u");
+const pattern37 = new RegExp("^https?://[^\\s/:]+(:[0-9]{1,5})?/?$", "u");
+const pattern38 = new RegExp("^/[^\\s]*[^/\\s]$", "u");
 const pattern14 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern10 = new RegExp("^https?://[^\\s]+$", "u");
 const schema35 = {"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]};
@@ -1399,12 +1403,12 @@ return errors === 0;
 }
 validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema52 = {"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]};
+const schema53 = {"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1413,7 +1417,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.start === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema52.required,parentSchema:schema52,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1423,7 +1427,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.length === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "length"},message:"must have required property '"+"length"+"'",schema:schema52.required,parentSchema:schema52,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "length"},message:"must have required property '"+"length"+"'",schema:schema53.required,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1434,7 +1438,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "days") || (key0 === "start")) || (key0 === "length")) || (key0 === "timeZone"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1448,7 +1452,7 @@ if(data.days !== undefined){
 let data0 = data.days;
 if(Array.isArray(data0)){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema52.properties.days,data:data0};
+const err3 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema53.properties.days,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1461,7 +1465,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(!(((((((data1 === "Mon") || (data1 === "Tue")) || (data1 === "Wed")) || (data1 === "Thu")) || (data1 === "Fri")) || (data1 === "Sat")) || (data1 === "Sun"))){
-const err4 = {instancePath:instancePath+"/days/" + i0,schemaPath:"#/properties/days/items/enum",keyword:"enum",params:{allowedValues: schema52.properties.days.items.enum},message:"must be equal to one of the allowed values",schema:schema52.properties.days.items.enum,parentSchema:schema52.properties.days.items,data:data1};
+const err4 = {instancePath:instancePath+"/days/" + i0,schemaPath:"#/properties/days/items/enum",keyword:"enum",params:{allowedValues: schema53.properties.days.items.enum},message:"must be equal to one of the allowed values",schema:schema53.properties.days.items.enum,parentSchema:schema53.properties.days.items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1478,7 +1482,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data0[i1], data0[j0])){
-const err5 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema52.properties.days,data:data0};
+const err5 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema53.properties.days,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1493,7 +1497,7 @@ break outer0;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema52.properties.days.type,parentSchema:schema52.properties.days,data:data0};
+const err6 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.days.type,parentSchema:schema53.properties.days,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1506,8 +1510,8 @@ errors++;
 if(data.start !== undefined){
 let data2 = data.start;
 if(typeof data2 === "string"){
-if(!pattern20.test(data2)){
-const err7 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data2};
+if(!pattern25.test(data2)){
+const err7 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema51,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1518,7 +1522,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data2};
+const err8 = {instancePath:instancePath+"/start",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1557,7 +1561,7 @@ if(data.timeZone !== undefined){
 let data4 = data.timeZone;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err11 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.timeZone,data:data4};
+const err11 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema53.properties.timeZone,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1568,7 +1572,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.timeZone.type,parentSchema:schema52.properties.timeZone,data:data4};
+const err12 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.timeZone.type,parentSchema:schema53.properties.timeZone,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1580,7 +1584,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1589,10 +1593,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2584,7 +2588,7 @@ vErrors.push(err67);
 errors++;
 }
 for(const key2 in data40){
-if(!(key2 === "profile")){
+if(!((key2 === "profile") || (key2 === "closure"))){
 const err68 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.system,data:data40};
 if(vErrors === null){
 vErrors = [err68];
@@ -2620,9 +2624,23 @@ vErrors.push(err70);
 errors++;
 }
 }
+if(data40.closure !== undefined){
+let data42 = data40.closure;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.fallback === undefined){
+data42.fallback = "wait";
 }
-else {
-const err71 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.system.type,parentSchema:schema31.properties.system,data:data40};
+if(data42.keepFree === undefined){
+data42.keepFree = "1GiB";
+}
+if(data42.prefetch === undefined){
+data42.prefetch = true;
+}
+if(data42.timeout === undefined){
+data42.timeout = "1h";
+}
+if(data42.substituters === undefined){
+const err71 = {instancePath:instancePath+"/system/closure",schemaPath:"#/properties/system/properties/closure/required",keyword:"required",params:{missingProperty: "substituters"},message:"must have required property '"+"substituters"+"'",schema:schema31.properties.system.properties.closure.required,parentSchema:schema31.properties.system.properties.closure,data:data42};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2631,19 +2649,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data.reboot !== undefined){
-let data42 = data.reboot;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.when === undefined){
-data42.when = "never";
-}
-if(data42.bootedSystem === undefined){
-data42.bootedSystem = "/run/booted-system";
-}
-for(const key3 in data42){
-if(!((((key3 === "when") || (key3 === "window")) || (key3 === "command")) || (key3 === "bootedSystem"))){
-const err72 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot,data:data42};
+if(data42.publicKeys === undefined){
+const err72 = {instancePath:instancePath+"/system/closure",schemaPath:"#/properties/system/properties/closure/required",keyword:"required",params:{missingProperty: "publicKeys"},message:"must have required property '"+"publicKeys"+"'",schema:schema31.properties.system.properties.closure.required,parentSchema:schema31.properties.system.properties.closure,data:data42};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2652,10 +2659,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-let data43 = data42.when;
-if(!(((data43 === "never") || (data43 === "needed")) || (data43 === "always"))){
-const err73 = {instancePath:instancePath+"/reboot/when",schemaPath:"#/properties/reboot/properties/when/enum",keyword:"enum",params:{allowedValues: schema31.properties.reboot.properties.when.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.reboot.properties.when.enum,parentSchema:schema31.properties.reboot.properties.when,data:data43};
+for(const key3 in data42){
+if(!(func1.call(schema31.properties.system.properties.closure.properties, key3))){
+const err73 = {instancePath:instancePath+"/system/closure",schemaPath:"#/properties/system/properties/closure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.system.properties.closure,data:data42};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2664,11 +2670,18 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data42.window !== undefined){
-let data44 = data42.window;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.lower === undefined){
-const err74 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "lower"},message:"must have required property '"+"lower"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data44};
+}
+if(data42.command !== undefined){
+if(!(validate21(data42.command, {instancePath:instancePath+"/system/closure/command",parentData:data42,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data42.url !== undefined){
+let data44 = data42.url;
+if(typeof data44 === "string"){
+if(!pattern20.test(data44)){
+const err74 = {instancePath:instancePath+"/system/closure/url",schemaPath:"#/properties/system/properties/closure/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema31.properties.system.properties.closure.properties.url,data:data44};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2677,8 +2690,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data44.upper === undefined){
-const err75 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "upper"},message:"must have required property '"+"upper"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data44};
+}
+else {
+const err75 = {instancePath:instancePath+"/system/closure/url",schemaPath:"#/properties/system/properties/closure/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.closure.properties.url.type,parentSchema:schema31.properties.system.properties.closure.properties.url,data:data44};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2687,9 +2701,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-for(const key4 in data44){
-if(!((key4 === "lower") || (key4 === "upper"))){
-const err76 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot.properties.window,data:data44};
+}
+if(data42.substituters !== undefined){
+let data45 = data42.substituters;
+if(Array.isArray(data45)){
+if(data45.length < 1){
+const err76 = {instancePath:instancePath+"/system/closure/substituters",schemaPath:"#/properties/system/properties/closure/properties/substituters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.system.properties.closure.properties.substituters,data:data45};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2698,12 +2715,12 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data44.lower !== undefined){
-let data45 = data44.lower;
-if(typeof data45 === "string"){
-if(!pattern20.test(data45)){
-const err77 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data45};
+const len5 = data45.length;
+for(let i5=0; i5<len5; i5++){
+let data46 = data45[i5];
+if(typeof data46 === "string"){
+if(!pattern21.test(data46)){
+const err77 = {instancePath:instancePath+"/system/closure/substituters/" + i5,schemaPath:"#/properties/system/properties/closure/properties/substituters/items/pattern",keyword:"pattern",params:{pattern: "^(https?|file|s3|ssh|ssh-ng)://"},message:"must match pattern \""+"^(https?|file|s3|ssh|ssh-ng)://"+"\"",schema:"^(https?|file|s3|ssh|ssh-ng)://",parentSchema:schema31.properties.system.properties.closure.properties.substituters.items,data:data46};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2714,7 +2731,7 @@ errors++;
 }
 }
 else {
-const err78 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data45};
+const err78 = {instancePath:instancePath+"/system/closure/substituters/" + i5,schemaPath:"#/properties/system/properties/closure/properties/substituters/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.closure.properties.substituters.items.type,parentSchema:schema31.properties.system.properties.closure.properties.substituters.items,data:data46};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2724,11 +2741,9 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data44.upper !== undefined){
-let data46 = data44.upper;
-if(typeof data46 === "string"){
-if(!pattern20.test(data46)){
-const err79 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema50,data:data46};
+}
+else {
+const err79 = {instancePath:instancePath+"/system/closure/substituters",schemaPath:"#/properties/system/properties/closure/properties/substituters/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.system.properties.closure.properties.substituters.type,parentSchema:schema31.properties.system.properties.closure.properties.substituters,data:data45};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2738,8 +2753,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-else {
-const err80 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data46};
+if(data42.publicKeys !== undefined){
+let data47 = data42.publicKeys;
+if(Array.isArray(data47)){
+if(data47.length < 1){
+const err80 = {instancePath:instancePath+"/system/closure/publicKeys",schemaPath:"#/properties/system/properties/closure/properties/publicKeys/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.system.properties.closure.properties.publicKeys,data:data47};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2748,10 +2766,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.properties.window.type,parentSchema:schema31.properties.reboot.properties.window,data:data44};
+const len6 = data47.length;
+for(let i6=0; i6<len6; i6++){
+let data48 = data47[i6];
+if(typeof data48 === "string"){
+if(!pattern22.test(data48)){
+const err81 = {instancePath:instancePath+"/system/closure/publicKeys/" + i6,schemaPath:"#/properties/system/properties/closure/properties/publicKeys/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$"},message:"must match pattern \""+"^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$"+"\"",schema:"^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$",parentSchema:schema31.properties.system.properties.closure.properties.publicKeys.items,data:data48};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2761,16 +2781,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data42.command !== undefined){
-if(!(validate21(data42.command, {instancePath:instancePath+"/reboot/command",parentData:data42,parentDataProperty:"command",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-errors = vErrors.length;
-}
-}
-let data48 = data42.bootedSystem;
-if(typeof data48 === "string"){
-if(!pattern19.test(data48)){
-const err82 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data48};
+else {
+const err82 = {instancePath:instancePath+"/system/closure/publicKeys/" + i6,schemaPath:"#/properties/system/properties/closure/properties/publicKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.closure.properties.publicKeys.items.type,parentSchema:schema31.properties.system.properties.closure.properties.publicKeys.items,data:data48};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2780,8 +2792,9 @@ vErrors.push(err82);
 errors++;
 }
 }
+}
 else {
-const err83 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.reboot.properties.bootedSystem.type,parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data48};
+const err83 = {instancePath:instancePath+"/system/closure/publicKeys",schemaPath:"#/properties/system/properties/closure/properties/publicKeys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.system.properties.closure.properties.publicKeys.type,parentSchema:schema31.properties.system.properties.closure.properties.publicKeys,data:data47};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2791,8 +2804,9 @@ vErrors.push(err83);
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.type,parentSchema:schema31.properties.reboot,data:data42};
+let data49 = data42.fallback;
+if(!(((data49 === "wait") || (data49 === "build")) || (data49 === "fail"))){
+const err84 = {instancePath:instancePath+"/system/closure/fallback",schemaPath:"#/properties/system/properties/closure/properties/fallback/enum",keyword:"enum",params:{allowedValues: schema31.properties.system.properties.closure.properties.fallback.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.system.properties.closure.properties.fallback.enum,parentSchema:schema31.properties.system.properties.closure.properties.fallback,data:data49};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2801,20 +2815,10 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data.bootChecks !== undefined){
-let data49 = data.bootChecks;
-if(Array.isArray(data49)){
-const len5 = data49.length;
-for(let i5=0; i5<len5; i5++){
-if(!(validate28(data49[i5], {instancePath:instancePath+"/bootChecks/" + i5,parentData:data49,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err85 = {instancePath:instancePath+"/bootChecks",schemaPath:"#/properties/bootChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.bootChecks.type,parentSchema:schema31.properties.bootChecks,data:data49};
+let data50 = data42.keepFree;
+if(typeof data50 === "string"){
+if(!pattern23.test(data50)){
+const err85 = {instancePath:instancePath+"/system/closure/keepFree",schemaPath:"#/properties/system/properties/closure/properties/keepFree/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$",parentSchema:schema31.properties.system.properties.closure.properties.keepFree,data:data50};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2824,21 +2828,8 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data.window !== undefined){
-let data51 = data.window;
-const _errs111 = errors;
-let valid31 = false;
-const _errs112 = errors;
-if(!(validate41(data51, {instancePath:instancePath+"/window",parentData:data,parentDataProperty:"window",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-var _valid3 = _errs112 === errors;
-valid31 = valid31 || _valid3;
-const _errs113 = errors;
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err86 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.window.anyOf[1],data:data51};
+else {
+const err86 = {instancePath:instancePath+"/system/closure/keepFree",schemaPath:"#/properties/system/properties/closure/properties/keepFree/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.system.properties.closure.properties.keepFree.type,parentSchema:schema31.properties.system.properties.closure.properties.keepFree,data:data50};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2847,16 +2838,15 @@ vErrors.push(err86);
 }
 errors++;
 }
-const len6 = data51.length;
-for(let i6=0; i6<len6; i6++){
-if(!(validate41(data51[i6], {instancePath:instancePath+"/window/" + i6,parentData:data51,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(data42.gcCommand !== undefined){
+if(!(validate21(data42.gcCommand, {instancePath:instancePath+"/system/closure/gcCommand",parentData:data42,parentDataProperty:"gcCommand",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.window.anyOf[1].type,parentSchema:schema31.properties.window.anyOf[1],data:data51};
+let data52 = data42.prefetch;
+if(typeof data52 !== "boolean"){
+const err87 = {instancePath:instancePath+"/system/closure/prefetch",schemaPath:"#/properties/system/properties/closure/properties/prefetch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.system.properties.closure.properties.prefetch.type,parentSchema:schema31.properties.system.properties.closure.properties.prefetch,data:data52};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2865,10 +2855,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-var _valid3 = _errs113 === errors;
-valid31 = valid31 || _valid3;
-if(!valid31){
-const err88 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.window.anyOf,parentSchema:schema31.properties.window,data:data51};
+let data53 = data42.timeout;
+if(typeof data53 === "string"){
+if(!pattern4.test(data53)){
+const err88 = {instancePath:instancePath+"/system/closure/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data53};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2877,33 +2867,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-else {
-errors = _errs111;
-if(vErrors !== null){
-if(_errs111){
-vErrors.length = _errs111;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.conditions !== undefined){
-let data53 = data.conditions;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.acPower === undefined){
-data53.acPower = false;
-}
-if(data53.unmetered === undefined){
-data53.unmetered = false;
-}
-if(data53.sysfsRoot === undefined){
-data53.sysfsRoot = "/sys";
-}
-for(const key5 in data53){
-if(!(((key5 === "acPower") || (key5 === "unmetered")) || (key5 === "sysfsRoot"))){
-const err89 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.conditions,data:data53};
+const err89 = {instancePath:instancePath+"/system/closure/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data53};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2913,9 +2879,8 @@ vErrors.push(err89);
 errors++;
 }
 }
-let data54 = data53.acPower;
-if(typeof data54 !== "boolean"){
-const err90 = {instancePath:instancePath+"/conditions/acPower",schemaPath:"#/properties/conditions/properties/acPower/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.acPower.type,parentSchema:schema31.properties.conditions.properties.acPower,data:data54};
+else {
+const err90 = {instancePath:instancePath+"/system/closure",schemaPath:"#/properties/system/properties/closure/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.system.properties.closure.type,parentSchema:schema31.properties.system.properties.closure,data:data42};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2924,9 +2889,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-let data55 = data53.unmetered;
-if(typeof data55 !== "boolean"){
-const err91 = {instancePath:instancePath+"/conditions/unmetered",schemaPath:"#/properties/conditions/properties/unmetered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.unmetered.type,parentSchema:schema31.properties.conditions.properties.unmetered,data:data55};
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.system.type,parentSchema:schema31.properties.system,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2935,10 +2901,19 @@ vErrors.push(err91);
 }
 errors++;
 }
-let data56 = data53.sysfsRoot;
-if(typeof data56 === "string"){
-if(!pattern19.test(data56)){
-const err92 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data56};
+}
+if(data.reboot !== undefined){
+let data54 = data.reboot;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.when === undefined){
+data54.when = "never";
+}
+if(data54.bootedSystem === undefined){
+data54.bootedSystem = "/run/booted-system";
+}
+for(const key4 in data54){
+if(!((((key4 === "when") || (key4 === "window")) || (key4 === "command")) || (key4 === "bootedSystem"))){
+const err92 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot,data:data54};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2948,8 +2923,9 @@ vErrors.push(err92);
 errors++;
 }
 }
-else {
-const err93 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.conditions.properties.sysfsRoot.type,parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data56};
+let data55 = data54.when;
+if(!(((data55 === "never") || (data55 === "needed")) || (data55 === "always"))){
+const err93 = {instancePath:instancePath+"/reboot/when",schemaPath:"#/properties/reboot/properties/when/enum",keyword:"enum",params:{allowedValues: schema31.properties.reboot.properties.when.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.reboot.properties.when.enum,parentSchema:schema31.properties.reboot.properties.when,data:data55};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2958,9 +2934,11 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.conditions.type,parentSchema:schema31.properties.conditions,data:data53};
+if(data54.window !== undefined){
+let data56 = data54.window;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.lower === undefined){
+const err94 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "lower"},message:"must have required property '"+"lower"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data56};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2969,16 +2947,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data.fleet !== undefined){
-let data57 = data.fleet;
-const _errs127 = errors;
-let valid35 = false;
-let passing0 = null;
-const _errs128 = errors;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.etcd === undefined){
-const err95 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/0/required",keyword:"required",params:{missingProperty: "etcd"},message:"must have required property '"+"etcd"+"'",schema:schema31.properties.fleet.oneOf[0].required,parentSchema:schema31.properties.fleet.oneOf[0],data:data57};
+if(data56.upper === undefined){
+const err95 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/required",keyword:"required",params:{missingProperty: "upper"},message:"must have required property '"+"upper"+"'",schema:schema31.properties.reboot.properties.window.required,parentSchema:schema31.properties.reboot.properties.window,data:data56};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2987,16 +2957,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-var _valid4 = _errs128 === errors;
-if(_valid4){
-valid35 = true;
-passing0 = 0;
-}
-const _errs129 = errors;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.fleetLock === undefined){
-const err96 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/1/required",keyword:"required",params:{missingProperty: "fleetLock"},message:"must have required property '"+"fleetLock"+"'",schema:schema31.properties.fleet.oneOf[1].required,parentSchema:schema31.properties.fleet.oneOf[1],data:data57};
+for(const key5 in data56){
+if(!((key5 === "lower") || (key5 === "upper"))){
+const err96 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.reboot.properties.window,data:data56};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -3006,19 +2969,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-var _valid4 = _errs129 === errors;
-if(_valid4 && valid35){
-valid35 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid4){
-valid35 = true;
-passing0 = 1;
-}
-}
-if(!valid35){
-const err97 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.fleet.oneOf,parentSchema:schema31.properties.fleet,data:data57};
+if(data56.lower !== undefined){
+let data57 = data56.lower;
+if(typeof data57 === "string"){
+if(!pattern25.test(data57)){
+const err97 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema51,data:data57};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -3027,36 +2982,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-else {
-errors = _errs127;
-if(vErrors !== null){
-if(_errs127){
-vErrors.length = _errs127;
 }
 else {
-vErrors = null;
-}
-}
-}
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.group === undefined){
-data57.group = "default";
-}
-if(data57.slotTimeout === undefined){
-data57.slotTimeout = "30m";
-}
-if(data57.onFailure === undefined){
-data57.onFailure = "hold";
-}
-if(data57.keepProofs === undefined){
-data57.keepProofs = "30d";
-}
-if(data57.requireReport === undefined){
-data57.requireReport = true;
-}
-for(const key6 in data57){
-if(!(func1.call(schema31.properties.fleet.properties, key6))){
-const err98 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet,data:data57};
+const err98 = {instancePath:instancePath+"/reboot/window/lower",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data57};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -3066,10 +2994,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-let data58 = data57.group;
+if(data56.upper !== undefined){
+let data58 = data56.upper;
 if(typeof data58 === "string"){
-if(func2(data58) > 100){
-const err99 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.group,data:data58};
+if(!pattern25.test(data58)){
+const err99 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"},message:"must match pattern \""+"^([01][0-9]|2[0-3]):[0-5][0-9]$"+"\"",schema:"^([01][0-9]|2[0-3]):[0-5][0-9]$",parentSchema:schema51,data:data58};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -3078,8 +3007,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!pattern26.test(data58)){
-const err100 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.group,data:data58};
+}
+else {
+const err100 = {instancePath:instancePath+"/reboot/window/upper",schemaPath:"#/$defs/TimeOfDay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data58};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3089,8 +3019,9 @@ vErrors.push(err100);
 errors++;
 }
 }
+}
 else {
-const err101 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.group.type,parentSchema:schema31.properties.fleet.properties.group,data:data58};
+const err101 = {instancePath:instancePath+"/reboot/window",schemaPath:"#/properties/reboot/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.properties.window.type,parentSchema:schema31.properties.reboot.properties.window,data:data56};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3099,11 +3030,17 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data57.id !== undefined){
-let data59 = data57.id;
-if(typeof data59 === "string"){
-if(func2(data59) > 200){
-const err102 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.fleet.properties.id,data:data59};
+}
+if(data54.command !== undefined){
+if(!(validate21(data54.command, {instancePath:instancePath+"/reboot/command",parentData:data54,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+let data60 = data54.bootedSystem;
+if(typeof data60 === "string"){
+if(!pattern19.test(data60)){
+const err102 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data60};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3112,8 +3049,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(!pattern27.test(data59)){
-const err103 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._:-]*$",parentSchema:schema31.properties.fleet.properties.id,data:data59};
+}
+else {
+const err103 = {instancePath:instancePath+"/reboot/bootedSystem",schemaPath:"#/properties/reboot/properties/bootedSystem/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.reboot.properties.bootedSystem.type,parentSchema:schema31.properties.reboot.properties.bootedSystem,data:data60};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3124,7 +3062,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.id.type,parentSchema:schema31.properties.fleet.properties.id,data:data59};
+const err104 = {instancePath:instancePath+"/reboot",schemaPath:"#/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.reboot.type,parentSchema:schema31.properties.reboot,data:data54};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3134,10 +3072,19 @@ vErrors.push(err104);
 errors++;
 }
 }
-let data60 = data57.slotTimeout;
-if(typeof data60 === "string"){
-if(!pattern4.test(data60)){
-const err105 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data60};
+if(data.bootChecks !== undefined){
+let data61 = data.bootChecks;
+if(Array.isArray(data61)){
+const len7 = data61.length;
+for(let i7=0; i7<len7; i7++){
+if(!(validate28(data61[i7], {instancePath:instancePath+"/bootChecks/" + i7,parentData:data61,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/bootChecks",schemaPath:"#/properties/bootChecks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.bootChecks.type,parentSchema:schema31.properties.bootChecks,data:data61};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3147,8 +3094,21 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data60};
+if(data.window !== undefined){
+let data63 = data.window;
+const _errs134 = errors;
+let valid37 = false;
+const _errs135 = errors;
+if(!(validate43(data63, {instancePath:instancePath+"/window",parentData:data,parentDataProperty:"window",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var _valid3 = _errs135 === errors;
+valid37 = valid37 || _valid3;
+const _errs136 = errors;
+if(Array.isArray(data63)){
+if(data63.length < 1){
+const err106 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.window.anyOf[1],data:data63};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3157,9 +3117,16 @@ vErrors.push(err106);
 }
 errors++;
 }
-let data61 = data57.onFailure;
-if(!((data61 === "hold") || (data61 === "release"))){
-const err107 = {instancePath:instancePath+"/fleet/onFailure",schemaPath:"#/properties/fleet/properties/onFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.fleet.properties.onFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.fleet.properties.onFailure.enum,parentSchema:schema31.properties.fleet.properties.onFailure,data:data61};
+const len8 = data63.length;
+for(let i8=0; i8<len8; i8++){
+if(!(validate43(data63[i8], {instancePath:instancePath+"/window/" + i8,parentData:data63,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.window.anyOf[1].type,parentSchema:schema31.properties.window.anyOf[1],data:data63};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3168,17 +3135,10 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data57.follow !== undefined){
-let data62 = data57.follow;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.hosts === undefined){
-data62.hosts = 1;
-}
-if(data62.soak === undefined){
-data62.soak = "2h";
-}
-if(data62.group === undefined){
-const err108 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/required",keyword:"required",params:{missingProperty: "group"},message:"must have required property '"+"group"+"'",schema:schema31.properties.fleet.properties.follow.required,parentSchema:schema31.properties.fleet.properties.follow,data:data62};
+var _valid3 = _errs136 === errors;
+valid37 = valid37 || _valid3;
+if(!valid37){
+const err108 = {instancePath:instancePath+"/window",schemaPath:"#/properties/window/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema31.properties.window.anyOf,parentSchema:schema31.properties.window,data:data63};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3187,9 +3147,33 @@ vErrors.push(err108);
 }
 errors++;
 }
-for(const key7 in data62){
-if(!(((key7 === "group") || (key7 === "hosts")) || (key7 === "soak"))){
-const err109 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow,data:data62};
+else {
+errors = _errs134;
+if(vErrors !== null){
+if(_errs134){
+vErrors.length = _errs134;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.conditions !== undefined){
+let data65 = data.conditions;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.acPower === undefined){
+data65.acPower = false;
+}
+if(data65.unmetered === undefined){
+data65.unmetered = false;
+}
+if(data65.sysfsRoot === undefined){
+data65.sysfsRoot = "/sys";
+}
+for(const key6 in data65){
+if(!(((key6 === "acPower") || (key6 === "unmetered")) || (key6 === "sysfsRoot"))){
+const err109 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.conditions,data:data65};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3199,11 +3183,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data62.group !== undefined){
-let data63 = data62.group;
-if(typeof data63 === "string"){
-if(func2(data63) > 100){
-const err110 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data63};
+let data66 = data65.acPower;
+if(typeof data66 !== "boolean"){
+const err110 = {instancePath:instancePath+"/conditions/acPower",schemaPath:"#/properties/conditions/properties/acPower/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.acPower.type,parentSchema:schema31.properties.conditions.properties.acPower,data:data66};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3212,8 +3194,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!pattern26.test(data63)){
-const err111 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data63};
+let data67 = data65.unmetered;
+if(typeof data67 !== "boolean"){
+const err111 = {instancePath:instancePath+"/conditions/unmetered",schemaPath:"#/properties/conditions/properties/unmetered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.conditions.properties.unmetered.type,parentSchema:schema31.properties.conditions.properties.unmetered,data:data67};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3222,9 +3205,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.group.type,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data63};
+let data68 = data65.sysfsRoot;
+if(typeof data68 === "string"){
+if(!pattern19.test(data68)){
+const err112 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data68};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3234,9 +3218,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-let data64 = data62.hosts;
-if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
-const err113 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.fleet.properties.follow.properties.hosts.type,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data64};
+else {
+const err113 = {instancePath:instancePath+"/conditions/sysfsRoot",schemaPath:"#/properties/conditions/properties/sysfsRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.conditions.properties.sysfsRoot.type,parentSchema:schema31.properties.conditions.properties.sysfsRoot,data:data68};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3245,9 +3228,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 > 10000 || isNaN(data64)){
-const err114 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data64};
+}
+else {
+const err114 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.conditions.type,parentSchema:schema31.properties.conditions,data:data65};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3256,8 +3239,16 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data64 < 1 || isNaN(data64)){
-const err115 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data64};
+}
+if(data.fleet !== undefined){
+let data69 = data.fleet;
+const _errs150 = errors;
+let valid41 = false;
+let passing0 = null;
+const _errs151 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.etcd === undefined){
+const err115 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/0/required",keyword:"required",params:{missingProperty: "etcd"},message:"must have required property '"+"etcd"+"'",schema:schema31.properties.fleet.oneOf[0].required,parentSchema:schema31.properties.fleet.oneOf[0],data:data69};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3267,10 +3258,15 @@ vErrors.push(err115);
 errors++;
 }
 }
-let data65 = data62.soak;
-if(typeof data65 === "string"){
-if(!pattern4.test(data65)){
-const err116 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data65};
+var _valid4 = _errs151 === errors;
+if(_valid4){
+valid41 = true;
+passing0 = 0;
+}
+const _errs152 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.fleetLock === undefined){
+const err116 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf/1/required",keyword:"required",params:{missingProperty: "fleetLock"},message:"must have required property '"+"fleetLock"+"'",schema:schema31.properties.fleet.oneOf[1].required,parentSchema:schema31.properties.fleet.oneOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3280,8 +3276,19 @@ vErrors.push(err116);
 errors++;
 }
 }
+var _valid4 = _errs152 === errors;
+if(_valid4 && valid41){
+valid41 = false;
+passing0 = [passing0, 1];
+}
 else {
-const err117 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data65};
+if(_valid4){
+valid41 = true;
+passing0 = 1;
+}
+}
+if(!valid41){
+const err117 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema31.properties.fleet.oneOf,parentSchema:schema31.properties.fleet,data:data69};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3290,9 +3297,36 @@ vErrors.push(err117);
 }
 errors++;
 }
+else {
+errors = _errs150;
+if(vErrors !== null){
+if(_errs150){
+vErrors.length = _errs150;
 }
 else {
-const err118 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data62};
+vErrors = null;
+}
+}
+}
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.group === undefined){
+data69.group = "default";
+}
+if(data69.slotTimeout === undefined){
+data69.slotTimeout = "30m";
+}
+if(data69.onFailure === undefined){
+data69.onFailure = "hold";
+}
+if(data69.keepProofs === undefined){
+data69.keepProofs = "30d";
+}
+if(data69.requireReport === undefined){
+data69.requireReport = true;
+}
+for(const key7 in data69){
+if(!(func1.call(schema31.properties.fleet.properties, key7))){
+const err118 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet,data:data69};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3302,10 +3336,10 @@ vErrors.push(err118);
 errors++;
 }
 }
-let data66 = data57.keepProofs;
-if(typeof data66 === "string"){
-if(!pattern4.test(data66)){
-const err119 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data66};
+let data70 = data69.group;
+if(typeof data70 === "string"){
+if(func2(data70) > 100){
+const err119 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.group,data:data70};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3314,9 +3348,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data66};
+if(!pattern31.test(data70)){
+const err120 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.group,data:data70};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3325,9 +3358,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-let data67 = data57.requireReport;
-if(typeof data67 !== "boolean"){
-const err121 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data67};
+}
+else {
+const err121 = {instancePath:instancePath+"/fleet/group",schemaPath:"#/properties/fleet/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.group.type,parentSchema:schema31.properties.fleet.properties.group,data:data70};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3336,17 +3369,11 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data57.etcd !== undefined){
-let data68 = data57.etcd;
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-if(data68.prefix === undefined){
-data68.prefix = "/xs-upgrade";
-}
-if(data68.timeout === undefined){
-data68.timeout = "5s";
-}
-if(data68.endpoints === undefined){
-const err122 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
+if(data69.id !== undefined){
+let data71 = data69.id;
+if(typeof data71 === "string"){
+if(func2(data71) > 200){
+const err122 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema31.properties.fleet.properties.id,data:data71};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3355,9 +3382,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-for(const key8 in data68){
-if(!((((((key8 === "endpoints") || (key8 === "prefix")) || (key8 === "username")) || (key8 === "password")) || (key8 === "tls")) || (key8 === "timeout"))){
-const err123 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
+if(!pattern32.test(data71)){
+const err123 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._:-]*$",parentSchema:schema31.properties.fleet.properties.id,data:data71};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3367,11 +3393,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data68.endpoints !== undefined){
-let data69 = data68.endpoints;
-if(Array.isArray(data69)){
-if(data69.length < 1){
-const err124 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data69};
+else {
+const err124 = {instancePath:instancePath+"/fleet/id",schemaPath:"#/properties/fleet/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.id.type,parentSchema:schema31.properties.fleet.properties.id,data:data71};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3380,12 +3403,11 @@ vErrors.push(err124);
 }
 errors++;
 }
-const len7 = data69.length;
-for(let i7=0; i7<len7; i7++){
-let data70 = data69[i7];
-if(typeof data70 === "string"){
-if(!pattern32.test(data70)){
-const err125 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data70};
+}
+let data72 = data69.slotTimeout;
+if(typeof data72 === "string"){
+if(!pattern4.test(data72)){
+const err125 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data72};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3396,7 +3418,7 @@ errors++;
 }
 }
 else {
-const err126 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i7,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data70};
+const err126 = {instancePath:instancePath+"/fleet/slotTimeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data72};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3405,19 +3427,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-let i8 = data69.length;
-let j0;
-if(i8 > 1){
-const indices0 = {};
-for(;i8--;){
-let item0 = data69[i8];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err127 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i8+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data69};
+let data73 = data69.onFailure;
+if(!((data73 === "hold") || (data73 === "release"))){
+const err127 = {instancePath:instancePath+"/fleet/onFailure",schemaPath:"#/properties/fleet/properties/onFailure/enum",keyword:"enum",params:{allowedValues: schema31.properties.fleet.properties.onFailure.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.fleet.properties.onFailure.enum,parentSchema:schema31.properties.fleet.properties.onFailure,data:data73};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3425,14 +3437,18 @@ else {
 vErrors.push(err127);
 }
 errors++;
-break;
 }
-indices0[item0] = i8;
+if(data69.follow !== undefined){
+let data74 = data69.follow;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.hosts === undefined){
+data74.hosts = 1;
 }
+if(data74.soak === undefined){
+data74.soak = "2h";
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data69};
+if(data74.group === undefined){
+const err128 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/required",keyword:"required",params:{missingProperty: "group"},message:"must have required property '"+"group"+"'",schema:schema31.properties.fleet.properties.follow.required,parentSchema:schema31.properties.fleet.properties.follow,data:data74};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3441,11 +3457,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-let data71 = data68.prefix;
-if(typeof data71 === "string"){
-if(!pattern33.test(data71)){
-const err129 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data71};
+for(const key8 in data74){
+if(!(((key8 === "group") || (key8 === "hosts")) || (key8 === "soak"))){
+const err129 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow,data:data74};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3455,8 +3469,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data71};
+if(data74.group !== undefined){
+let data75 = data74.group;
+if(typeof data75 === "string"){
+if(func2(data75) > 100){
+const err130 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data75};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3465,11 +3482,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data68.username !== undefined){
-let data72 = data68.username;
-if(typeof data72 === "string"){
-if(func2(data72) < 1){
-const err131 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data72};
+if(!pattern31.test(data75)){
+const err131 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.-]+$"+"\"",schema:"^[a-zA-Z0-9.-]+$",parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data75};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3480,7 +3494,7 @@ errors++;
 }
 }
 else {
-const err132 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data72};
+const err132 = {instancePath:instancePath+"/fleet/follow/group",schemaPath:"#/properties/fleet/properties/follow/properties/group/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.group.type,parentSchema:schema31.properties.fleet.properties.follow.properties.group,data:data75};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3490,11 +3504,9 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data68.password !== undefined){
-let data73 = data68.password;
-if(typeof data73 === "string"){
-if(!pattern14.test(data73)){
-const err133 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data73};
+let data76 = data74.hosts;
+if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
+const err133 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.fleet.properties.follow.properties.hosts.type,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data76};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3503,9 +3515,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data73};
+if((typeof data76 == "number") && (isFinite(data76))){
+if(data76 > 10000 || isNaN(data76)){
+const err134 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data76};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3514,13 +3526,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-if(data68.tls !== undefined){
-let data74 = data68.tls;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key9 in data74){
-if(!(((key9 === "ca") || (key9 === "cert")) || (key9 === "key"))){
-const err135 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
+if(data76 < 1 || isNaN(data76)){
+const err135 = {instancePath:instancePath+"/fleet/follow/hosts",schemaPath:"#/properties/fleet/properties/follow/properties/hosts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.hosts,data:data76};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3530,11 +3537,10 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data74.ca !== undefined){
-let data75 = data74.ca;
-if(typeof data75 === "string"){
-if(!pattern19.test(data75)){
-const err136 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data75};
+let data77 = data74.soak;
+if(typeof data77 === "string"){
+if(!pattern4.test(data77)){
+const err136 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data77};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3545,7 +3551,7 @@ errors++;
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data75};
+const err137 = {instancePath:instancePath+"/fleet/follow/soak",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data77};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3555,11 +3561,8 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data74.cert !== undefined){
-let data76 = data74.cert;
-if(typeof data76 === "string"){
-if(!pattern19.test(data76)){
-const err138 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data76};
+else {
+const err138 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data74};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3569,8 +3572,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-else {
-const err139 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data76};
+let data78 = data69.keepProofs;
+if(typeof data78 === "string"){
+if(!pattern4.test(data78)){
+const err139 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data78};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3580,11 +3585,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data74.key !== undefined){
-let data77 = data74.key;
-if(typeof data77 === "string"){
-if(!pattern19.test(data77)){
-const err140 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data77};
+else {
+const err140 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data78};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3593,9 +3595,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data77};
+let data79 = data69.requireReport;
+if(typeof data79 !== "boolean"){
+const err141 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data79};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3604,13 +3606,17 @@ vErrors.push(err141);
 }
 errors++;
 }
+if(data69.etcd !== undefined){
+let data80 = data69.etcd;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.prefix === undefined){
+data80.prefix = "/xs-upgrade";
 }
-if(data74.cert !== undefined){
-if(data74.key === undefined){
-const err142 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
-    missingProperty: "key",
-    depsCount: 1,
-    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
+if(data80.timeout === undefined){
+data80.timeout = "5s";
+}
+if(data80.endpoints === undefined){
+const err142 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3619,13 +3625,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-if(data74.key !== undefined){
-if(data74.cert === undefined){
-const err143 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
-    missingProperty: "cert",
-    depsCount: 1,
-    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
+for(const key9 in data80){
+if(!((((((key9 === "endpoints") || (key9 === "prefix")) || (key9 === "username")) || (key9 === "password")) || (key9 === "tls")) || (key9 === "timeout"))){
+const err143 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3635,9 +3637,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
-else {
-const err144 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data74};
+if(data80.endpoints !== undefined){
+let data81 = data80.endpoints;
+if(Array.isArray(data81)){
+if(data81.length < 1){
+const err144 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data81};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3646,11 +3650,12 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-let data78 = data68.timeout;
-if(typeof data78 === "string"){
-if(!pattern4.test(data78)){
-const err145 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data78};
+const len9 = data81.length;
+for(let i9=0; i9<len9; i9++){
+let data82 = data81[i9];
+if(typeof data82 === "string"){
+if(!pattern37.test(data82)){
+const err145 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i9,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data82};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3661,7 +3666,7 @@ errors++;
 }
 }
 else {
-const err146 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data78};
+const err146 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i9,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data82};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3670,12 +3675,19 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data68.password !== undefined){
-if(data68.username === undefined){
-const err147 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
-    missingProperty: "username",
-    depsCount: 1,
-    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
+}
+let i10 = data81.length;
+let j0;
+if(i10 > 1){
+const indices0 = {};
+for(;i10--;){
+let item0 = data81[i10];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err147 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i10+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data81};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3683,11 +3695,14 @@ else {
 vErrors.push(err147);
 }
 errors++;
+break;
+}
+indices0[item0] = i10;
 }
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data68};
+const err148 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data81};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3697,14 +3712,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data57.fleetLock !== undefined){
-let data79 = data57.fleetLock;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.timeout === undefined){
-data79.timeout = "10s";
-}
-if(data79.url === undefined){
-const err149 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data79};
+let data83 = data80.prefix;
+if(typeof data83 === "string"){
+if(!pattern38.test(data83)){
+const err149 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data83};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3713,9 +3724,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-for(const key10 in data79){
-if(!((key10 === "url") || (key10 === "timeout"))){
-const err150 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data79};
+}
+else {
+const err150 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data83};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3724,12 +3735,11 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-if(data79.url !== undefined){
-let data80 = data79.url;
-if(typeof data80 === "string"){
-if(!pattern10.test(data80)){
-const err151 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data80};
+if(data80.username !== undefined){
+let data84 = data80.username;
+if(typeof data84 === "string"){
+if(func2(data84) < 1){
+const err151 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data84};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3740,7 +3750,7 @@ errors++;
 }
 }
 else {
-const err152 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data80};
+const err152 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data84};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3750,10 +3760,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-let data81 = data79.timeout;
-if(typeof data81 === "string"){
-if(!pattern4.test(data81)){
-const err153 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data81};
+if(data80.password !== undefined){
+let data85 = data80.password;
+if(typeof data85 === "string"){
+if(!pattern14.test(data85)){
+const err153 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data85};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3764,7 +3775,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data81};
+const err154 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data85};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3774,8 +3785,12 @@ vErrors.push(err154);
 errors++;
 }
 }
-else {
-const err155 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data79};
+if(data80.tls !== undefined){
+let data86 = data80.tls;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key10 in data86){
+if(!(((key10 === "ca") || (key10 === "cert")) || (key10 === "key"))){
+const err155 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3785,12 +3800,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data57.follow !== undefined){
-if(data57.etcd === undefined){
-const err156 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
-    missingProperty: "etcd",
-    depsCount: 1,
-    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data57};
+if(data86.ca !== undefined){
+let data87 = data86.ca;
+if(typeof data87 === "string"){
+if(!pattern19.test(data87)){
+const err156 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data87};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3800,9 +3814,8 @@ vErrors.push(err156);
 errors++;
 }
 }
-}
 else {
-const err157 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data57};
+const err157 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data87};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3812,12 +3825,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data.reboot !== undefined){
-if(data.system === undefined){
-const err158 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
-    missingProperty: "system",
-    depsCount: 1,
-    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(data86.cert !== undefined){
+let data88 = data86.cert;
+if(typeof data88 === "string"){
+if(!pattern19.test(data88)){
+const err158 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data88};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3827,12 +3839,8 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data.bootChecks !== undefined){
-if(data.reboot === undefined){
-const err159 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
-    missingProperty: "reboot",
-    depsCount: 1,
-    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+else {
+const err159 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data88};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3842,14 +3850,276 @@ vErrors.push(err159);
 errors++;
 }
 }
-}
-else {
-const err160 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data86.key !== undefined){
+let data89 = data86.key;
+if(typeof data89 === "string"){
+if(!pattern19.test(data89)){
+const err160 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data89};
 if(vErrors === null){
 vErrors = [err160];
 }
 else {
 vErrors.push(err160);
+}
+errors++;
+}
+}
+else {
+const err161 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data89};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data86.cert !== undefined){
+if(data86.key === undefined){
+const err162 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
+    missingProperty: "key",
+    depsCount: 1,
+    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data86.key !== undefined){
+if(data86.cert === undefined){
+const err163 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
+    missingProperty: "cert",
+    depsCount: 1,
+    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+let data90 = data80.timeout;
+if(typeof data90 === "string"){
+if(!pattern4.test(data90)){
+const err165 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data90};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data90};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+if(data80.password !== undefined){
+if(data80.username === undefined){
+const err167 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
+    missingProperty: "username",
+    depsCount: 1,
+    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+if(data69.fleetLock !== undefined){
+let data91 = data69.fleetLock;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.timeout === undefined){
+data91.timeout = "10s";
+}
+if(data91.url === undefined){
+const err169 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data91};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+for(const key11 in data91){
+if(!((key11 === "url") || (key11 === "timeout"))){
+const err170 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data91};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data91.url !== undefined){
+let data92 = data91.url;
+if(typeof data92 === "string"){
+if(!pattern10.test(data92)){
+const err171 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data92};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data92};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+let data93 = data91.timeout;
+if(typeof data93 === "string"){
+if(!pattern4.test(data93)){
+const err173 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data93};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data93};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data91};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data69.follow !== undefined){
+if(data69.etcd === undefined){
+const err176 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
+    missingProperty: "etcd",
+    depsCount: 1,
+    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data69};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data69};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data.reboot !== undefined){
+if(data.system === undefined){
+const err178 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
+    missingProperty: "system",
+    depsCount: 1,
+    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data.bootChecks !== undefined){
+if(data.reboot === undefined){
+const err179 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
+    missingProperty: "reboot",
+    depsCount: 1,
+    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+}
+else {
+const err180 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
 }
 errors++;
 }

@@ -83,7 +83,11 @@ export function validateConfig(document: unknown): ValidationResult {
   config.validationChecks ??= [];
   config.notify ??= [];
   config.healthChecks ??= [];
-  const errors = [...duplicateRepoProblems(config), ...timeZoneProblems(config)];
+  const errors = [
+    ...duplicateRepoProblems(config),
+    ...timeZoneProblems(config),
+    ...closureProblems(config),
+  ];
   return errors.length > 0 ? { errors } : { config, errors };
 }
 
@@ -277,6 +281,24 @@ function editDistance(a: string, b: string): number {
 }
 
 /** A time zone this host does not know would make every window check fail at run time. */
+/** system.closure names where the store path comes from in exactly one way, and needs repos. */
+function closureProblems(config: ValidConfig): string[] {
+  const closure = config.system?.closure;
+  if (!closure) return [];
+  const problems: string[] = [];
+  if ((closure.command === undefined) === (closure.url === undefined)) {
+    problems.push(
+      '/system/closure: give exactly one of "command" and "url", the source of the store path for the pulled commits',
+    );
+  }
+  if (config.mode === 'remote') {
+    problems.push(
+      '/system/closure: needs mode "local": the closure is looked up by the commits the repos are pulled to',
+    );
+  }
+  return problems;
+}
+
 function timeZoneProblems(config: ValidConfig): string[] {
   const windows =
     config.window === undefined

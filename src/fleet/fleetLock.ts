@@ -6,6 +6,7 @@
 // Each request, its body included, is bounded by our own deadline and read to at most 64 KiB.
 // So a fleet can use the airlock or fleetlock it already runs.
 import { deadlineSignal } from '../actors/deadline.js';
+import { readBounded } from '../httpTarget.js';
 import {
   CoordinatorUnavailable,
   pause,
@@ -106,21 +107,3 @@ function origin(url: string): string {
 /** The most of an answer's body read: a protocol body is a few hundred bytes. */
 const maxBody = 64 * 1024;
 
-/** Reads at most `limit` bytes of the body, then stops reading (and drops the connection). */
-async function readBounded(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size >= limit) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}

@@ -51,6 +51,7 @@ export const policyCombinations: UpgradePolicy[] = [
             rebootPending: false,
             conditions: false,
             fleet: false,
+            closure: false,
           })),
         ),
       ),
@@ -68,6 +69,7 @@ export const policyCombinations: UpgradePolicy[] = [
         rebootPending,
         conditions: false,
         fleet: false,
+        closure: false,
       })),
     ),
   ),
@@ -82,6 +84,7 @@ export const policyCombinations: UpgradePolicy[] = [
     rebootPending: false,
     conditions: true,
     fleet: false,
+    closure: false,
   })),
   // Fleet slots, taken after the checks (whichever way they went) and before the conditions'
   // second look.
@@ -96,24 +99,51 @@ export const policyCombinations: UpgradePolicy[] = [
       rebootPending: false,
       conditions,
       fleet: true,
+      closure: false,
     })),
   ),
+  // A closure CI built, fetched instead of built: on its own, with health checks and reboots
+  // (what follows the switch), and with fleet slots and conditions (what comes before it).
+  ...[
+    { healthChecks: false, reboot: 'never' as const, conditions: false, fleet: false },
+    { healthChecks: true, reboot: 'needed' as const, conditions: false, fleet: false },
+    { healthChecks: false, reboot: 'never' as const, conditions: true, fleet: true },
+  ].map((variant) => ({
+    mode: 'local' as const,
+    buildBeforeSwitch: true,
+    onValidationFailure: 'rollback' as const,
+    force: false,
+    rebootPending: false,
+    ...variant,
+    closure: true,
+  })),
 ];
 
 const savedCommits: SavedCommit[] = [
   { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) },
 ];
 const unmoved = [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'a'.repeat(40) }];
-/** The pull outcomes the `heldBack` and `nothingNew` guards tell apart. */
+const moved = [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'b'.repeat(40) }];
+/** The pull outcomes the `heldBack`, `nothingNew` and `closurePicked` guards tell apart. */
 export const pullOutcomes: Record<PulledKind, PullOutcome> = {
-  moved: { repos: [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'b'.repeat(40) }] },
+  moved: { repos: moved },
+  closure: {
+    repos: moved,
+    closure: {
+      storePath: `/nix/store/${'0'.repeat(32)}-nixos-system-host-26.05`,
+      substituter: 'https://cache.example',
+      signedBy: ['ci-1'],
+      closureBytes: 2048,
+      fetchBytes: 1024,
+    },
+  },
   unmoved: { repos: unmoved },
   'held-back': {
     repos: unmoved,
     heldBack: { commits: { 'nix-config': 'b'.repeat(40) }, at: '2026-01-01', reason: 'building' },
   },
 };
-export type PulledKind = 'moved' | 'unmoved' | 'held-back';
+export type PulledKind = 'moved' | 'closure' | 'unmoved' | 'held-back';
 
 /** The two verdicts of the condition checks. */
 export const conditionFacts: Record<'hold' | 'fail', ConditionFacts> = {
@@ -146,7 +176,8 @@ export type BootKind =
  * What an invoked actor does in one step of a path; "interrupted": a stop came while it ran;
  * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees;
  * a `fleet` error is the fleet's store unreachable (the `fleetUnavailable` guard), with fleet slots;
- * an `inhibited` error is a switch NixOS refused for its switch inhibitors (`installForBoot`).
+ * an `inhibited` error is a switch NixOS refused for its switch inhibitors (`installForBoot`);
+ * a `refused` error is a closure the pull refused before anything moved (`refusedBeforeChange`).
  */
 export type StepOutcome =
   | {
@@ -156,7 +187,14 @@ export type StepOutcome =
       boot?: BootKind;
       conditions?: 'hold' | 'fail';
     }
-  | { actor: string; outcome: 'error'; temporary?: true; fleet?: true; inhibited?: true }
+  | {
+      actor: string;
+      outcome: 'error';
+      temporary?: true;
+      fleet?: true;
+      inhibited?: true;
+      refused?: true;
+    }
   | { actor: string; outcome: 'interrupted' };
 
 export interface GeneratedPath {
@@ -206,18 +244,30 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
           } as EventObject,
         ]
       : [];
+    const temporary = {
+      type: `xstate.error.actor.${id}`,
+      error: Object.assign(new Error(`${id} failed for now`), { temporary: true }),
+    } as EventObject;
     if (id === 'pullRepos') {
-      const temporary = {
+      // With system.closure, the pull may pick a closure, or refuse one before anything moved.
+      const closure = snapshot.context.policy.closure;
+      const refused = {
         type: `xstate.error.actor.${id}`,
-        error: Object.assign(new Error(`${id} failed for now`), { temporary: true }),
+        error: Object.assign(new Error('the closure is not signed by a configured key'), {
+          refused: true,
+        }),
       } as EventObject;
       return [
-        ...Object.values(pullOutcomes).map((output) => done(id, output)),
+        ...(Object.keys(pullOutcomes) as PulledKind[])
+          .filter((kind) => closure || kind !== 'closure')
+          .map((kind) => done(id, pullOutcomes[kind])),
         error,
         temporary,
+        ...(closure ? [refused] : []),
         ...fleet,
       ];
     }
+    if (id === 'fetchClosure') return [done(id, undefined), error, temporary];
     if (id === 'takeSlot') return [done(id, undefined), error, ...fleet];
     if (id === 'runSwitch') {
       const inhibited = {
@@ -271,10 +321,15 @@ function toGeneratedPath(
           ...(output === conditionFacts.fail ? { conditions: 'fail' as const } : {}),
         });
       } else if (match) {
-        const { temporary, fleetUnavailable, installForBoot } =
+        const { temporary, fleetUnavailable, installForBoot, refused } =
           (
             step.event as {
-              error?: { temporary?: unknown; fleetUnavailable?: unknown; installForBoot?: unknown };
+              error?: {
+                temporary?: unknown;
+                fleetUnavailable?: unknown;
+                installForBoot?: unknown;
+                refused?: unknown;
+              };
             }
           ).error ?? {};
         steps.push({
@@ -283,6 +338,7 @@ function toGeneratedPath(
           ...(temporary === true ? { temporary: true as const } : {}),
           ...(fleetUnavailable === true ? { fleet: true as const } : {}),
           ...(installForBoot === true ? { inhibited: true as const } : {}),
+          ...(refused === true ? { refused: true as const } : {}),
         });
       }
     }

@@ -42,12 +42,29 @@ export interface HeldBack {
   set?: string;
 }
 
+/**
+ * With `system.closure`: the system CI built for the pulled commits, checked before any repo
+ * moved (a NixOS system's store path, in a substituter, signed by a configured key, room for it).
+ */
+export interface ClosureChoice {
+  storePath: string;
+  /** The substituter that has it. */
+  substituter: string;
+  /** The configured keys whose signatures it carries. */
+  signedBy: string[];
+  /** Its whole closure, and the part not yet in the local store (what the fetch downloads). */
+  closureBytes: number;
+  fetchBytes: number;
+}
+
 /** What pulling did: each repo's move, and whether upstream was held back. */
 export interface PullOutcome {
   repos: PulledRepo[];
   heldBack?: HeldBack;
   /** Following canaries, nothing proven is newer than what runs here: why. */
   waiting?: string;
+  /** With `system.closure`: the checked closure to fetch and switch to. */
+  closure?: ClosureChoice;
 }
 
 /** Why the run did not upgrade, as data the summary and the run record can show. */
@@ -84,6 +101,8 @@ export interface UpgradePolicy {
   conditions: boolean;
   /** Fleet slots are configured: take one before switching. */
   fleet: boolean;
+  /** `system.closure`: the pull may pick a closure CI built, fetched instead of built. */
+  closure: boolean;
 }
 
 /** What the condition checks found: do the window, power and network allow a run now? */
@@ -166,6 +185,8 @@ export interface UpgradeOutput {
   /** Result `nothing-new` while following canaries: what it waits for. */
   waiting?: string;
   failure?: Failure;
+  /** With `system.closure`: the closure the run fetched (and switched to, if it got that far). */
+  closure?: ClosureChoice;
   /** A validation failure that did not stop the switch (onValidationFailure notify/ignore). */
   validationFailure?: Failure;
   /** Why the rollback itself failed, when it did. */

@@ -7,6 +7,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type {
   BootFacts,
+  ClosureChoice,
   ConditionFacts,
   Failure,
   HeldBack,
@@ -46,6 +47,10 @@ export interface UpgradeContext {
   fleetUnavailable?: boolean;
   /** The switch was refused for these switch inhibitors, and installed for the next boot. */
   inhibitedBy?: string[];
+  /** With `system.closure`: the closure the pull picked, fetched instead of built. */
+  closure?: ClosureChoice;
+  /** Fetching the closure failed for a passing reason: result `fetch-failed`, repos back. */
+  closureUnavailable?: boolean;
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -127,12 +132,13 @@ export const upgradeMachine = setup({
     snapshotRepos: required<Snapshot>('snapshotRepos'),
     pullRepos: required<PullOutcome, { savedCommits: SavedCommit[] }>('pullRepos'),
     runBuild: required<void>('runBuild'),
+    fetchClosure: required<void, { closure: ClosureChoice | undefined }>('fetchClosure'),
     runChecks: required<void>('runChecks'),
     notifyValidationFailure: required<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
       'notifyValidationFailure',
     ),
     takeSlot: required<void, { pulled: PulledRepo[] }>('takeSlot'),
-    runSwitch: required<void>('runSwitch'),
+    runSwitch: required<void, { closure: string | undefined }>('runSwitch'),
     installForBoot: required<SavedGeneration, { savedSystem: SavedGeneration | undefined }>(
       'installForBoot',
     ),
@@ -176,6 +182,12 @@ export const upgradeMachine = setup({
       (errorOf(event) as { fleetUnavailable?: unknown } | undefined)?.fleetUnavailable === true,
     fetchFailedTemporarily: ({ event }) =>
       (errorOf(event) as { temporary?: unknown } | undefined)?.temporary === true,
+    // Refused before any repo moved (a closure unsigned, not a system, no room for it): aborted.
+    refusedBeforeChange: ({ event }) =>
+      (errorOf(event) as { refused?: unknown } | undefined)?.refused === true,
+    // The pull picked a closure CI built (system.closure): fetch it instead of building.
+    closurePicked: ({ context, event }) =>
+      context.policy.closure && (event as { output?: PullOutcome }).output?.closure !== undefined,
     buildBeforeSwitch: ({ context }) => context.policy.buildBeforeSwitch,
     validationFailureRollsBack: ({ context }) => context.policy.onValidationFailure === 'rollback',
     validationFailureNotifies: ({ context }) => context.policy.onValidationFailure === 'notify',
@@ -333,6 +345,14 @@ export const upgradeMachine = setup({
             }),
           },
           {
+            guard: 'closurePicked',
+            target: 'fetchingClosure',
+            actions: assign({
+              pulled: ({ event }) => event.output.repos,
+              closure: ({ event }) => event.output.closure,
+            }),
+          },
+          {
             guard: 'buildBeforeSwitch',
             target: 'building',
             actions: assign({ pulled: ({ event }) => event.output.repos }),
@@ -340,6 +360,11 @@ export const upgradeMachine = setup({
           { target: 'validating', actions: assign({ pulled: ({ event }) => event.output.repos }) },
         ],
         onError: [
+          {
+            guard: 'refusedBeforeChange',
+            target: 'aborted',
+            actions: { type: 'recordFailure', params: { state: 'pulling' } },
+          },
           {
             guard: 'fleetUnavailable',
             target: 'fleetUnavailable',
@@ -354,6 +379,36 @@ export const upgradeMachine = setup({
           {
             target: 'rollingBack',
             actions: { type: 'recordFailure', params: { state: 'pulling' } },
+          },
+        ],
+      },
+    },
+    // system.closure: the system CI built, fetched from a substituter with its signatures checked,
+    // instead of built here. A cache gone mid-way puts the repos back (fetch-failed, exit 75).
+    fetchingClosure: {
+      on: {
+        INTERRUPT: {
+          target: 'rollingBack',
+          actions: { type: 'recordInterruption', params: { state: 'fetchingClosure' } },
+        },
+      },
+      invoke: {
+        id: 'fetchClosure',
+        src: 'fetchClosure',
+        input: ({ context }) => ({ closure: context.closure }),
+        onDone: { target: 'validating' },
+        onError: [
+          {
+            guard: 'fetchFailedTemporarily',
+            target: 'rollingBack',
+            actions: [
+              { type: 'recordFailure', params: { state: 'fetchingClosure' } },
+              assign({ closureUnavailable: true }),
+            ],
+          },
+          {
+            target: 'rollingBack',
+            actions: { type: 'recordFailure', params: { state: 'fetchingClosure' } },
           },
         ],
       },
@@ -495,6 +550,7 @@ export const upgradeMachine = setup({
       invoke: {
         id: 'runSwitch',
         src: 'runSwitch',
+        input: ({ context }) => ({ closure: context.closure?.storePath }),
         onDone: [
           { guard: 'hasHealthChecks', target: 'healthChecking' },
           {
@@ -709,11 +765,13 @@ export const upgradeMachine = setup({
         result: ({ context }) =>
           context.fleetUnavailable
             ? 'fleet-unavailable'
-            : context.noSlot
-              ? 'no-slot'
-              : context.skipReason
-                ? 'skipped'
-                : 'rolled-back',
+            : context.closureUnavailable
+              ? 'fetch-failed'
+              : context.noSlot
+                ? 'no-slot'
+                : context.skipReason
+                  ? 'skipped'
+                  : 'rolled-back',
       }),
     },
     skipped: { type: 'final', entry: assign({ result: 'skipped' }) },
@@ -729,6 +787,7 @@ export const upgradeMachine = setup({
     ...(context.skipReason ? { skipReason: context.skipReason } : {}),
     ...(context.waiting ? { waiting: context.waiting } : {}),
     ...(context.failure ? { failure: context.failure } : {}),
+    ...(context.closure ? { closure: context.closure } : {}),
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),
     interrupted: context.interrupted,

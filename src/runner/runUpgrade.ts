@@ -119,6 +119,7 @@ export async function runUpgrade(options: RunOptions): Promise<MachineReport> {
         rebootPending: options.rebootPending ?? false,
         conditions: !options.ignoreConditions && conditionsConfigured(config),
         fleet: config.fleet !== undefined,
+        closure: config.system?.closure !== undefined,
       },
     },
   });

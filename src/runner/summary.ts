@@ -5,7 +5,8 @@ import { commandText, type ResolvedConfig } from '../config/resolve.js';
 import { join } from 'node:path';
 import { savedCommitsFile } from '../actors/snapshotRepos.js';
 import type { LogLevel } from '../log.js';
-import type { Failure, UpgradeOutput } from '../machine/types.js';
+import type { ClosureChoice, Failure, UpgradeOutput } from '../machine/types.js';
+import { formatSize } from '../config/size.js';
 import { describeGenerations } from './generations.js';
 import type { RunReport } from './runUpgrade.js';
 
@@ -52,21 +53,23 @@ export function upgradeDone(facts: {
   checksConfigured: boolean;
   onValidationFailure: string;
 }): string {
-  const built = facts.states.includes('building');
+  // What made the new system: a build here, or the closure CI built, fetched.
+  const built = facts.states.includes('building') || facts.states.includes('fetchingClosure');
+  const made = facts.states.includes('fetchingClosure') ? 'fetched' : 'built';
   const healthy = facts.states.includes('healthChecking') ? ' and found healthy' : '';
   if (facts.skippedValidation) {
-    return `${built ? 'built and ' : ''}switched WITHOUT checks (--skip-validation)${healthy}`;
+    return `${built ? `${made} and ` : ''}switched WITHOUT checks (--skip-validation)${healthy}`;
   }
   if (facts.validationFailure) {
     const which = facts.validationFailure.command
       ? `check "${facts.validationFailure.command}"`
       : 'a validation check';
-    return `${built ? 'built and ' : ''}switched although ${which} failed (onValidationFailure: ${facts.onValidationFailure})${healthy}`;
+    return `${built ? `${made} and ` : ''}switched although ${which} failed (onValidationFailure: ${facts.onValidationFailure})${healthy}`;
   }
   if (!facts.checksConfigured) {
-    return `${built ? 'built and ' : ''}switched${healthy} (no validation checks configured)`;
+    return `${built ? `${made} and ` : ''}switched${healthy} (no validation checks configured)`;
   }
-  return `${built ? 'built, checked and switched' : 'checked and switched'}${healthy}`;
+  return `${built ? `${made}, checked and switched` : 'checked and switched'}${healthy}`;
 }
 
 export function formatSummary(facts: SummaryFacts): Summary {
@@ -144,7 +147,11 @@ export function formatSummary(facts: SummaryFacts): Summary {
       break;
     }
     case 'fetch-failed':
-      lines.push('result: fetch failed (temporary): nothing was moved, the host is untouched');
+      lines.push(
+        failure?.state === 'fetchingClosure'
+          ? 'result: fetch failed (temporary): the closure could not be fetched; every repo is back at its saved commit, nothing was switched'
+          : 'result: fetch failed (temporary): nothing was moved, the host is untouched',
+      );
       cause();
       lines.push(`next: ${failure?.next ?? 'the next run tries again'}`);
       break;
@@ -232,6 +239,7 @@ export function formatSummary(facts: SummaryFacts): Summary {
     report.states.some((visit) => visit.state === 'rollingBack.revertingSystem'),
   );
   if (system) lines.push(`system: ${system}`);
+  if (output.closure) lines.push(`closure: ${describeClosure(output.closure)}`);
   lines.push(...(facts.fleetLines ?? []));
   for (const repo of config.repos) {
     const saved = output.savedCommits.find((entry) => entry.repo === repo.name)?.commit;
@@ -243,4 +251,13 @@ export function formatSummary(facts: SummaryFacts): Summary {
   if (facts.ignoredConditions && lines[0] !== undefined)
     lines[0] = `${lines[0]} (conditions ignored: --ignore-conditions)`;
   return { level: resultLevel(output.result, report.exitCode), lines };
+}
+
+/** "/nix/store/…-nixos-system-web-1-26.05 (fetched 12 MiB of 1.2 GiB from https://cache, signed by ci-1)". */
+export function describeClosure(closure: ClosureChoice): string {
+  const fetched =
+    closure.fetchBytes === 0
+      ? `all ${formatSize(closure.closureBytes)} already in the store`
+      : `fetched ${formatSize(closure.fetchBytes)} of ${formatSize(closure.closureBytes)} from ${closure.substituter}`;
+  return `${closure.storePath} (${fetched}, signed by ${closure.signedBy.join(', ')})`;
 }

@@ -59,6 +59,7 @@ describe('graph', () => {
       reboot: 'never',
       conditions: false,
       fleet: false,
+      closure: false,
     });
     const keys = remote.map((edge) => edge.key);
     expect(keys).not.toContain('pulling: xstate.done.actor.pullRepos [nothingNew] -> done');

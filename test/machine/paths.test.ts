@@ -49,9 +49,10 @@ describe('the generated paths', () => {
     for (const path of paths.filter((candidate) => candidate.states.includes('pulling'))) {
       const after = path.states.slice(path.states.indexOf('pulling') + 1);
       const rolledBack = after.some((state) => state.startsWith('rollingBack'));
-      // Held back and fetch-failed end straight after pulling: the pull moved nothing then.
+      // Held back, fetch-failed and a refused closure end straight after pulling: the pull moved
+      // nothing then.
       const unmoved =
-        ['heldBack', 'fetchFailed', 'fleetUnavailable'].includes(after[0] ?? '') &&
+        ['heldBack', 'fetchFailed', 'fleetUnavailable', 'aborted'].includes(after[0] ?? '') &&
         after.length === 1;
       const ended = ['done', 'rebootRequested'].includes(path.states.at(-1) ?? '');
       expect(ended || rolledBack || unmoved, path.states.join(' > ')).toBe(true);
@@ -61,9 +62,15 @@ describe('the generated paths', () => {
   it('end in fetchFailed only after a temporary pull error, and held back only without moving', () => {
     for (const path of paths) {
       const pull = path.steps.find((step) => step.actor === 'pullRepos');
+      // A closure that could not be fetched for now: fetch-failed after the repos went back.
+      const closureFetch = path.steps.find((step) => step.actor === 'fetchClosure');
+      const closureForNow = closureFetch?.outcome === 'error' && 'temporary' in closureFetch;
       expect(path.result === 'fetch-failed').toBe(
-        pull?.outcome === 'error' && 'temporary' in pull && !('fleet' in pull),
+        (pull?.outcome === 'error' && 'temporary' in pull && !('fleet' in pull)) ||
+          (closureForNow &&
+            !path.steps.some((step) => step.actor === 'resetRepos' && step.outcome === 'error')),
       );
+      if (closureForNow) expect(path.states).toContain('rollingBack.resettingRepos');
       // The fleet's store, not git: its own result, whether in the pull or waiting for a slot.
       const unreachable = path.steps.some((step) => step.outcome === 'error' && 'fleet' in step);
       if (path.result === 'fleet-unavailable') expect(unreachable).toBe(true);
@@ -109,10 +116,26 @@ describe('the generated paths', () => {
     }
   });
 
-  it('never touch the repos after an abort, and abort only before pulling', () => {
+  it('never touch the repos after an abort, and abort only before pulling or for a refused closure', () => {
     for (const path of paths.filter((candidate) => candidate.result === 'aborted')) {
-      expect(path.states).not.toContain('pulling');
+      const refused = path.steps.some(
+        (step) => step.actor === 'pullRepos' && step.outcome === 'error' && 'refused' in step,
+      );
+      if (!refused) expect(path.states).not.toContain('pulling');
+      expect(refused && !path.policy.closure).toBe(false);
       expect(path.steps.map((step) => step.actor)).not.toContain('resetRepos');
+    }
+  });
+
+  it('fetch a closure only when the pull picked one, and never build it too', () => {
+    for (const path of paths) {
+      const picked = path.steps.some(
+        (step) =>
+          step.actor === 'pullRepos' && step.outcome === 'done' && step.pulled === 'closure',
+      );
+      expect(path.states.includes('fetchingClosure')).toBe(picked);
+      if (picked) expect(path.states).not.toContain('building');
+      if (picked) expect(path.policy.closure).toBe(true);
     }
   });
 

@@ -11,6 +11,7 @@ import { statePathOf } from '../../src/machine/statePath.js';
 import type {
   BootFacts,
   ConditionFacts,
+  ClosureChoice,
   HeldBack,
   PulledRepo,
   SavedGeneration,
@@ -33,6 +34,7 @@ export const defaultPolicy: UpgradePolicy = {
   rebootPending: false,
   conditions: false,
   fleet: false,
+  closure: false,
 };
 
 export const savedCommit = { repo: 'nix-config', branch: 'main', commit: 'a'.repeat(40) };
@@ -68,6 +70,10 @@ export async function runStubbed(
     heldBack?: HeldBack;
     /** The pull moved nothing while following canaries: what it waits for. */
     waiting?: string;
+    /** The pull picked this closure (system.closure). */
+    closure?: ClosureChoice;
+    /** These refuse before anything changed (a closure refused: `refused` on the error). */
+    refuse?: ActorName[];
     /** What inspectBoot finds (default: the kernel changed, inside the window). */
     bootFacts?: BootFacts;
     /** What checkConditions finds, then recheckConditions (default: they hold). */
@@ -93,6 +99,7 @@ export async function runStubbed(
       repos: options.pulled ?? [movedRepo],
       ...(options.heldBack ? { heldBack: options.heldBack } : {}),
       ...(options.waiting ? { waiting: options.waiting } : {}),
+      ...(options.closure ? { closure: options.closure } : {}),
     },
   };
   const actors = Object.fromEntries(
@@ -119,6 +126,8 @@ export async function runStubbed(
               fleetUnavailable: true,
             }),
           );
+        if (options.refuse?.includes(name))
+          return Promise.reject(Object.assign(new Error(`${name} failed`), { refused: true }));
         if (options.failTemporarily?.includes(name))
           return Promise.reject(Object.assign(new Error(`${name} failed`), { temporary: true }));
         return options.fail?.includes(name)
@@ -185,8 +194,9 @@ export function runGeneratedPath(
     policy: path.policy,
     ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
     fail: failed
-      .filter((step) => !('temporary' in step) && !('inhibited' in step))
+      .filter((step) => !('temporary' in step) && !('inhibited' in step) && !('refused' in step))
       .map((step) => step.actor as ActorName),
+    refuse: failed.filter((step) => 'refused' in step).map((step) => step.actor as ActorName),
     failTemporarily: failed
       .filter((step) => 'temporary' in step && !('fleet' in step))
       .map((step) => step.actor as ActorName),
@@ -194,6 +204,7 @@ export function runGeneratedPath(
     inhibited: failed.some((step) => 'inhibited' in step),
     pulled: outcome.repos,
     ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
+    ...(outcome.closure ? { closure: outcome.closure } : {}),
     ...(boot ? { bootFacts: bootFacts[boot] } : {}),
     conditions: [
       conditionFacts[verdict('checkConditions')],

@@ -1,0 +1,183 @@
+// Nix's side of a closure: what a binary cache holds of it and who signed it, what the local store
+// lacks, the room on the store's file system, and the fetch itself. Nix checks every signature
+// (require-sigs, with only the configured keys trusted) and is never allowed to build (max-jobs 0):
+// a path that cannot be substituted fails, it is not built here.
+import { execa } from 'execa';
+import { statfs } from 'node:fs/promises';
+import type { ClosureSpec } from '../config/resolve.js';
+import { runCommand, CommandFailedError, type CommandDeps } from '../actors/runCommand.js';
+import { ClosureRefused, ClosureUnavailable } from './errors.js';
+import { excerpt } from './systemPath.js';
+
+export interface CachedPath {
+  path: string;
+  narSize: number;
+  signatures: string[];
+}
+
+export interface NixDeps {
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+const nixCommand = ['--extra-experimental-features', 'nix-command'];
+/** One try per cache, a short connect: a cache that is down is said at once, and retried next run. */
+const queryOptions = ['--option', 'download-attempts', '1', '--option', 'connect-timeout', '10'];
+const queryTimeoutMs = 5 * 60_000;
+
+/** Nix's options for a fetch from exactly these caches, trusting exactly these keys. */
+export function trustOptions(spec: Pick<ClosureSpec, 'substituters' | 'publicKeys'>): string[] {
+  return [
+    ...['--option', 'substituters', spec.substituters.join(' ')],
+    ...['--option', 'trusted-public-keys', spec.publicKeys.join(' ')],
+    ...['--option', 'require-sigs', 'true'],
+  ];
+}
+
+const keyName = (key: string) => key.slice(0, key.indexOf(':'));
+
+/** The configured keys among a path's signatures ("NAME:SIGNATURE"). */
+export function signedBy(signatures: string[], publicKeys: string[]): string[] {
+  const names = new Set(publicKeys.map(keyName));
+  return [...new Set(signatures.map(keyName))].filter((name) => names.has(name));
+}
+
+interface PathInfo {
+  path?: unknown;
+  valid?: unknown;
+  narSize?: unknown;
+  signatures?: unknown;
+}
+
+type PathInfoAnswer = { error: string } | { entries: (CachedPath & { valid: boolean })[] };
+
+async function pathInfo(args: string[], deps: NixDeps): Promise<PathInfoAnswer> {
+  const result = await execa('nix', [...nixCommand, 'path-info', '--json', ...args], {
+    env: deps.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    reject: false,
+    timeout: queryTimeoutMs,
+    cancelSignal: deps.signal,
+  });
+  if (result.exitCode !== 0) {
+    const said = String(result.stderr).trim().split('\n').at(-1) ?? '';
+    return { error: said || `nix path-info exited ${result.exitCode ?? '?'}` };
+  }
+  let entries: PathInfo[];
+  try {
+    entries = JSON.parse(String(result.stdout)) as PathInfo[];
+  } catch {
+    return { error: 'nix path-info printed something that is not JSON' };
+  }
+  return {
+    entries: (Array.isArray(entries) ? entries : []).map((entry) => ({
+      path: String(entry.path),
+      valid: entry.valid !== false,
+      narSize: typeof entry.narSize === 'number' ? entry.narSize : 0,
+      signatures: Array.isArray(entry.signatures) ? entry.signatures.map(String) : [],
+    })),
+  };
+}
+
+/**
+ * The closure as the first substituter that has it knows it (the path first). Undefined: no
+ * substituter has it. A substituter that cannot be asked is skipped; when none has it and one
+ * could not be asked, that is temporary.
+ */
+export async function cachedClosure(
+  storePath: string,
+  spec: Pick<ClosureSpec, 'substituters'>,
+  deps: NixDeps,
+): Promise<{ substituter: string; paths: CachedPath[] } | undefined> {
+  const unreachable: string[] = [];
+  for (const substituter of spec.substituters) {
+    const top = await pathInfo([...queryOptions, '--store', substituter, storePath], deps);
+    if ('error' in top) {
+      unreachable.push(`${substituter}: ${excerpt(top.error)}`);
+      continue;
+    }
+    if (!top.entries[0]?.valid) continue;
+    // The whole closure, for its size; a cache that holds the system but not all it refers to
+    // (the rest comes from another substituter) gives the system's own size.
+    const all = await pathInfo(
+      [...queryOptions, '--recursive', '--store', substituter, storePath],
+      deps,
+    );
+    const paths = 'entries' in all && all.entries.every((entry) => entry.valid) ? all.entries : [];
+    const first = top.entries.slice(0, 1);
+    return {
+      substituter,
+      paths: [...first, ...paths.filter((entry) => entry.path !== storePath)],
+    };
+  }
+  if (unreachable.length > 0) {
+    throw new ClosureUnavailable(
+      `no substituter could be asked for ${storePath}: ${unreachable.join('; ')}`,
+    );
+  }
+  return undefined;
+}
+
+/** The paths the local store does not have yet. */
+export async function missingLocally(paths: string[], deps: NixDeps): Promise<Set<string>> {
+  const missing = new Set<string>();
+  // Batches keep each argument list far below the kernel's limit for a closure of thousands.
+  for (let start = 0; start < paths.length; start += 500) {
+    const info = await pathInfo(paths.slice(start, start + 500), deps);
+    if ('error' in info) throw new Error(`cannot read the local Nix store: ${info.error}`);
+    for (const entry of info.entries) if (!entry.valid) missing.add(entry.path);
+  }
+  return missing;
+}
+
+/** Bytes free for an unprivileged writer on the file system that holds `dir`. */
+export async function freeBytes(dir: string): Promise<number> {
+  const stats = await statfs(dir);
+  return stats.bavail * stats.bsize;
+}
+
+/**
+ * Fetches the closure into the local store from the substituters. With `gcRoot`, an indirect GC
+ * root there keeps it until the switch (a prefetch). A signature Nix does not accept is refused;
+ * anything else (a cache gone mid-way) is temporary.
+ */
+export async function fetchClosure(
+  storePath: string,
+  spec: ClosureSpec,
+  deps: CommandDeps,
+  gcRoot?: string,
+): Promise<void> {
+  try {
+    await runCommand(
+      {
+        name: 'fetch-closure',
+        run: {
+          argv: [
+            'nix-store',
+            '--realise',
+            storePath,
+            ...trustOptions(spec),
+            '--max-jobs',
+            '0',
+            ...(gcRoot ? ['--add-root', gcRoot, '--indirect'] : []),
+          ],
+        },
+        timeoutMs: spec.timeoutMs,
+        env: {},
+        cwd: '/',
+      },
+      deps,
+    );
+  } catch (error) {
+    if (!(error instanceof CommandFailedError) || error.details.isCanceled) throw error;
+    const said = error.outputTail.join('\n');
+    if (/not signed by any of the keys|lacks a valid signature|signature .* invalid/i.test(said)) {
+      throw new ClosureRefused(
+        `Nix refused ${storePath}: a path of its closure is not signed by any of system.closure.publicKeys`,
+        'sign the closure with a configured key (nix store sign), or add the key that signed it to publicKeys',
+      );
+    }
+    throw new ClosureUnavailable(`fetching ${storePath} failed: ${error.message}`);
+  }
+}
