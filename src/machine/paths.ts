@@ -250,7 +250,7 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
     } as EventObject;
     if (id === 'pullRepos') {
       // With system.closure, the pull may pick a closure, or refuse one before anything moved.
-      const closure = snapshot.context.policy.closure;
+      const closure = (snapshot.context as { policy: UpgradePolicy }).policy.closure;
       const refused = {
         type: `xstate.error.actor.${id}`,
         error: Object.assign(new Error('the closure is not signed by a configured key'), {
