@@ -106,4 +106,3 @@ function origin(url: string): string {
 
 /** The most of an answer's body read: a protocol body is a few hundred bytes. */
 const maxBody = 64 * 1024;
-
