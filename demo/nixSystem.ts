@@ -107,7 +107,8 @@ let
   };
 in
 builtins.derivation {
-  name = "xs-upgrade-demo-system";
+  # As a NixOS toplevel is named (nixos-system-HOST-VERSION): what a closure source may point at.
+  name = "nixos-system-sandbox-26.05";
   system = builtins.currentSystem;
   builder = "/bin/sh";
   inherit secretsCommit;
@@ -135,8 +136,11 @@ builtins.derivation {
 export const configurationNix = (extra = '') =>
   `{ config, pkgs, ... }:\n{\n  services.openssh.enable = true;\n${extra}}\n`;
 
-const buildLine =
-  'nix-build repos/nix-config --no-out-link --argstr currentSystemLink "$PWD/current-system" --argstr bootedSystemLink "$PWD/booted-system" --argstr bootDefaultLink "$PWD/boot-default" --argstr secretsCommit "$(git -C repos/nix-secrets rev-parse HEAD)"';
+/** Builds the system of a nix-config checkout, with the secrets repo's commit, in the sandbox. */
+export const buildLineFrom = (config: string, secrets: string) =>
+  `nix-build ${config} --no-out-link --argstr currentSystemLink "$PWD/current-system" --argstr bootedSystemLink "$PWD/booted-system" --argstr bootDefaultLink "$PWD/boot-default" --argstr secretsCommit "$(git -C ${secrets} rev-parse HEAD)"`;
+
+const buildLine = buildLineFrom('repos/nix-config', 'repos/nix-secrets');
 
 /** Scripts in bin/ that stand where `nh os build` and `nh os switch` stand on a NixOS host. */
 export const nixScripts: Record<string, string> = {

@@ -35,7 +35,7 @@ import { inspectBoot } from './inspectBoot.js';
 import { checkConditions } from './checkConditions.js';
 import { requestReboot } from './requestReboot.js';
 import { chooseClosure } from '../closure/choose.js';
-import { fetchClosure } from '../closure/binaryCache.js';
+import { fetchClosure, fetchedClosureRoot } from '../closure/binaryCache.js';
 import { switchToClosure } from '../closure/switchToClosure.js';
 import { hostname } from 'node:os';
 
@@ -143,7 +143,12 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
     ),
     fetchClosure: step<void, { closure: ClosureChoice | undefined }>(({ input, signal }) =>
       closure && input.closure
-        ? fetchClosure(input.closure.storePath, closure, withSignal(signal))
+        ? fetchClosure(
+            input.closure.storePath,
+            closure,
+            withSignal(signal),
+            fetchedClosureRoot(config.stateDir),
+          )
         : Promise.reject(new Error('there is no closure to fetch (system.closure)')),
     ),
     runSwitch: step<void, { closure: string | undefined }>(async ({ input, signal }) => {

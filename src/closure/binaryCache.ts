@@ -4,6 +4,7 @@
 // a path that cannot be substituted fails, it is not built here.
 import { execa } from 'execa';
 import { statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ClosureSpec } from '../config/resolve.js';
 import { runCommand, CommandFailedError, type CommandDeps } from '../actors/runCommand.js';
 import { ClosureRefused, ClosureUnavailable } from './errors.js';
@@ -136,6 +137,12 @@ export async function freeBytes(dir: string): Promise<number> {
   const stats = await statfs(dir);
   return stats.bavail * stats.bsize;
 }
+
+/**
+ * The GC root (an indirect one, a link in the state dir) that keeps the closure last fetched, so
+ * a garbage collection between the fetch (or a prefetch hours before) and the switch cannot take it.
+ */
+export const fetchedClosureRoot = (stateDir: string) => join(stateDir, 'fetched-closure');
 
 /**
  * Fetches the closure into the local store from the substituters. With `gcRoot`, an indirect GC
