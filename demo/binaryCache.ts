@@ -94,8 +94,11 @@ cat "closures/$XS_UPGRADE_COMMIT_NIX_CONFIG" 2>/dev/null || true
 /** The cache over HTTP on 127.0.0.1 (a real substituter); close() takes it down. */
 export async function serveCache(
   cache: BinaryCache,
+  options: { slowNar?: boolean } = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((request, response) => {
+    // A download that takes its time: what a run stopped while it fetches needs.
+    if (options.slowNar && request.url?.startsWith('/nar/')) return;
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
     const file = join(cache.dir, path);
     if (relative(cache.dir, file).startsWith('..')) {

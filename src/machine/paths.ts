@@ -482,6 +482,7 @@ export function describePolicy(policy: UpgradePolicy): string {
     ...(policy.rebootPending ? ['reboot pending'] : []),
     ...(policy.conditions ? ['conditions'] : []),
     ...(policy.fleet ? ['fleet slots'] : []),
+    ...(policy.closure ? ['closure'] : []),
   ].join(', ');
 }
 

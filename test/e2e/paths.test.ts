@@ -15,6 +15,16 @@ import {
 import { listTransitions } from '../../src/machine/transitions.js';
 import { upgradeMachine } from '../../src/machine/upgradeMachine.js';
 import { freePort } from '../../demo/etcdServer.js';
+import {
+  announce,
+  ciBuildSystem,
+  closureSourceScript,
+  createBinaryCache,
+  forget,
+  publishClosure,
+  publishUnsigned,
+  serveCache,
+} from '../../demo/binaryCache.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { runCli, runCliAndSignal } from '../support/cli.js';
 import { processAlive } from '../support/processes.js';
@@ -25,7 +35,8 @@ const fails = (path: GeneratedPath, actor: string) =>
       step.actor === actor &&
       step.outcome === 'error' &&
       !('fleet' in step) &&
-      !('inhibited' in step),
+      !('inhibited' in step) &&
+      !('refused' in step),
   );
 /** NixOS refuses the switch for its switch inhibitors (a real Nix sandbox: its own check). */
 const inhibited = (path: GeneratedPath) =>
@@ -62,6 +73,8 @@ function realizable(path: GeneratedPath): boolean {
   if (path.policy.reboot !== 'never' && !nixHere) return false;
   // Switch inhibitors are checked by a real system's switch-to-configuration.
   if (inhibited(path) && (!nixHere || path.policy.mode === 'remote')) return false;
+  // A closure CI built is a real Nix closure in a real binary cache.
+  if (path.policy.closure && !nixHere) return false;
   return !(path.policy.mode === 'remote' && touched.some((actor) => localOnly.includes(actor)));
 }
 
@@ -109,6 +122,7 @@ function interruptWhen(actor: string): RegExp {
   if (actor === 'checkConditions') return /state checkingConditions/;
   if (actor === 'recheckConditions') return /state recheckingConditions/;
   if (actor === 'takeSlot') return /waiting for a fleet slot/;
+  if (actor === 'fetchClosure') return /\[fetch-closure\] copying path/;
   return /\] started \d+/;
 }
 
@@ -161,6 +175,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   else if (inhibited(path)) await bootedWithInhibitors(sandbox, path);
   if (path.policy.conditions) await stageConditions(sandbox, path, config);
   if (path.policy.fleet) await stageFleet(path, config);
+  const closure = path.policy.closure ? await stageClosure(sandbox, path, config) : undefined;
   if (path.policy.mode === 'remote') {
     // No repos: build and switch name their own source (here, the sandbox's scripts).
     Object.assign(config, { mode: 'remote', repos: undefined, preUpdateHooks: undefined });
@@ -181,6 +196,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
       ),
       'nix-secrets': await sandbox.pushUpstream('nix-secrets', 'secrets.yaml', 'new: 1\n', 'new'),
     };
+    await closure?.publish(commits['nix-config']);
     if (heldBack(path)) {
       // An earlier run here failed with exactly these commits.
       const sets = [{ commits, at: '2026-11-01T04:00:00.000Z', reason: 'building: it broke' }];
@@ -210,15 +226,79 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
       join(sandbox.dir, 'repos', 'nix-secrets'),
     );
     await sandbox.writeConfig({ ...config, fetchRetries: 0 });
+  } else if (
+    resetFails &&
+    (fails(path, 'fetchClosure') || failsForNow(path, 'fetchClosure') || stopped === 'fetchClosure')
+  ) {
+    // The pull goes through; its post-merge hook leaves a lock that the rollback cannot reset.
+    await lockAfterMerge(nixConfig);
   } else if (fails(path, 'pullRepos')) {
     await rm(sandbox.remotePath('nix-secrets'), { recursive: true });
-    if (resetFails) {
-      // nix-config fast-forwards, then its post-merge hook leaves a lock: the rollback cannot reset it.
-      const hook = join(nixConfig, '.git', 'hooks', 'post-merge');
-      await writeFile(hook, '#!/bin/sh\ntouch "$(git rev-parse --git-dir)/index.lock"\n');
-      await chmod(hook, 0o755);
-    }
+    // nix-config fast-forwards, then its post-merge hook leaves a lock: the rollback cannot reset it.
+    if (resetFails) await lockAfterMerge(nixConfig);
   }
+}
+
+/** A post-merge hook that leaves git's index lock: the repo moves, then cannot be reset. */
+async function lockAfterMerge(repo: string): Promise<void> {
+  const hook = join(repo, '.git', 'hooks', 'post-merge');
+  await writeFile(hook, '#!/bin/sh\ntouch "$(git rev-parse --git-dir)/index.lock"\n');
+  await chmod(hook, 0o755);
+}
+
+const cacheServers: { close: () => Promise<void> }[] = [];
+afterAll(() => Promise.all(cacheServers.map((server) => server.close())));
+
+/**
+ * system.closure as the path says. The pull picks a closure: CI builds upstream's commits, signs
+ * the closure into a binary cache and the host's store forgets it; the fetch fails for good (the
+ * signature bears the configured key's name but not its key), for now (the cache lost its NAR
+ * files), or is stopped (a cache over HTTP that never sends them). The pull refuses one: it is
+ * published unsigned. The pull picks none: nothing is published, and fallback "build" builds here.
+ */
+async function stageClosure(
+  sandbox: Sandbox,
+  path: GeneratedPath,
+  config: Record<string, unknown>,
+): Promise<{ publish: (commit: string) => Promise<void> }> {
+  const cache = await createBinaryCache(join(sandbox.dir, 'cache'));
+  await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
+    mode: 0o755,
+  });
+  const refused = path.steps.some(
+    (step) => step.actor === 'pullRepos' && step.outcome === 'error' && 'refused' in step,
+  );
+  const picked = pulled(path, 'closure');
+  const slow = interruptedActor(path) === 'fetchClosure';
+  const served = slow ? await serveCache(cache, { slowNar: true }) : undefined;
+  if (served) cacheServers.push(served);
+  config.system = {
+    profile: sandbox.profile,
+    closure: {
+      command: ['sh', 'bin/closure-source.sh'],
+      substituters: [served?.url ?? cache.url],
+      publicKeys: [cache.publicKey],
+      fallback: 'build',
+    },
+  };
+  return {
+    publish: async (commit) => {
+      if (!picked && !refused) return;
+      const system = await ciBuildSystem(sandbox);
+      if (refused) {
+        await publishUnsigned(cache, system);
+      } else if (fails(path, 'fetchClosure') && !failsForNow(path, 'fetchClosure')) {
+        // Another key under the configured key's name: the names match, Nix's check does not.
+        const impostor = await createBinaryCache(join(sandbox.dir, 'impostor', 'cache'), 'ci-1');
+        await publishClosure(cache, system, impostor.keyFile);
+      } else {
+        await publishClosure(cache, system);
+      }
+      if (failsForNow(path, 'fetchClosure')) await rm(join(cache.dir, 'nar'), { recursive: true });
+      await forget(system);
+      await announce(sandbox, commit, system);
+    },
+  };
 }
 
 /** What inspectBoot finds in this path, if it runs. */
@@ -431,7 +511,7 @@ describe('generated end-to-end scenarios', () => {
     }
 
     expect(run.states, run.stdout).toEqual(path.states);
-    expect(run.exitCode).toBe(exitCodes[path.result]);
+    expect(run.exitCode, run.stdout).toBe(exitCodes[path.result]);
     const heads = {
       config: await sandbox.head('nix-config'),
       secrets: await sandbox.head('nix-secrets'),
