@@ -13,6 +13,11 @@ import {
 } from '../config/resolve.js';
 import type { Log } from '../log.js';
 import { ExitCode } from '../errors.js';
+import { hostname } from 'node:os';
+import type { ClosureSpec } from '../config/resolve.js';
+import { chooseClosure, type ClosureDecision } from '../closure/choose.js';
+import { ClosureRefused, ClosureUnavailable } from '../closure/errors.js';
+import { formatSize } from '../config/size.js';
 import { currentLockHolder } from '../state/lock.js';
 import { manualRecoveryLine, readManualRecovery } from '../state/manualRecovery.js';
 import { findRejected, readRejectedCommitSets } from '../state/rejectedCommits.js';
@@ -115,7 +120,11 @@ export async function dryRun(
     );
     return ExitCode.aborted;
   }
-  if (config.buildBeforeSwitch && config.build) {
+  const closure = config.system?.closure
+    ? await closurePlan(config.system.closure, upstream, options.env, print)
+    : undefined;
+  if (typeof closure === 'number') return closure;
+  if (closure === undefined && config.buildBeforeSwitch && config.build) {
     print('building:');
     commands([config.build]).forEach((line) => print(line));
   }
@@ -133,13 +142,70 @@ export async function dryRun(
     );
   }
   print('switching:');
-  commands([config.switch]).forEach((line) => print(line));
+  if (closure) {
+    print(`  would run nix-env --profile ${config.system?.profile ?? '?'} --set ${closure}`);
+    print(`  would run ${closure}/bin/switch-to-configuration switch`);
+  } else {
+    commands([config.switch]).forEach((line) => print(line));
+  }
   print('rollingBack, only on failure:');
   print('  would reset every repo to its saved commit');
   print(
     `  after a switch, would run ${config.rollbackSwitch ? commandText(config.rollbackSwitch) : `${commandText(config.switch)} (switch again on the restored repos)`}`,
   );
   return exitCode;
+}
+
+/**
+ * The closure a run would take, looked up for real (the source, the caches and the store are only
+ * read; gcCommand is not run): its store path, size and signer. A number: the exit code the run
+ * would stop with. Undefined: no closure, the run builds here (fallback "build").
+ */
+async function closurePlan(
+  spec: ClosureSpec,
+  upstream: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void,
+): Promise<string | number | undefined> {
+  print('fetchingClosure:');
+  const { gcCommand, ...readOnly } = spec;
+  let decision: ClosureDecision;
+  try {
+    decision = await chooseClosure(readOnly, upstream, {
+      env,
+      signal: new AbortController().signal,
+      log: quietLog(print),
+      host: hostname(),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ClosureUnavailable) {
+      print(`  would stop (exit 75, temporary): ${message}`);
+      return ExitCode.temporary;
+    }
+    if (error instanceof ClosureRefused) {
+      print(`  would abort (exit 3): ${message}`);
+      if (gcCommand && /not enough space/.test(message)) {
+        print(`  (the run would first run ${gcCommand.name}: ${commandText(gcCommand)})`);
+      }
+      return ExitCode.aborted;
+    }
+    throw error;
+  }
+  if ('waiting' in decision) {
+    print(`  ${decision.waiting}: the run would stop here, nothing moved (exit 0)`);
+    return ExitCode.done;
+  }
+  if ('build' in decision) {
+    print(`  ${decision.build}`);
+    return undefined;
+  }
+  const { storePath, substituter, signedBy, closureBytes, fetchBytes } = decision.closure;
+  print(`  closure ${storePath}, signed by ${signedBy.join(', ')}`);
+  print(
+    `  would fetch ${formatSize(fetchBytes)} of its ${formatSize(closureBytes)} from ${substituter} (the rest is in the store)`,
+  );
+  return decision.closure.storePath;
 }
 
 /** A log for the checks the dry run makes: what they say becomes a line of the plan. */

@@ -255,6 +255,33 @@ describe('system.closure on real Nix', () => {
     });
   });
 
+  it('--dry-run shows the store path, its size and the key that signed it, and changes nothing', async () => {
+    await publishClosure(host.cache, host.system);
+    await forget(host.system);
+    await announce(host.sandbox, host.commit, host.system);
+    const dry = await runCli(['run', '--config', host.sandbox.configFile, '--dry-run'], {
+      env: host.sandbox.env,
+    });
+    expect(dry.exitCode, dry.stdout).toBe(0);
+    expect(dry.stdout).toContain(`closure ${host.system}, signed by ci-1`);
+    expect(dry.stdout).toMatch(/would fetch [\d.]+ KiB of its [\d.]+ KiB from file:\/\//);
+    expect(dry.stdout).toContain(
+      `would run nix-env --profile ${host.sandbox.profile} --set ${host.system}`,
+    );
+    expect(await inStore(host.system)).toBe(false);
+    await unchanged(host, dry);
+
+    // Unsigned: the dry run says the run would abort, with the run's exit code.
+    await rm(host.cache.dir, { recursive: true });
+    await publishUnsigned(host.cache, await ciBuildSystem(host.sandbox));
+    await forget(host.system);
+    const refused = await runCli(['run', '--config', host.sandbox.configFile, '--dry-run'], {
+      env: host.sandbox.env,
+    });
+    expect(refused.stdout).toContain('would abort (exit 3)');
+    expect(refused.exitCode).toBe(3);
+  });
+
   it('refuses an answer that is not a NixOS system store path', async () => {
     await mkdir(join(host.sandbox.dir, 'closures'), { recursive: true });
     await writeFile(join(host.sandbox.dir, 'closures', host.commit), '/etc/shadow\n');
