@@ -26,6 +26,8 @@ export interface PullDeps extends GitDeps {
   gate?: PullGate;
   /** With system.closure: the closure for the commits to move to, checked before any repo moves. */
   closure?: (commits: Record<string, string>) => Promise<ClosureDecision>;
+  /** Decide only (a prefetch outside the window): fetch and choose, but move no repo. */
+  moveNothing?: boolean;
 }
 
 interface Fetched {
@@ -93,6 +95,12 @@ export async function pullRepos(
     deps.closure && (anythingNew || deps.force) ? await deps.closure(upstream) : undefined;
   if (closure && 'waiting' in closure) return { repos: unmoved(), waiting: closure.waiting };
   if (closure && 'build' in closure) deps.log.warn(closure.build);
+  if (deps.moveNothing) {
+    return {
+      repos: unmoved(),
+      ...(closure && 'closure' in closure ? { closure: closure.closure } : {}),
+    };
+  }
   return {
     repos: await forEachRepo(targets, (entry) => fastForward(entry, deps), deps.gitConcurrency),
     ...(decision?.waiting ? { waiting: decision.waiting } : {}),

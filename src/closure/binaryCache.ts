@@ -120,6 +120,21 @@ export async function cachedClosure(
   return undefined;
 }
 
+/**
+ * The closure as the local store has it (a prefetch, an earlier fetch, a build of the same
+ * commits), the path first; undefined when the path is not there.
+ */
+export async function localClosure(
+  storePath: string,
+  deps: NixDeps,
+): Promise<CachedPath[] | undefined> {
+  const info = await pathInfo(['--recursive', storePath], deps);
+  if ('error' in info) return undefined;
+  const top = info.entries.find((entry) => entry.path === storePath);
+  if (!top?.valid) return undefined;
+  return [top, ...info.entries.filter((entry) => entry.path !== storePath)];
+}
+
 /** The paths the local store does not have yet. */
 export async function missingLocally(paths: string[], deps: NixDeps): Promise<Set<string>> {
   const missing = new Set<string>();

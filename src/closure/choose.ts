@@ -6,7 +6,7 @@ import type { ClosureSpec } from '../config/resolve.js';
 import { formatSize } from '../config/size.js';
 import type { ClosureChoice } from '../machine/types.js';
 import { runCommand, type CommandDeps } from '../actors/runCommand.js';
-import { cachedClosure, freeBytes, missingLocally, signedBy } from './binaryCache.js';
+import { cachedClosure, freeBytes, localClosure, missingLocally, signedBy } from './binaryCache.js';
 import { ClosureRefused } from './errors.js';
 import { publishedClosure } from './source.js';
 
@@ -29,7 +29,16 @@ export async function chooseClosure(
   deps: ChooseDeps,
 ): Promise<ClosureDecision> {
   const storePath = await publishedClosure(spec, commits, deps);
-  const cached = storePath === undefined ? undefined : await cachedClosure(storePath, spec, deps);
+  // Already here, signed by a configured key (a prefetch outside the window): no cache is asked.
+  const local = storePath === undefined ? undefined : await localClosure(storePath, deps);
+  const signedHere =
+    local && signedBy(local[0]?.signatures ?? [], spec.publicKeys).length > 0
+      ? { substituter: 'the local store', paths: local }
+      : undefined;
+  const cached =
+    storePath === undefined
+      ? undefined
+      : (signedHere ?? (await cachedClosure(storePath, spec, deps)));
   if (storePath === undefined || cached === undefined) {
     const what =
       storePath === undefined

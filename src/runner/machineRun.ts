@@ -101,6 +101,24 @@ export async function runMachine(
   });
   await processes.flushed();
   const { output } = machine;
+  // Skipped at the start for the window: the closure for upstream's commits may be fetched now.
+  const prefetched =
+    output.result === 'skipped' &&
+    config.system?.closure?.prefetch === true &&
+    config.windows.length > 0 &&
+    !machine.states.some((visit) => visit.state === 'pulling') &&
+    !run.stop.aborted
+      ? await (
+          await import('../closure/prefetch.js')
+        ).prefetchClosure(config, {
+          log,
+          env: options.env,
+          signal: run.stop,
+          rejected: await readRejectedCommitSets(config.stateDir),
+          ...(rollout ? { gate: rollout.gate(options.force) } : {}),
+        })
+      : undefined;
+  if (prefetched) log.info(prefetched);
   const rejected = rejectedSet(output);
   return {
     result: output.result,
@@ -130,6 +148,7 @@ export async function runMachine(
         ignoredConditions: record.ignoredConditions ?? false,
         rejected: rejected !== undefined,
         ...(record.killed ? { killed: record.killed } : {}),
+        ...(prefetched ? { notes: [prefetched] } : {}),
       }),
     afterReport: async () => {
       if (inspection?.relayUrl && options.isTTY) {

@@ -26,6 +26,8 @@ export interface SummaryFacts {
   killed?: { state: string; lastSeen: string };
   /** What became of the fleet slot (released, held, kept for the boot check), and the report. */
   fleetLines?: string[];
+  /** Lines of what the run did besides the machine (a closure prefetched outside the window). */
+  notes?: string[];
 }
 
 export interface Summary {
@@ -240,6 +242,7 @@ export function formatSummary(facts: SummaryFacts): Summary {
   );
   if (system) lines.push(`system: ${system}`);
   if (output.closure) lines.push(`closure: ${describeClosure(output.closure)}`);
+  lines.push(...(facts.notes ?? []));
   lines.push(...(facts.fleetLines ?? []));
   for (const repo of config.repos) {
     const saved = output.savedCommits.find((entry) => entry.repo === repo.name)?.commit;

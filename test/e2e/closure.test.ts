@@ -255,6 +255,69 @@ describe('system.closure on real Nix', () => {
     });
   });
 
+  it('outside the window: fetches the closure and nothing else; inside: only switches, asking no cache', async () => {
+    await publishClosure(host.cache, host.system);
+    await forget(host.system);
+    await announce(host.sandbox, host.commit, host.system);
+    await host.sandbox.writeConfig({
+      build: undefined,
+      buildBeforeSwitch: false,
+      window: { start: '02:00', length: '3h', timeZone: 'UTC' },
+      system: {
+        profile: host.sandbox.profile,
+        closure: {
+          command: ['sh', 'bin/closure-source.sh'],
+          substituters: [host.cache.url],
+          publicKeys: [host.cache.publicKey],
+        },
+      },
+    });
+    const args = ['run', '--config', host.sandbox.configFile];
+    const outside = await runCli(args, { env: host.sandbox.env, at: '2026-03-03 12:00:00' });
+    expect(outside.exitCode, outside.stdout).toBe(0);
+    expect(outside.stdout).toContain('result: skipped (outside the maintenance window');
+    expect(outside.stdout).toContain(`prefetch: fetched ${host.system} (`);
+    expect(outside.stdout).toContain('for the run inside the window, which only switches');
+    expect(await inStore(host.system)).toBe(true);
+    await unchanged(host, outside);
+
+    // The cache is gone by the window: the run needs none, the closure is here and signed.
+    await rm(host.cache.dir, { recursive: true });
+    const inside = await runCli(args, { env: host.sandbox.env, at: '2026-03-03 02:30:00' });
+    expect(inside.exitCode, inside.stdout).toBe(0);
+    expect(inside.states).toContain('fetchingClosure');
+    expect(inside.stdout).toMatch(
+      /closure: \S+ \(all [\d.]+ KiB already in the store, signed by ci-1\)/,
+    );
+    const current = (await host.sandbox.generations()).find((entry) => entry.current);
+    expect(current).toEqual({ generation: 2, storePath: host.system, current: true });
+  });
+
+  it('a prefetch that fails says so and leaves the run skipped (exit 0)', async () => {
+    await announce(host.sandbox, host.commit, host.system);
+    await forget(host.system);
+    await host.sandbox.writeConfig({
+      build: undefined,
+      buildBeforeSwitch: false,
+      window: { start: '02:00', length: '3h', timeZone: 'UTC' },
+      system: {
+        profile: host.sandbox.profile,
+        closure: {
+          command: ['sh', 'bin/closure-source.sh'],
+          substituters: ['http://127.0.0.1:1'],
+          publicKeys: [host.cache.publicKey],
+        },
+      },
+    });
+    const run = await runCli(['run', '--config', host.sandbox.configFile], {
+      env: host.sandbox.env,
+      at: '2026-03-03 12:00:00',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('prefetch: failed (no substituter could be asked');
+    await unchanged(host, run);
+  });
+
   it('--dry-run shows the store path, its size and the key that signed it, and changes nothing', async () => {
     await publishClosure(host.cache, host.system);
     await forget(host.system);
