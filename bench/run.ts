@@ -13,6 +13,7 @@ import { createSandbox } from '../demo/sandbox.js';
 import { node22 } from '../demo/node22.js';
 import { openEtcd } from '../src/fleet/etcd.js';
 import { fleetAtScale } from './fleetScale.js';
+import { buildOrFetch } from './closure.js';
 import { generateAllPaths, policyCombinations } from '../src/machine/paths.js';
 import { packageRoot } from '../src/packageFiles.js';
 import { nodeFlags } from '../src/cli/systemdUnits.js';
@@ -23,7 +24,7 @@ const xsUpgrade = [...nodeFlags, cli];
 const baseline = join(packageRoot, 'bench', 'baseline.sh');
 const nothingNewBaseline = join(packageRoot, 'bench', 'baseline-nothing-new.sh');
 const quick = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph, fleet-scale; or several, comma-separated). */
+/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph, fleet-scale, closure; or several, comma-separated). */
 const wanted = (section: string) =>
   !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(section);
 const reps = quick ? 3 : 10;
@@ -468,6 +469,31 @@ async function fleetScale(): Promise<void> {
   say();
 }
 
+async function closure(): Promise<void> {
+  const times = await buildOrFetch(quick ? 2 : 5);
+  const build = median(times.buildMs);
+  const fetch = median(times.fetchMs);
+  record('closure: new commits to switched', {
+    buildMs: Math.round(build),
+    fetchMs: Math.round(fetch),
+  });
+  say('## 8. Build here or fetch the closure CI built (real Nix, the sandbox system)');
+  say();
+  say('From new commits upstream to the switched system, one `xs-upgrade run` each, alternated:');
+  say();
+  say('| the system comes from | median | spread |');
+  say('| --- | --- | --- |');
+  say(`| a build on the host (nix-build) | ${ms(build)} | ${spread(times.buildMs)} ms |`);
+  say(
+    `| the closure CI built, from a file:// binary cache | ${ms(fetch)} | ${spread(times.fetchMs)} ms |`,
+  );
+  say();
+  say(
+    'The sandbox system is a few KiB built from builtins alone; a real host evaluates nixpkgs (minutes, gigabytes) before it builds anything, which a fetch skips, and a real closure downloads hundreds of MiB, which a build may also need.',
+  );
+  say();
+}
+
 async function graph(): Promise<void> {
   const started = performance.now();
   const paths = generateAllPaths();
@@ -501,6 +527,7 @@ if (wanted('scale')) await scale();
 if (wanted('graph')) await graph();
 if (wanted('fleet')) await fleet();
 if (wanted('fleet-scale')) await fleetScale();
+if (wanted('closure')) await closure();
 const report = `${lines.join('\n')}\n`;
 await writeFile(
   join(packageRoot, 'bench', 'results.json'),
