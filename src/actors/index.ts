@@ -34,7 +34,7 @@ import { rollbackSystem } from './rollbackSystem.js';
 import { inspectBoot } from './inspectBoot.js';
 import { checkConditions } from './checkConditions.js';
 import { requestReboot } from './requestReboot.js';
-import { chooseClosure } from '../closure/choose.js';
+import { chooseClosure, type FleetWord } from '../closure/choose.js';
 import { fetchClosure, fetchedClosureRoot } from '../closure/binaryCache.js';
 import { switchToClosure } from '../closure/switchToClosure.js';
 import { hostname } from 'node:os';
@@ -109,8 +109,8 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
         ...(deps.pullGate ? { gate: deps.pullGate } : {}),
         ...(closure
           ? {
-              closure: (commits: Record<string, string>) =>
-                chooseClosure(closure, commits, { ...withSignal(signal), host: hostname() }),
+              closure: (commits: Record<string, string>, fleet: FleetWord) =>
+                chooseClosure(closure, commits, { ...withSignal(signal), host: hostname() }, fleet),
             }
           : {}),
       }),

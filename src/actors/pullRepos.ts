@@ -9,7 +9,7 @@ import { formatDuration } from '../config/duration.js';
 import { forEachRepo, gitAt, gitMessage, type GitDeps } from './git.js';
 import { pause } from './pause.js';
 import type { PullGate } from '../fleet/rolloutGate.js';
-import type { ClosureDecision } from '../closure/choose.js';
+import type { ClosureDecision, FleetWord } from '../closure/choose.js';
 
 export interface PullDeps extends GitDeps {
   log: Log;
@@ -25,7 +25,7 @@ export interface PullDeps extends GitDeps {
   /** With fleet.etcd: what the fleet allows (src/fleet/rolloutGate.ts). */
   gate?: PullGate;
   /** With system.closure: the closure for the commits to move to, checked before any repo moves. */
-  closure?: (commits: Record<string, string>) => Promise<ClosureDecision>;
+  closure?: (commits: Record<string, string>, fleet: FleetWord) => Promise<ClosureDecision>;
   /** Decide only (a prefetch outside the window): fetch and choose, but move no repo. */
   moveNothing?: boolean;
 }
@@ -92,7 +92,13 @@ export async function pullRepos(
   }
   // The closure CI built for these commits (or the fallback's word), before anything moves.
   const closure =
-    deps.closure && (anythingNew || deps.force) ? await deps.closure(upstream) : undefined;
+    deps.closure && (anythingNew || deps.force)
+      ? await deps.closure(upstream, {
+          ...(decision?.closure ? { proven: decision.closure } : {}),
+          ...(decision?.rejectedClosure ? { rejected: decision.rejectedClosure } : {}),
+        })
+      : undefined;
+  if (closure && 'heldBack' in closure) return { repos: unmoved(), heldBack: closure.heldBack };
   if (closure && 'waiting' in closure) return { repos: unmoved(), waiting: closure.waiting };
   if (closure && 'build' in closure) deps.log.warn(closure.build);
   if (deps.moveNothing) {

@@ -200,6 +200,10 @@ async function closurePlan(
     print(`  ${decision.build}`);
     return undefined;
   }
+  if ('heldBack' in decision) {
+    print(`  held back (exit 3): ${decision.heldBack.by ?? 'a host'} rejected this closure`);
+    return ExitCode.aborted;
+  }
   const { storePath, substituter, signedBy, closureBytes, fetchBytes } = decision.closure;
   print(`  closure ${storePath}, signed by ${signedBy.join(', ')}`);
   print(

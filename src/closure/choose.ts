@@ -4,13 +4,22 @@
 // published yet: the fallback says whether the run waits, builds here, or fails.
 import type { ClosureSpec } from '../config/resolve.js';
 import { formatSize } from '../config/size.js';
-import type { ClosureChoice } from '../machine/types.js';
+import type { ClosureChoice, HeldBack } from '../machine/types.js';
 import { runCommand, type CommandDeps } from '../actors/runCommand.js';
 import { cachedClosure, freeBytes, localClosure, missingLocally, signedBy } from './binaryCache.js';
 import { ClosureRefused } from './errors.js';
 import { publishedClosure } from './source.js';
 
-export type ClosureDecision = { closure: ClosureChoice } | { waiting: string } | { build: string };
+export type ClosureDecision =
+  { closure: ClosureChoice } | { waiting: string } | { build: string } | { heldBack: HeldBack };
+
+/** What the fleet says of closures (src/fleet/rolloutGate.ts), with fleet.etcd. */
+export interface FleetWord {
+  /** The closure the canaries proved the commits as: taken instead of asking the source. */
+  proven?: string;
+  /** A closure some host rejected: held back, under any commits. */
+  rejected?: (storePath: string) => HeldBack | undefined;
+}
 
 export interface ChooseDeps extends CommandDeps {
   host: string;
@@ -27,8 +36,11 @@ export async function chooseClosure(
   spec: ClosureSpec,
   commits: Record<string, string>,
   deps: ChooseDeps,
+  fleet: FleetWord = {},
 ): Promise<ClosureDecision> {
-  const storePath = await publishedClosure(spec, commits, deps);
+  const storePath = fleet.proven ?? (await publishedClosure(spec, commits, deps));
+  const quarantined = storePath === undefined ? undefined : fleet.rejected?.(storePath);
+  if (quarantined) return { heldBack: quarantined };
   // Already here, signed by a configured key (a prefetch outside the window): no cache is asked.
   const local = storePath === undefined ? undefined : await localClosure(storePath, deps);
   const signedHere =

@@ -44,7 +44,8 @@ export async function prefetchClosure(config: ResolvedConfig, deps: PrefetchDeps
       fetchRetries: config.fetchRetries,
       ...(deps.rejected ? { rejected: deps.rejected } : {}),
       ...(deps.gate ? { gate: deps.gate } : {}),
-      closure: (commits) => chooseClosure(spec, commits, { ...withGit, host: hostname() }),
+      closure: (commits, fleet) =>
+        chooseClosure(spec, commits, { ...withGit, host: hostname() }, fleet),
       moveNothing: true,
     });
     if (outcome.heldBack)

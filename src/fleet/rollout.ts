@@ -14,6 +14,8 @@ export interface ProvenBy {
   since: string;
   /** When it moved to another set; unset while it runs this one. */
   until?: string;
+  /** With system.closure: the closure it ran the set as. */
+  closure?: string;
 }
 
 export interface RejectedBy {
@@ -22,6 +24,8 @@ export interface RejectedBy {
   at: string;
   /** The failure, redacted as everywhere else. */
   reason: string;
+  /** With system.closure: the closure that failed, quarantined wherever it turns up. */
+  closure?: string;
 }
 
 export interface SetRecord {
@@ -117,4 +121,40 @@ export function followable(
     soakedProofs(set, follow.group, follow.soakMs, now, started).map((p) => p.host),
   );
   return hosts.size >= follow.hosts;
+}
+
+/**
+ * The closure the set's soaked proofs in `follow.group` ran it as, when enough hosts ran that
+ * same closure: what a follower takes instead of asking the closure source.
+ */
+export function provenClosure(
+  set: SetRecord,
+  follow: { group: string; hosts: number; soakMs: number },
+  now: number,
+  started?: SoakStart,
+): string | undefined {
+  const hostsOf = new Map<string, Set<string>>();
+  for (const proof of soakedProofs(set, follow.group, follow.soakMs, now, started)) {
+    if (!proof.closure) continue;
+    const hosts = hostsOf.get(proof.closure) ?? new Set<string>();
+    hosts.add(proof.host);
+    hostsOf.set(proof.closure, hosts);
+  }
+  const [best] = [...hostsOf].sort((a, b) => b[1].size - a[1].size);
+  return best && best[1].size >= follow.hosts ? best[0] : undefined;
+}
+
+/** Closures a host rejected (not forgiven), by store path: quarantined under any commits. */
+export function rejectedClosures(
+  sets: SetRecord[],
+): Map<string, { set: SetRecord; by: RejectedBy }> {
+  const found = new Map<string, { set: SetRecord; by: RejectedBy }>();
+  for (const set of sets) {
+    for (const rejection of set.rejected) {
+      if (rejection.closure && !found.has(rejection.closure)) {
+        found.set(rejection.closure, { set, by: rejection });
+      }
+    }
+  }
+  return found;
 }

@@ -11,7 +11,9 @@ import { CoordinatorUnavailable } from './coordinator.js';
 import {
   followable,
   proofHosts,
+  provenClosure,
   quarantinedBy,
+  rejectedClosures,
   sameCommits,
   setId,
   soakedProofs,
@@ -36,6 +38,10 @@ export interface PullDecision {
   heldBack?: HeldBack;
   /** Nothing proven is newer than what runs here: why, for the summary. */
   waiting?: string;
+  /** With system.closure, following canaries: the closure they proved the targets as. */
+  closure?: string;
+  /** With system.closure: closures some host rejected, held back under any commits. */
+  rejectedClosure?: (storePath: string) => HeldBack | undefined;
 }
 
 export type PullGate = (fetched: FetchedRepo[], deps: GitDeps) => Promise<PullDecision>;
@@ -74,8 +80,34 @@ export function rolloutGate(options: GateOptions): PullGate {
           : `cannot read the fleet's quarantine: ${error.message}; nothing was moved (set fleet.requireReport to false to upgrade without it)`,
       );
     }
-    if (options.fleet.follow) return follow(fetched, sets, options, deps);
-    return { targets: tips, ...quarantine(tips, sets, options) };
+    const byClosure = options.force ? undefined : closureQuarantine(sets, options);
+    const decision = options.fleet.follow
+      ? await follow(fetched, sets, options, deps)
+      : { targets: tips, ...quarantine(tips, sets, options) };
+    return { ...decision, ...(byClosure ? { rejectedClosure: byClosure } : {}) };
+  };
+}
+
+/** A closure rejected anywhere: held back wherever it turns up, under any commits, saying by whom. */
+function closureQuarantine(
+  sets: SetRecord[],
+  options: GateOptions,
+): ((storePath: string) => HeldBack | undefined) | undefined {
+  const rejected = rejectedClosures(sets);
+  if (rejected.size === 0) return undefined;
+  return (storePath) => {
+    const found = rejected.get(storePath);
+    if (!found) return undefined;
+    options.log.warn(
+      `quarantined: ${found.by.host} (group ${found.by.group}) rejected the closure ${storePath} at ${found.by.at}, as that host reported it: ${found.by.reason}; not taking it (\`xs-upgrade fleet forgive ${found.set.id}\`, or --force)`,
+    );
+    return {
+      commits: found.set.commits,
+      at: found.by.at,
+      reason: found.by.reason,
+      by: found.by.host,
+      set: found.set.id,
+    };
   };
 }
 
@@ -148,10 +180,11 @@ async function follow(
     const proofs = soakedProofs(best.set, rule.group, rule.soakMs, now, started).map(
       (proof) => proof.host,
     );
+    const closure = provenClosure(best.set, rule, now, started);
     options.log.info(
-      `following canaries: taking commit set ${best.set.id}, proven on ${[...new Set(proofs)].join(', ')}${behind > 0 ? ` (${behind} commit${behind === 1 ? '' : 's'} behind upstream)` : ''}`,
+      `following canaries: taking commit set ${best.set.id}, proven on ${[...new Set(proofs)].join(', ')}${closure ? ` as ${closure}` : ''}${behind > 0 ? ` (${behind} commit${behind === 1 ? '' : 's'} behind upstream)` : ''}`,
     );
-    return { targets: best.set.commits };
+    return { targets: best.set.commits, ...(closure ? { closure } : {}) };
   }
   const ahead = await sum(fetched, (repo) => count(repo.path, repo.saved, repo.upstream, deps));
   if (ahead === 0) return { targets: saved };

@@ -21,8 +21,10 @@ export interface RunReport {
   generation?: number;
   /** The host came up healthy on `commits`: a proof. */
   healthy: boolean;
-  /** The commits this run tried and rolled back for their content, and why. */
-  rejected?: { commits: CommitSet; reason: string };
+  /** With system.closure: the closure the host switched to in this run. */
+  closure?: string;
+  /** The commits (and closure) this run tried and rolled back for their content, and why. */
+  rejected?: { commits: CommitSet; reason: string; closure?: string };
 }
 
 export interface RolloutStore {
@@ -121,7 +123,12 @@ export async function openRolloutStore(
           revision: kv?.modRevision ?? 0n,
         });
         if (!proof || proof.until !== undefined) {
-          putProof(running, { group: run.group, commits: run.commits, since: run.at });
+          putProof(running, {
+            group: run.group,
+            commits: run.commits,
+            since: run.at,
+            ...(run.closure ? { closure: run.closure } : {}),
+          });
         }
       }
       // Running something else now (moved on, or rolled back): the proof it held ends here.
@@ -146,6 +153,7 @@ export async function openRolloutStore(
               commits: run.rejected.commits,
               at: run.at,
               reason: run.rejected.reason.slice(0, 1000),
+              ...(run.rejected.closure ? { closure: run.rejected.closure } : {}),
             }),
           });
         }
@@ -168,6 +176,7 @@ export async function openRolloutStore(
           at: run.at,
           ...(run.generation === undefined ? {} : { generation: run.generation }),
           ...(provenSet ? { provenSet } : {}),
+          ...(run.closure ? { closure: run.closure } : {}),
         }),
       });
       if (await store.commit(compares, operations)) return;

@@ -30,6 +30,22 @@ const collect = () => {
 };
 
 describe('checking a record', () => {
+  it('keeps the closure a proof or rejection names, when it is a NixOS system store path', () => {
+    const closure = `/nix/store/${'a'.repeat(32)}-nixos-system-web-26.05`;
+    expect(
+      checkRecord('proof', JSON.stringify({ group: 'canary', commits, since: at, closure })),
+    ).toEqual({
+      ok: true,
+      value: { group: 'canary', commits, since: at, closure },
+    });
+    expect(
+      checkRecord(
+        'rejection',
+        JSON.stringify({ group: 'canary', commits, at, reason: 'x', closure }),
+      ),
+    ).toMatchObject({ ok: true, value: { closure } });
+  });
+
   it('takes a record of its kind, dropping fields it does not know', () => {
     const checked = checkRecord(
       'proof',
@@ -49,6 +65,19 @@ describe('checking a record', () => {
     ],
     [JSON.stringify({ group: 'canary', commits: [null], since: at }), 'field "commits"'],
     [JSON.stringify({ group: 'a/b', commits, since: at }), 'field "group"'],
+    [
+      JSON.stringify({ group: 'canary', commits, since: at, closure: '/etc/shadow' }),
+      'field "closure"',
+    ],
+    [
+      JSON.stringify({
+        group: 'canary',
+        commits,
+        since: at,
+        closure: `/nix/store/${'a'.repeat(32)}-hello`,
+      }),
+      'field "closure"',
+    ],
     [
       JSON.stringify({ group: 'canary', commits, since: at, pad: 'x'.repeat(maxRecordBytes) }),
       'larger than 16 KiB',

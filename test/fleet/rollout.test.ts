@@ -4,7 +4,9 @@ import {
   emptySet,
   followable,
   proofHosts,
+  provenClosure,
   quarantinedBy,
+  rejectedClosures,
   sameCommits,
   setId,
   soakedProofs,
@@ -98,5 +100,64 @@ describe('commit sets', () => {
     }
     expect(proofHosts(set, 'canary')).toEqual(['c1']);
     expect(proofHosts(set, 'web')).toEqual(['w1']);
+  });
+});
+
+describe('closures in the records', () => {
+  const closureA = `/nix/store/${'a'.repeat(32)}-nixos-system-web-26.05`;
+  const closureB = `/nix/store/${'b'.repeat(32)}-nixos-system-web-26.05`;
+  const rule = { group: 'canary', hosts: 2, soakMs: hour };
+  const proof = (host: string, closure?: string) => ({
+    host,
+    group: 'canary',
+    since: at(0),
+    ...(closure ? { closure } : {}),
+  });
+
+  it('a follower takes the closure enough soaked canaries ran the set as, and no other', () => {
+    const now = Date.parse(at(2));
+    const agreed = { ...emptySet(commits), proven: [proof('c1', closureA), proof('c2', closureA)] };
+    expect(provenClosure(agreed, rule, now)).toBe(closureA);
+    // Two canaries, two builds: neither closure is proven on enough hosts.
+    const split = { ...emptySet(commits), proven: [proof('c1', closureA), proof('c2', closureB)] };
+    expect(provenClosure(split, rule, now)).toBeUndefined();
+    // The same canary twice counts once; a proof without a closure counts for none.
+    const twice = {
+      ...emptySet(commits),
+      proven: [proof('c1', closureA), proof('c1', closureA), proof('c2')],
+    };
+    expect(provenClosure(twice, rule, now)).toBeUndefined();
+    // Not soaked yet.
+    expect(provenClosure(agreed, rule, Date.parse(at(0.5)))).toBeUndefined();
+    // The most-proven closure wins.
+    const three = {
+      ...emptySet(commits),
+      proven: [proof('c1', closureB), proof('c2', closureA), proof('c3', closureA)],
+    };
+    expect(provenClosure(three, rule, now)).toBe(closureA);
+  });
+
+  it('a rejected closure is known by its path, the first rejection naming it', () => {
+    const rejection = (host: string, closure?: string) => ({
+      host,
+      group: 'canary',
+      at: at(1),
+      reason: 'healthChecking: failed',
+      ...(closure ? { closure } : {}),
+    });
+    const one = {
+      ...emptySet(commits),
+      rejected: [rejection('c1', closureA), rejection('c2', closureA)],
+    };
+    const other = {
+      ...emptySet({ 'nix-config': 'c'.repeat(40) }),
+      rejected: [rejection('c3'), rejection('c4', closureB)],
+    };
+    const found = rejectedClosures([one, other]);
+    expect([...found.keys()].sort()).toEqual([closureA, closureB]);
+    expect(found.get(closureA)?.by.host).toBe('c1');
+    expect(found.get(closureA)?.set.id).toBe(one.id);
+    expect(found.get(closureB)?.by.host).toBe('c4');
+    expect(rejectedClosures([emptySet(commits)]).size).toBe(0);
   });
 });

@@ -16,17 +16,26 @@ export async function fleetHost(
   cluster: ReturnType<typeof useEtcd>,
   fleet: Fleet,
   id: string,
-  options: { group: string; follow?: Record<string, unknown>; requireReport?: boolean },
+  options: {
+    group: string;
+    follow?: Record<string, unknown>;
+    requireReport?: boolean;
+    /** A real Nix system profile (demo/nixSystem.ts). */
+    nix?: boolean;
+  },
 ): Promise<Sandbox> {
-  const sandbox = await sandboxes.sandbox({
-    fleet: {
-      id,
-      group: options.group,
-      ...(options.follow ? { follow: options.follow } : {}),
-      ...(options.requireReport === undefined ? {} : { requireReport: options.requireReport }),
-      etcd: { endpoints: [cluster.etcd.endpoint], prefix: fleet.prefix, timeout: '2s' },
+  const sandbox = await sandboxes.sandbox(
+    {
+      fleet: {
+        id,
+        group: options.group,
+        ...(options.follow ? { follow: options.follow } : {}),
+        ...(options.requireReport === undefined ? {} : { requireReport: options.requireReport }),
+        etcd: { endpoints: [cluster.etcd.endpoint], prefix: fleet.prefix, timeout: '2s' },
+      },
     },
-  });
+    { nix: options.nix ?? false },
+  );
   if (!fleet.upstream) {
     fleet.upstream = sandbox;
     return sandbox;

@@ -93,8 +93,14 @@ export function setsFrom(
   for (const kv of parts.proofs) {
     const proof = checked('proof', kv, keys.proofs);
     if (!proof) continue;
-    const { group, since, until } = proof.record;
-    const entry: ProvenBy = { host: proof.host, group, since, ...(until ? { until } : {}) };
+    const { group, since, until, closure } = proof.record;
+    const entry: ProvenBy = {
+      host: proof.host,
+      group,
+      since,
+      ...(until ? { until } : {}),
+      ...(closure ? { closure } : {}),
+    };
     setOf(proof.set, proof.record.commits).proven.push(entry);
   }
   const forgivenAt = new Map<string, { at: string; revision: bigint }>();
@@ -108,8 +114,14 @@ export function setsFrom(
   for (const kv of parts.rejections) {
     const rejection = checked('rejection', kv, keys.rejections);
     if (!rejection) continue;
-    const { group, at, reason } = rejection.record;
-    const entry: RejectedBy = { host: rejection.host, group, at, reason };
+    const { group, at, reason, closure } = rejection.record;
+    const entry: RejectedBy = {
+      host: rejection.host,
+      group,
+      at,
+      reason,
+      ...(closure ? { closure } : {}),
+    };
     const set = setOf(rejection.set, rejection.record.commits);
     // Forgiven: written before the operator's forgiveness, by the store's own order.
     const forgiven = forgivenAt.get(rejection.set);

@@ -3,6 +3,7 @@
 // not JSON or not of its kind is skipped with one warning naming its key; it never fails a run.
 // Pure.
 import { groupPattern, setIdPattern } from './keys.js';
+import { isSystemPath } from '../../closure/systemPath.js';
 
 /** No record xs-upgrade writes comes near this; anything bigger is not ours. */
 export const maxRecordBytes = 16 * 1024;
@@ -20,12 +21,16 @@ export interface ProofRecord {
   commits: CommitSet;
   since: string;
   until?: string;
+  /** With system.closure: the closure the host ran the commits as. */
+  closure?: string;
 }
 export interface RejectionRecord {
   group: string;
   commits: CommitSet;
   at: string;
   reason: string;
+  /** With system.closure: the closure that failed. */
+  closure?: string;
 }
 export interface ReportRecord {
   group: string;
@@ -34,6 +39,7 @@ export interface ReportRecord {
   at: string;
   generation?: number;
   provenSet?: string;
+  closure?: string;
 }
 export interface ClaimRecord {
   since: string;
@@ -70,12 +76,25 @@ export const isCommitSet = (value: unknown): value is CommitSet => {
     entries.every(([repo, commit]) => repoPattern.test(repo) && isString(commitPattern)(commit))
   );
 };
+const isClosure = (value: unknown) => typeof value === 'string' && isSystemPath(value);
 const optional = (check: (value: unknown) => boolean) => (value: unknown) =>
   value === undefined || check(value);
 
 const shapes = {
-  proof: { group: isGroup, commits: isCommitSet, since: isTime, until: optional(isTime) },
-  rejection: { group: isGroup, commits: isCommitSet, at: isTime, reason: isText },
+  proof: {
+    group: isGroup,
+    commits: isCommitSet,
+    since: isTime,
+    until: optional(isTime),
+    closure: optional(isClosure),
+  },
+  rejection: {
+    group: isGroup,
+    commits: isCommitSet,
+    at: isTime,
+    reason: isText,
+    closure: optional(isClosure),
+  },
   report: {
     group: isGroup,
     commits: (value: unknown) =>
@@ -88,6 +107,7 @@ const shapes = {
     at: isTime,
     generation: optional(isCount(1e9)),
     provenSet: optional(isString(setIdPattern)),
+    closure: optional(isClosure),
   },
   claim: { since: isTime, commits: optional(isCommitSet) },
   limit: { slots: isCount(100_000) },

@@ -15,6 +15,8 @@ export const fleetReport: Reporter = {
       outcome.final.repos.flatMap((repo) => (repo.commit ? [[repo.repo, repo.commit]] : [])),
     );
     const rejected = outcome.rejected;
+    // The closure this run fetched: the one the host now runs, or the one that failed.
+    const closure = outcome.machine?.output.closure?.storePath;
     const reportLine = await fleet.rollout?.report({
       commits,
       result: outcome.result,
@@ -22,11 +24,13 @@ export const fleetReport: Reporter = {
       ...(outcome.final.system ? { generation: outcome.final.system.generation } : {}),
       // Installed for the next boot (its switch was inhibited): nothing runs it yet, so no proof.
       healthy: outcome.result === 'upgraded' && !outcome.machine?.output.reboot?.inhibitedBy,
+      ...(closure && outcome.result === 'upgraded' ? { closure } : {}),
       ...(rejected
         ? {
             rejected: {
               commits: rejected.commits,
               reason: createRedactor(options.config.secrets)(rejected.reason),
+              ...(closure ? { closure } : {}),
             },
           }
         : {}),
