@@ -1,14 +1,23 @@
-// `npm run demo`: three real upgrades of a sandbox host with the real CLI. The first pulls new
+// `npm run demo`: three real upgrades of a sandbox host with the real CLI (four with Nix). The first pulls new
 // commits, builds, checks and switches; the second gets a commit that fails validation and is
-// rolled back; the third switches, fails its health check, and the system is rolled back too. Where nix-build and nix-env are installed, the host's system is a real Nix profile
+// rolled back; the third switches, fails its health check, and the system is rolled back too;
+// where Nix is installed, a fourth takes the closure CI built from a signed binary cache. Where nix-build and nix-env are installed, the host's system is a real Nix profile
 // built into /nix/store (demo/nixSystem.ts); elsewhere small shell scripts stand in for Nix. Prints what happened, then removes the sandbox (`npm run demo -- --keep` keeps it
 // for you to look at).
 import { execa } from 'execa';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../src/packageFiles.js';
 import { configurationNix, nixAvailable, nixConfig } from './nixSystem.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
+import {
+  announce,
+  ciBuildSystem,
+  closureSourceScript,
+  createBinaryCache,
+  forget,
+  publishClosure,
+} from './binaryCache.js';
 
 const cli = join(packageRoot, 'bin', 'xs-upgrade.js');
 const say = (text = '') => process.stdout.write(`${text}\n`);
@@ -113,6 +122,48 @@ const third = await upgrade(
   4,
 );
 
+// Where Nix is installed: a host that takes the system CI built. "CI" builds the new commits,
+// signs the closure with its own key into a file:// binary cache, and the host's store forgets
+// it; the run fetches it, checks the signature, and switches to exactly that store path.
+let fourth = true;
+if (sandbox.nix) {
+  const cache = await createBinaryCache(join(sandbox.dir, 'cache'));
+  await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
+    mode: 0o755,
+  });
+  await sandbox.writeConfig({
+    build: undefined,
+    buildBeforeSwitch: false,
+    system: {
+      profile: sandbox.profile,
+      closure: {
+        command: ['sh', 'bin/closure-source.sh'],
+        substituters: [cache.url],
+        publicKeys: [cache.publicKey],
+      },
+    },
+  });
+  const commit = await sandbox.pushUpstream(
+    'nix-config',
+    'configuration.nix',
+    configurationNix('  services.tailscale.enable = true;\n  services.openssh.ports = [ 2222 ];\n'),
+    'move sshd to port 2222',
+  );
+  const system = await ciBuildSystem(sandbox);
+  await publishClosure(cache, system);
+  await forget(system);
+  await announce(sandbox, commit, system);
+  say(
+    `\nCI built ${system}, signed it as ${cache.publicKey.split(':')[0] ?? ''} into ${cache.url}`,
+  );
+  fourth = await upgrade(
+    sandbox,
+    'run 4: take the closure CI built from the binary cache; expect an upgrade to exactly it',
+    0,
+  );
+  if ((await sandbox.currentSystem()) !== system) fourth = false;
+}
+
 if (process.argv.includes('--keep')) {
   say(`\nLook around: ${sandbox.dir}`);
   say('  host.json            the config the runs used');
@@ -128,7 +179,7 @@ if (process.argv.includes('--keep')) {
   await rm(sandbox.dir, { recursive: true, force: true });
   say('\nThe sandbox is removed (`npm run demo -- --keep` keeps it to look around).');
 }
-if (!first || !second || !third) {
+if (!first || !second || !third || !fourth) {
   say('\nThe demo did not go as expected: see the output above.');
   process.exitCode = 1;
 }

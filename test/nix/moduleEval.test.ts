@@ -49,7 +49,7 @@ describe('nix/module.nix under the real nixpkgs lib', () => {
     expect(lib?.from).toMatch(/^(<nixpkgs\/lib>|\$XS_NIXPKGS_LIB|test\/vendor)$/);
   });
 
-  for (const sample of ['workflow', 'remote', 'fleet', 'window', 'reboot']) {
+  for (const sample of ['workflow', 'remote', 'fleet', 'window', 'reboot', 'closure']) {
     it(`${sample}: no failed assertion, the config the schema accepts, the units NixOS will run`, async () => {
       const evaluated = await evaluateModule(sample);
       expect(evaluated.failedAssertions).toEqual([]);
@@ -95,6 +95,26 @@ describe('nix/module.nix under the real nixpkgs lib', () => {
     expect(unit.StateDirectory).toBe('xs-upgrade');
     expect(unit.StateDirectoryMode).toBe('0700');
     expect(JSON.stringify(evaluated.settings)).not.toContain('/run/secrets');
+  });
+
+  it('system.closure reaches the config as written, with the defaults the schema gives', async () => {
+    const evaluated = await evaluateModule('closure');
+    expect(evaluated.settings.system).toEqual({
+      profile: '/nix/var/nix/profiles/system',
+      closure: {
+        url: 'https://ci.example/closures/{host}/{nix-config}',
+        substituters: ['https://cache.example', 'https://cache.nixos.org'],
+        publicKeys: [
+          'ci.example-1:AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfG=',
+          'cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=',
+        ],
+        fallback: 'wait',
+        keepFree: '2GiB',
+        gcCommand: ['nix-collect-garbage', '--delete-older-than', '30d'],
+        prefetch: true,
+        timeout: '1h',
+      },
+    });
   });
 
   it('a value of the wrong type fails evaluation, naming the option', async () => {
