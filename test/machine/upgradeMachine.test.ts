@@ -1,8 +1,16 @@
 // The pure machine with stub actors: the order of states and the result for each outcome.
 // (test/machine/paths.test.ts walks every edge of the graph; these read as examples.)
 import { describe, expect, it } from 'vitest';
-import { toFailure } from '../../src/machine/upgradeMachine.js';
-import { movedRepo, runStubbed } from '../support/stubMachine.js';
+import { createActor, fromPromise } from 'xstate';
+import type { UpgradeOutput } from '../../src/machine/types.js';
+import { toFailure, upgradeMachine } from '../../src/machine/upgradeMachine.js';
+import {
+  actorNames,
+  defaultPolicy,
+  movedRepo,
+  runStubbed,
+  savedCommit,
+} from '../support/stubMachine.js';
 
 const upTo = (...states: string[]) => ['hooksRunning', 'snapshotting', 'pulling', ...states];
 
@@ -259,6 +267,83 @@ describe('what the machine reports from its steps', () => {
       kernelChanged: true,
       pending: 'the reboot command failed: requestReboot failed',
     });
+  });
+});
+
+describe('a closure CI built (system.closure)', () => {
+  const closure = {
+    storePath: `/nix/store/${'0'.repeat(32)}-nixos-system-host-26.05`,
+    substituter: 'https://cache.example',
+    signedBy: ['ci-1'],
+    closureBytes: 2048,
+    fetchBytes: 1024,
+  };
+
+  /** The machine with actors that record what they are given. */
+  async function runWith(pulled: Record<string, unknown>, fetch: () => Promise<void>) {
+    const inputs: Record<string, unknown> = {};
+    const actors = Object.fromEntries(
+      actorNames.map((name) => [
+        name,
+        fromPromise<unknown, unknown>(({ input }) => {
+          inputs[name] = input;
+          if (name === 'snapshotRepos') return Promise.resolve({ commits: [savedCommit] });
+          if (name === 'pullRepos') return Promise.resolve(pulled);
+          if (name === 'fetchClosure') return fetch();
+          return Promise.resolve(undefined);
+        }),
+      ]),
+    );
+    const actor = createActor(upgradeMachine.provide({ actors }), {
+      input: { policy: { ...defaultPolicy, closure: true } },
+    });
+    const output = await new Promise<UpgradeOutput>((resolve) => {
+      actor.subscribe((snapshot) => {
+        if (snapshot.status === 'done') resolve(snapshot.output);
+      });
+      actor.start();
+    });
+    return { inputs, output };
+  }
+
+  it('fetches the closure the pull picked, switches to its store path, and reports it', async () => {
+    const { inputs, output } = await runWith({ repos: [movedRepo], closure }, () =>
+      Promise.resolve(),
+    );
+    expect(inputs.fetchClosure).toEqual({ closure });
+    expect(inputs.runSwitch).toEqual({ closure: closure.storePath });
+    expect(inputs).not.toHaveProperty('runBuild');
+    expect(output.result).toBe('upgraded');
+    expect(output.closure).toEqual(closure);
+  });
+
+  it('switches with the configured switch when the pull picked none', async () => {
+    const { inputs, output } = await runWith({ repos: [movedRepo] }, () => Promise.resolve());
+    expect(inputs.runSwitch).toEqual({ closure: undefined });
+    expect(inputs).not.toHaveProperty('fetchClosure');
+    expect(output).not.toHaveProperty('closure');
+  });
+
+  it('a fetch that fails for now puts the repos back and ends fetch-failed; for good, rolled-back', async () => {
+    const forNow = await runWith({ repos: [movedRepo], closure }, () =>
+      Promise.reject(Object.assign(new Error('cache gone'), { temporary: true })),
+    );
+    expect(forNow.output.result).toBe('fetch-failed');
+    expect(forNow.inputs).toHaveProperty('resetRepos');
+    expect(forNow.output.failure).toMatchObject({ state: 'fetchingClosure', temporary: true });
+    const forGood = await runWith({ repos: [movedRepo], closure }, () =>
+      Promise.reject(new Error('not signed')),
+    );
+    expect(forGood.output.result).toBe('rolled-back');
+    expect(forGood.inputs).not.toHaveProperty('runSwitch');
+  });
+
+  it('a closure without the policy is not fetched (it cannot come from a pull without one)', async () => {
+    const inputs: string[] = [];
+    const run = await runStubbed({ closure, policy: { closure: false } });
+    inputs.push(...run.invoked);
+    expect(inputs).not.toContain('fetchClosure');
+    expect(run.states).toContain('building');
   });
 });
 
