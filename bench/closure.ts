@@ -3,16 +3,9 @@
 // fetches the closure CI built from a binary cache (system.closure), on the same sandbox system,
 // alternated in one run. CI's build, signing and upload happen before the timed run, as in life.
 import { execa } from 'execa';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  announce,
-  ciBuildSystem,
-  closureSourceScript,
-  createBinaryCache,
-  forget,
-  publishClosure,
-} from '../demo/binaryCache.js';
+import { ciPublish, createBinaryCache, takeClosures } from '../demo/binaryCache.js';
 import { configurationNix } from '../demo/nixSystem.js';
 import { createSandbox } from '../demo/sandbox.js';
 import { packageRoot } from '../src/packageFiles.js';
@@ -37,25 +30,9 @@ async function oneRun(kind: 'build' | 'fetch', round: number): Promise<number> {
     );
     if (kind === 'fetch') {
       const cache = await createBinaryCache(join(sandbox.dir, 'cache'));
-      await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
-        mode: 0o755,
-      });
-      const system = await ciBuildSystem(sandbox);
-      await publishClosure(cache, system);
-      await forget(system);
-      await announce(sandbox, commit, system);
-      await sandbox.writeConfig({
-        build: undefined,
-        buildBeforeSwitch: false,
-        system: {
-          profile: sandbox.profile,
-          closure: {
-            command: ['sh', 'bin/closure-source.sh'],
-            substituters: [cache.url],
-            publicKeys: [cache.publicKey],
-          },
-        },
-      });
+      const config = await takeClosures(sandbox, cache);
+      await ciPublish(sandbox, cache, commit);
+      await sandbox.writeConfig(config);
     }
     const started = performance.now();
     const run = await execa('node', [cli, 'run', '--config', sandbox.configFile], {

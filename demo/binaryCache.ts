@@ -125,3 +125,43 @@ export async function serveCache(
       }),
   };
 }
+
+/**
+ * A sandbox host set to take closures from `cache`, by what its closures/ folder announces: the
+ * config overrides (nothing built here unless `closure.fallback` says so) and the source script.
+ */
+export async function takeClosures(
+  sandbox: Sandbox,
+  cache: Pick<BinaryCache, 'url' | 'publicKey'> & { substituter?: string },
+  closure: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
+    mode: 0o755,
+  });
+  return {
+    build: undefined,
+    buildBeforeSwitch: false,
+    system: {
+      profile: sandbox.profile,
+      closure: {
+        command: ['sh', 'bin/closure-source.sh'],
+        substituters: [cache.substituter ?? cache.url],
+        publicKeys: [cache.publicKey],
+        ...closure,
+      },
+    },
+  };
+}
+
+/** CI's whole job: build upstream's commits, sign and upload the closure, announce it for `commit`; the host's store forgets it. */
+export async function ciPublish(
+  sandbox: Sandbox,
+  cache: BinaryCache,
+  commit: string,
+): Promise<string> {
+  const system = await ciBuildSystem(sandbox);
+  await publishClosure(cache, system);
+  await forget(system).catch(() => undefined);
+  await announce(sandbox, commit, system);
+  return system;
+}

@@ -5,19 +5,12 @@
 // built into /nix/store (demo/nixSystem.ts); elsewhere small shell scripts stand in for Nix. Prints what happened, then removes the sandbox (`npm run demo -- --keep` keeps it
 // for you to look at).
 import { execa } from 'execa';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../src/packageFiles.js';
 import { configurationNix, nixAvailable, nixConfig } from './nixSystem.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
-import {
-  announce,
-  ciBuildSystem,
-  closureSourceScript,
-  createBinaryCache,
-  forget,
-  publishClosure,
-} from './binaryCache.js';
+import { ciPublish, createBinaryCache, takeClosures } from './binaryCache.js';
 
 const cli = join(packageRoot, 'bin', 'xs-upgrade.js');
 const say = (text = '') => process.stdout.write(`${text}\n`);
@@ -128,31 +121,14 @@ const third = await upgrade(
 let fourth = true;
 if (sandbox.nix) {
   const cache = await createBinaryCache(join(sandbox.dir, 'cache'));
-  await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
-    mode: 0o755,
-  });
-  await sandbox.writeConfig({
-    build: undefined,
-    buildBeforeSwitch: false,
-    system: {
-      profile: sandbox.profile,
-      closure: {
-        command: ['sh', 'bin/closure-source.sh'],
-        substituters: [cache.url],
-        publicKeys: [cache.publicKey],
-      },
-    },
-  });
+  await sandbox.writeConfig(await takeClosures(sandbox, cache));
   const commit = await sandbox.pushUpstream(
     'nix-config',
     'configuration.nix',
     configurationNix('  services.tailscale.enable = true;\n  services.openssh.ports = [ 2222 ];\n'),
     'move sshd to port 2222',
   );
-  const system = await ciBuildSystem(sandbox);
-  await publishClosure(cache, system);
-  await forget(system);
-  await announce(sandbox, commit, system);
+  const system = await ciPublish(sandbox, cache, commit);
   say(
     `\nCI built ${system}, signed it as ${cache.publicKey.split(':')[0] ?? ''} into ${cache.url}`,
   );

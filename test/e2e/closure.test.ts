@@ -9,8 +9,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   announce,
   ciBuildSystem,
-  closureSourceScript,
   createBinaryCache,
+  takeClosures,
   forget,
   inStore,
   publishClosure,
@@ -42,9 +42,6 @@ async function hostWithNewCommit(): Promise<Host> {
   const sandbox = await createSandbox({ nix: true });
   sandboxes.push(sandbox);
   const cache = await createBinaryCache(join(sandbox.dir, 'cache'));
-  await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
-    mode: 0o755,
-  });
   const commit = await sandbox.pushUpstream(
     'nix-config',
     'configuration.nix',
@@ -52,21 +49,8 @@ async function hostWithNewCommit(): Promise<Host> {
     'new',
   );
   const system = await ciBuildSystem(sandbox);
-  const configure = (closure: Record<string, unknown> = {}) =>
-    sandbox.writeConfig({
-      // No build here: a host that takes closures has nothing to build with but the fallback.
-      build: undefined,
-      buildBeforeSwitch: false,
-      system: {
-        profile: sandbox.profile,
-        closure: {
-          command: ['sh', 'bin/closure-source.sh'],
-          substituters: [cache.url],
-          publicKeys: [cache.publicKey],
-          ...closure,
-        },
-      },
-    });
+  const configure = async (closure: Record<string, unknown> = {}) =>
+    sandbox.writeConfig(await takeClosures(sandbox, cache, closure));
   await configure();
   return {
     sandbox,
@@ -225,17 +209,9 @@ describe('system.closure on real Nix', () => {
     });
 
     it('fallback "build": built and switched here', async () => {
-      await host.sandbox.writeConfig({
-        system: {
-          profile: host.sandbox.profile,
-          closure: {
-            command: ['sh', 'bin/closure-source.sh'],
-            substituters: [host.cache.url],
-            publicKeys: [host.cache.publicKey],
-            fallback: 'build',
-          },
-        },
-      });
+      // The build and switch of a host without closures stay: the fallback uses them.
+      const { system } = await takeClosures(host.sandbox, host.cache, { fallback: 'build' });
+      await host.sandbox.writeConfig({ system });
       const run = await host.run();
       expect(run.exitCode, run.stdout).toBe(0);
       expect(run.states).toContain('building');
@@ -260,17 +236,8 @@ describe('system.closure on real Nix', () => {
     await forget(host.system);
     await announce(host.sandbox, host.commit, host.system);
     await host.sandbox.writeConfig({
-      build: undefined,
-      buildBeforeSwitch: false,
+      ...(await takeClosures(host.sandbox, host.cache)),
       window: { start: '02:00', length: '3h', timeZone: 'UTC' },
-      system: {
-        profile: host.sandbox.profile,
-        closure: {
-          command: ['sh', 'bin/closure-source.sh'],
-          substituters: [host.cache.url],
-          publicKeys: [host.cache.publicKey],
-        },
-      },
     });
     const args = ['run', '--config', host.sandbox.configFile];
     const outside = await runCli(args, { env: host.sandbox.env, at: '2026-03-03 12:00:00' });
@@ -297,17 +264,8 @@ describe('system.closure on real Nix', () => {
     await announce(host.sandbox, host.commit, host.system);
     await forget(host.system);
     await host.sandbox.writeConfig({
-      build: undefined,
-      buildBeforeSwitch: false,
+      ...(await takeClosures(host.sandbox, { ...host.cache, substituter: 'http://127.0.0.1:1' })),
       window: { start: '02:00', length: '3h', timeZone: 'UTC' },
-      system: {
-        profile: host.sandbox.profile,
-        closure: {
-          command: ['sh', 'bin/closure-source.sh'],
-          substituters: ['http://127.0.0.1:1'],
-          publicKeys: [host.cache.publicKey],
-        },
-      },
     });
     const run = await runCli(['run', '--config', host.sandbox.configFile], {
       env: host.sandbox.env,

@@ -6,12 +6,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  announce,
-  ciBuildSystem,
-  closureSourceScript,
+  ciPublish,
   createBinaryCache,
-  forget,
-  publishClosure,
+  takeClosures,
   type BinaryCache,
 } from '../../demo/binaryCache.js';
 import type { Sandbox } from '../../demo/sandbox.js';
@@ -26,41 +23,17 @@ const cluster = useEtcd();
 const run = (sandbox: Sandbox) =>
   runCli(['run', '--config', sandbox.configFile], { env: sandbox.env });
 
-/** The host takes closures from `cache`, by what its own closures/ folder announces. */
+/** The host takes closures from `cache` (its fleet config kept), with `extra` config on top. */
 async function takesClosures(
   sandbox: Sandbox,
   cache: BinaryCache,
   extra: Record<string, unknown> = {},
 ) {
-  await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
-    mode: 0o755,
-  });
   const config = JSON.parse(await readFile(sandbox.configFile, 'utf8')) as Record<string, unknown>;
   await writeFile(
     sandbox.configFile,
-    JSON.stringify({
-      ...config,
-      build: undefined,
-      buildBeforeSwitch: false,
-      system: {
-        profile: sandbox.profile,
-        closure: {
-          command: ['sh', 'bin/closure-source.sh'],
-          substituters: [cache.url],
-          publicKeys: [cache.publicKey],
-        },
-      },
-      ...extra,
-    }),
+    JSON.stringify({ ...config, ...(await takeClosures(sandbox, cache)), ...extra }),
   );
-}
-
-/** CI: builds upstream's commits, signs and uploads the closure, and the host forgets it. */
-async function ciPublishes(canary: Sandbox, cache: BinaryCache): Promise<string> {
-  const system = await ciBuildSystem(canary);
-  await publishClosure(cache, system);
-  await forget(system).catch(() => undefined);
-  return system;
 }
 
 describe('closures in a fleet', () => {
@@ -76,9 +49,8 @@ describe('closures in a fleet', () => {
     await takesClosures(canary, cache);
     await takesClosures(follower, cache);
     const v2 = await pushToFleet(fleet, 'v2');
-    const system = await ciPublishes(canary, cache);
     // Only the canary's source knows the closure: the follower's says nothing is published.
-    await announce(canary, v2, system);
+    const system = await ciPublish(canary, cache, v2);
 
     const proved = await run(canary);
     expect(proved.exitCode, proved.stdout).toBe(0);
@@ -108,8 +80,7 @@ describe('closures in a fleet', () => {
     // Its health check fails: the closure is rolled back and rejected fleet-wide.
     await takesClosures(canary, cache, { healthChecks: [{ command: 'false', retries: 0 }] });
     const v2 = await pushToFleet(fleet, 'v2');
-    const bad = await ciPublishes(canary, cache);
-    await announce(canary, v2, bad);
+    const bad = await ciPublish(canary, cache, v2);
     const failed = await run(canary);
     expect(failed.exitCode, failed.stdout).toBe(4);
     expect(failed.stdout).toContain(
@@ -118,8 +89,7 @@ describe('closures in a fleet', () => {
 
     // New commits that change nothing the system is made of: CI builds the very same closure.
     const v3 = await canary.pushUpstream('nix-config', 'README', 'notes\n', 'v3');
-    expect(await ciPublishes(canary, cache)).toBe(bad);
-    await announce(canary, v3, bad);
+    expect(await ciPublish(canary, cache, v3)).toBe(bad);
     await takesClosures(canary, cache);
     const held = await run(canary);
     expect(held.exitCode, held.stdout).toBe(3);

@@ -18,12 +18,12 @@ import { freePort } from '../../demo/etcdServer.js';
 import {
   announce,
   ciBuildSystem,
-  closureSourceScript,
   createBinaryCache,
   forget,
   publishClosure,
   publishUnsigned,
   serveCache,
+  takeClosures,
 } from '../../demo/binaryCache.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { runCli, runCliAndSignal } from '../support/cli.js';
@@ -262,9 +262,6 @@ async function stageClosure(
   config: Record<string, unknown>,
 ): Promise<{ publish: (commit: string) => Promise<void> }> {
   const cache = await createBinaryCache(join(sandbox.dir, 'cache'));
-  await writeFile(join(sandbox.dir, 'bin', 'closure-source.sh'), closureSourceScript, {
-    mode: 0o755,
-  });
   const refused = path.steps.some(
     (step) => step.actor === 'pullRepos' && step.outcome === 'error' && 'refused' in step,
   );
@@ -272,15 +269,11 @@ async function stageClosure(
   const slow = interruptedActor(path) === 'fetchClosure';
   const served = slow ? await serveCache(cache, { slowNar: true }) : undefined;
   if (served) cacheServers.push(served);
-  config.system = {
-    profile: sandbox.profile,
-    closure: {
-      command: ['sh', 'bin/closure-source.sh'],
-      substituters: [served?.url ?? cache.url],
-      publicKeys: [cache.publicKey],
-      fallback: 'build',
-    },
-  };
+  // The build and switch stay: fallback "build" uses them when nothing is published.
+  const substituter = served?.url ?? cache.url;
+  config.system = (
+    await takeClosures(sandbox, { ...cache, substituter }, { fallback: 'build' })
+  ).system;
   return {
     publish: async (commit) => {
       if (!picked && !refused) return;
