@@ -14,6 +14,8 @@ import {
 import { bootId } from '../state/stepProcesses.js';
 import { runCommand, type CommandDeps } from './runCommand.js';
 import { readGeneration } from './systemProfile.js';
+import { readlink } from 'node:fs/promises';
+import { fetchedClosureRoot } from '../closure/binaryCache.js';
 
 export async function requestReboot(
   config: Pick<ResolvedConfig, 'reboot' | 'system' | 'stateDir'>,
@@ -31,6 +33,12 @@ export async function requestReboot(
   const pending = await readRebootPending(config.stateDir);
   const previous = pending?.previous ?? input.savedSystem;
   if (!previous) throw new Error('no saved generation to return to after a failed boot');
+  const expected = await readGeneration(profile);
+  // The generation to boot is the closure this host fetched (system.closure): its boot check
+  // proves that closure to the fleet.
+  const fetched = config.system?.closure
+    ? await readlink(fetchedClosureRoot(config.stateDir)).catch(() => undefined)
+    : undefined;
   await writeBootCheck(config.stateDir, {
     previous,
     previousCommits: pending?.previousCommits ?? input.savedCommits,
@@ -40,8 +48,9 @@ export async function requestReboot(
     ...(pending && pending.runId !== deps.runId ? { upgradedIn: pending.runId } : {}),
     requestedAt: new Date().toISOString(),
     bootId: bootId(),
-    expected: await readGeneration(profile),
+    expected,
     rollbackReboots: 0,
+    ...(fetched !== undefined && fetched === expected.storePath ? { closure: fetched } : {}),
   });
   try {
     await runCommand(config.reboot.command, deps);

@@ -39,6 +39,7 @@ export function bootVerdicts(
           requested: true,
           bootCheck: { at: at(), passed: true, booted: check.expected.storePath },
         },
+        ...(check.closure && !backOnPrevious ? { closure: check.closure } : {}),
         slot: {
           decision: backOnPrevious ? afterFailure : 'release',
           reason: backOnPrevious

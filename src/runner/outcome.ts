@@ -34,6 +34,8 @@ export interface RunDraft {
   machine?: { output: UpgradeOutput; states: StateVisit[] };
   /** Not a machine run: what becomes of the fleet slot, and why. */
   slot?: { decision: SlotDecision; reason: string };
+  /** Not a machine run: the closure CI built that the host now runs (a boot check's proof). */
+  closure?: string;
   /** The run's own summary, told the host as it is now. */
   describe: (final: HostState) => Summary;
   /** After every reporter (the inspector relay held open for a person watching). */

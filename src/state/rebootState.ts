@@ -43,6 +43,8 @@ export interface BootCheck extends BeforeReboot {
   upgradedIn?: string;
   /** Automatic rollback reboots done so far (one is allowed). */
   rollbackReboots: number;
+  /** With system.closure: the closure CI built that the expected generation is (its proof's). */
+  closure?: string;
 }
 
 const readJson = readJsonFile;

@@ -14,6 +14,7 @@ import {
 import type { Sandbox } from '../../demo/sandbox.js';
 import { fleetHost, pushToFleet, type Fleet } from '../support/fleetHosts.js';
 import { runCli } from '../support/cli.js';
+import { bootedSystem } from '../support/nix.js';
 import { useEtcd } from '../support/etcd.js';
 import { useSandboxes } from '../support/sandboxes.js';
 
@@ -71,6 +72,47 @@ describe('closures in a fleet', () => {
     expect(await follower.head('nix-config')).toBe(v2);
     const current = (await follower.generations()).find((entry) => entry.current);
     expect(current).toEqual({ generation: 2, storePath: system, current: true });
+  });
+
+  it('a closure that needs a reboot is proven by the boot check, with its store path', async () => {
+    const fleet: Fleet = { prefix: cluster.newPrefix() };
+    const canary = await fleetHost(use, cluster, fleet, 'canary-1', { group: 'canary', nix: true });
+    const follower = await fleetHost(use, cluster, fleet, 'web-1', {
+      group: 'web',
+      follow: { group: 'canary', hosts: 1, soak: '1s' },
+      nix: true,
+    });
+    const cache = await createBinaryCache(join(canary.dir, 'cache'));
+    const { path: booted, boot } = bootedSystem(canary);
+    await boot(1);
+    await takesClosures(canary, cache, {
+      reboot: {
+        when: 'always',
+        bootedSystem: booted,
+        command: 'echo "reboot requested" >> reboot.log',
+      },
+    });
+    await takesClosures(follower, cache);
+    const v2 = await pushToFleet(fleet, 'v2');
+    const system = await ciPublish(canary, cache, v2);
+    const upgraded = await run(canary);
+    expect(upgraded.exitCode, upgraded.stdout).toBe(0);
+    expect(upgraded.states.at(-1)).toBe('rebootRequested');
+    // No proof before the boot is checked.
+    expect((await run(follower)).stdout).not.toContain('following canaries: taking');
+
+    await boot(2);
+    const checked = await runCli(['boot-check', '--config', canary.configFile], {
+      env: canary.env,
+    });
+    expect(checked.exitCode, checked.stdout).toBe(0);
+    expect(checked.stdout).toContain('fleet: reported healthy on these commits');
+    const early = await run(follower);
+    expect(early.stdout).toContain('waiting for canaries');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const followed = await run(follower);
+    expect(followed.stdout).toContain(`proven on canary-1 as ${system}`);
+    expect((await follower.generations()).find((entry) => entry.current)?.storePath).toBe(system);
   });
 
   it('a closure a host rejected is held back under other commits, naming the host', async () => {

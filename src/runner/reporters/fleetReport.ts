@@ -16,7 +16,7 @@ export const fleetReport: Reporter = {
     );
     const rejected = outcome.rejected;
     // The closure this run fetched: the one the host now runs, or the one that failed.
-    const closure = outcome.machine?.output.closure?.storePath;
+    const closure = outcome.machine?.output.closure?.storePath ?? outcome.closure;
     const reportLine = await fleet.rollout?.report({
       commits,
       result: outcome.result,
