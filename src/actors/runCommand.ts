@@ -2,7 +2,7 @@
 // buffered whole), the last lines kept for the failure summary, a timeout, and cancellation.
 import { lineSplitter, OutputTail } from './outputLines.js';
 import { execa } from 'execa';
-import { commandText, type CommandSpec } from '../config/resolve.js';
+import { commandArgv, commandText, type CommandSpec } from '../config/resolve.js';
 import { formatDuration } from '../config/duration.js';
 import type { Log } from '../log.js';
 
@@ -48,7 +48,7 @@ export async function runCommand(spec: CommandSpec, deps: CommandDeps): Promise<
     },
   };
   deps.log.info(`${spec.name}: ${commandText(spec)}`);
-  const [file, ...args] = 'shell' in spec.run ? ['/bin/sh', '-c', spec.run.shell] : spec.run.argv;
+  const [file, ...args] = commandArgv(spec);
   const child = execa(file ?? '', args, {
     cwd: spec.cwd,
     env: { ...deps.env, ...spec.env },

@@ -35,12 +35,14 @@ export function trustOptions(spec: Pick<ClosureSpec, 'substituters' | 'publicKey
   ];
 }
 
-const keyName = (key: string) => key.slice(0, key.indexOf(':'));
+/** The key names of "NAME:KEY" keys or "NAME:SIGNATURE" signatures. */
+export const keyNames = (keysOrSignatures: string[]) =>
+  keysOrSignatures.map((entry) => entry.slice(0, entry.indexOf(':')));
 
 /** The configured keys among a path's signatures ("NAME:SIGNATURE"). */
 export function signedBy(signatures: string[], publicKeys: string[]): string[] {
-  const names = new Set(publicKeys.map(keyName));
-  return [...new Set(signatures.map(keyName))].filter((name) => names.has(name));
+  const names = new Set(keyNames(publicKeys));
+  return [...new Set(keyNames(signatures))].filter((name) => names.has(name));
 }
 
 interface PathInfo {
@@ -93,24 +95,26 @@ export async function cachedClosure(
 ): Promise<{ substituter: string; paths: CachedPath[] } | undefined> {
   const unreachable: string[] = [];
   for (const substituter of spec.substituters) {
+    const first = (entries: (CachedPath & { valid: boolean })[]) => [
+      ...entries.filter((entry) => entry.path === storePath),
+      ...entries.filter((entry) => entry.path !== storePath),
+    ];
+    // The whole closure at once, when the cache has all of it (the usual case: one process).
+    const all = await pathInfo(
+      [...queryOptions, '--recursive', '--store', substituter, storePath],
+      deps,
+    );
+    if ('entries' in all && all.entries.every((entry) => entry.valid)) {
+      return { substituter, paths: first(all.entries) };
+    }
+    // Not all of it: does the cache have the system (the rest comes from another substituter,
+    // and the size is the system's own), not have it, or not answer at all?
     const top = await pathInfo([...queryOptions, '--store', substituter, storePath], deps);
     if ('error' in top) {
       unreachable.push(`${substituter}: ${excerpt(top.error)}`);
       continue;
     }
-    if (!top.entries[0]?.valid) continue;
-    // The whole closure, for its size; a cache that holds the system but not all it refers to
-    // (the rest comes from another substituter) gives the system's own size.
-    const all = await pathInfo(
-      [...queryOptions, '--recursive', '--store', substituter, storePath],
-      deps,
-    );
-    const paths = 'entries' in all && all.entries.every((entry) => entry.valid) ? all.entries : [];
-    const first = top.entries.slice(0, 1);
-    return {
-      substituter,
-      paths: [...first, ...paths.filter((entry) => entry.path !== storePath)],
-    };
+    if (top.entries[0]?.valid) return { substituter, paths: top.entries.slice(0, 1) };
   }
   if (unreachable.length > 0) {
     throw new ClosureUnavailable(
@@ -160,15 +164,15 @@ export async function freeBytes(dir: string): Promise<number> {
 export const fetchedClosureRoot = (stateDir: string) => join(stateDir, 'fetched-closure');
 
 /**
- * Fetches the closure into the local store from the substituters. With `gcRoot`, an indirect GC
- * root there keeps it until the switch (a prefetch). A signature Nix does not accept is refused;
- * anything else (a cache gone mid-way) is temporary.
+ * Fetches the closure into the local store from the substituters, with an indirect GC root at
+ * `gcRoot` that keeps it until the switch. A signature Nix does not accept is refused; anything
+ * else (a cache gone mid-way) is temporary.
  */
 export async function fetchClosure(
   storePath: string,
   spec: ClosureSpec,
   deps: CommandDeps,
-  gcRoot?: string,
+  gcRoot: string,
 ): Promise<void> {
   try {
     await runCommand(
@@ -182,7 +186,9 @@ export async function fetchClosure(
             ...trustOptions(spec),
             '--max-jobs',
             '0',
-            ...(gcRoot ? ['--add-root', gcRoot, '--indirect'] : []),
+            '--add-root',
+            gcRoot,
+            '--indirect',
           ],
         },
         timeoutMs: spec.timeoutMs,

@@ -6,7 +6,14 @@ import type { ClosureSpec } from '../config/resolve.js';
 import { formatSize } from '../config/size.js';
 import type { ClosureChoice, HeldBack } from '../machine/types.js';
 import { runCommand, type CommandDeps } from '../actors/runCommand.js';
-import { cachedClosure, freeBytes, localClosure, missingLocally, signedBy } from './binaryCache.js';
+import {
+  cachedClosure,
+  freeBytes,
+  keyNames,
+  localClosure,
+  missingLocally,
+  signedBy,
+} from './binaryCache.js';
 import { ClosureRefused } from './errors.js';
 import { publishedClosure } from './source.js';
 
@@ -23,9 +30,10 @@ export interface FleetWord {
 
 export interface ChooseDeps extends CommandDeps {
   host: string;
-  /** The Nix store's folder, whose file system must have room (/nix/store). */
-  storeDir?: string;
 }
+
+/** The Nix store, whose file system must have room for the closure. */
+const storeDir = '/nix/store';
 
 const short = (commits: Record<string, string>) =>
   Object.entries(commits)
@@ -39,45 +47,39 @@ export async function chooseClosure(
   fleet: FleetWord = {},
 ): Promise<ClosureDecision> {
   const storePath = fleet.proven ?? (await publishedClosure(spec, commits, deps));
-  const quarantined = storePath === undefined ? undefined : fleet.rejected?.(storePath);
+  if (storePath === undefined) {
+    return notPublished(spec, `no closure is published yet for ${short(commits)}`);
+  }
+  const quarantined = fleet.rejected?.(storePath);
   if (quarantined) return { heldBack: quarantined };
-  // Already here, signed by a configured key (a prefetch outside the window): no cache is asked.
-  const local = storePath === undefined ? undefined : await localClosure(storePath, deps);
-  const signedHere =
+  // Already here (a prefetch, a build of the same commits): all of its closure is, as Nix keeps
+  // it. Signed by a configured key, it needs no cache at all.
+  const local = await localClosure(storePath, deps);
+  const cached =
     local && signedBy(local[0]?.signatures ?? [], spec.publicKeys).length > 0
       ? { substituter: 'the local store', paths: local }
-      : undefined;
-  const cached =
-    storePath === undefined
-      ? undefined
-      : (signedHere ?? (await cachedClosure(storePath, spec, deps)));
-  if (storePath === undefined || cached === undefined) {
-    const what =
-      storePath === undefined
-        ? `no closure is published yet for ${short(commits)}`
-        : `${storePath}, published for ${short(commits)}, is in none of the substituters yet`;
-    if (spec.fallback === 'wait') return { waiting: `${what} (system.closure.fallback "wait")` };
-    if (spec.fallback === 'build') {
-      return { build: `${what}: building the system here (system.closure.fallback "build")` };
-    }
-    throw new ClosureRefused(
-      what,
-      'publish the closure for these commits, or set system.closure.fallback to "wait" or "build"',
+      : await cachedClosure(storePath, spec, deps);
+  if (cached === undefined) {
+    return notPublished(
+      spec,
+      `${storePath}, published for ${short(commits)}, is in none of the substituters yet`,
     );
   }
-  const [top] = cached.paths;
-  const signers = signedBy(top?.signatures ?? [], spec.publicKeys);
+  const signatures = cached.paths[0]?.signatures ?? [];
+  const signers = signedBy(signatures, spec.publicKeys);
   if (signers.length === 0) {
-    const names = (top?.signatures ?? []).map((signature) => signature.split(':')[0]);
+    const names = keyNames(signatures);
     throw new ClosureRefused(
       `${storePath} in ${cached.substituter} is ${names.length > 0 ? `signed only by ${names.join(', ')}` : 'not signed'}, not by a key in system.closure.publicKeys`,
       'sign the closure with a configured key (nix store sign --key-file), or add the key that signed it to publicKeys',
     );
   }
-  const missing = await missingLocally(
-    cached.paths.map((entry) => entry.path),
-    deps,
-  );
+  const missing = local
+    ? new Set<string>()
+    : await missingLocally(
+        cached.paths.map((entry) => entry.path),
+        deps,
+      );
   const fetchBytes = cached.paths
     .filter((entry) => missing.has(entry.path))
     .reduce((sum, entry) => sum + entry.narSize, 0);
@@ -93,9 +95,20 @@ export async function chooseClosure(
   };
 }
 
+/** Nothing to take for these commits yet: the fallback decides. */
+function notPublished(spec: ClosureSpec, what: string): ClosureDecision {
+  if (spec.fallback === 'wait') return { waiting: `${what} (system.closure.fallback "wait")` };
+  if (spec.fallback === 'build') {
+    return { build: `${what}: building the system here (system.closure.fallback "build")` };
+  }
+  throw new ClosureRefused(
+    what,
+    'publish the closure for these commits, or set system.closure.fallback to "wait" or "build"',
+  );
+}
+
 /** Room for the fetch and `keepFree` besides; gcCommand once if not, then refused if still not. */
 async function ensureRoom(spec: ClosureSpec, fetchBytes: number, deps: ChooseDeps): Promise<void> {
-  const storeDir = deps.storeDir ?? '/nix/store';
   const needed = fetchBytes + spec.keepFreeBytes;
   let free = await freeBytes(storeDir);
   if (free >= needed) return;

@@ -27,8 +27,8 @@ export interface PrefetchDeps {
 export async function prefetchClosure(config: ResolvedConfig, deps: PrefetchDeps): Promise<string> {
   const spec = config.system?.closure;
   if (!spec) return 'prefetch: no system.closure';
-  if (!(await onAcPower(config.conditions.sysfsRoot))) return 'prefetch: not on battery';
-  if (await meteredConnection(deps)) return 'prefetch: not on a metered connection';
+  if (!(await onAcPower(config.conditions.sysfsRoot))) return 'prefetch: none on battery';
+  if (await meteredConnection(deps)) return 'prefetch: none on a metered connection';
   const withGit = { ...deps, gitConcurrency: config.gitConcurrency };
   try {
     const saved: SavedCommit[] = await Promise.all(

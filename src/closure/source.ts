@@ -3,7 +3,7 @@
 // yet is an answer (undefined); a source that cannot be asked now is temporary; an answer that is
 // not a NixOS system's store path is refused.
 import { execa } from 'execa';
-import { commandText, type ClosureSpec, type CommandSpec } from '../config/resolve.js';
+import { commandArgv, commandText, type ClosureSpec, type CommandSpec } from '../config/resolve.js';
 import { deadlineSignal } from '../actors/deadline.js';
 import { fetchFailure, httpTarget, readBounded } from '../httpTarget.js';
 import { ClosureRefused, ClosureUnavailable } from './errors.js';
@@ -59,8 +59,7 @@ async function askCommand(
   commits: Record<string, string>,
   deps: SourceDeps,
 ): Promise<string | undefined> {
-  const [file, ...args] =
-    'shell' in command.run ? ['/bin/sh', '-c', command.run.shell] : command.run.argv;
+  const [file, ...args] = commandArgv(command);
   const variables = Object.fromEntries(
     Object.entries(commits).map(([repo, commit]) => [commitVariable(repo), commit]),
   );

@@ -408,6 +408,11 @@ function toSpec(value: Command, defaultName: string, configDir: string): Command
   };
 }
 
+/** What to start: a shell line through /bin/sh -c, an argv as it is. */
+export function commandArgv(spec: CommandSpec): string[] {
+  return 'shell' in spec.run ? ['/bin/sh', '-c', spec.run.shell] : spec.run.argv;
+}
+
 /** The command as a user would type it, for logs and --dry-run. */
 export function commandText(spec: CommandSpec): string {
   if ('shell' in spec.run) return spec.run.shell;

@@ -69,6 +69,7 @@ export async function runMachine(
     log.info(`xs-upgrade ${options.version}: upgrading with ${config.file}`);
   const processes = new StepProcessTracker(config.stateDir);
   const pending = await readRebootPendingNow(config.stateDir);
+  const rejectedBefore = await readRejectedCommitSets(config.stateDir);
   const machine = await runUpgrade({
     config,
     log,
@@ -79,7 +80,7 @@ export async function runMachine(
     interrupt: run.stop,
     onState: (state, at, persisted) => recorder.stateEntered(state, at, persisted),
     beforeStep: () => recorder.flushed(),
-    rejected: await readRejectedCommitSets(config.stateDir),
+    rejected: rejectedBefore,
     processes,
     runId: record.id,
     // Only a reboot known to be wanted is acted on; "cannot tell" is for a person to decide.
@@ -114,7 +115,7 @@ export async function runMachine(
           log,
           env: options.env,
           signal: run.stop,
-          rejected: await readRejectedCommitSets(config.stateDir),
+          rejected: rejectedBefore,
           ...(rollout ? { gate: rollout.gate(options.force) } : {}),
         })
       : undefined;

@@ -37,16 +37,22 @@ async function takesClosures(
   );
 }
 
+/** A canary and a follower of it (one canary, a 1 s soak) on real Nix, and CI's cache. */
+async function canaryAndFollower() {
+  const fleet: Fleet = { prefix: cluster.newPrefix() };
+  const canary = await fleetHost(use, cluster, fleet, 'canary-1', { group: 'canary', nix: true });
+  const follower = await fleetHost(use, cluster, fleet, 'web-1', {
+    group: 'web',
+    follow: { group: 'canary', hosts: 1, soak: '1s' },
+    nix: true,
+  });
+  const cache = await createBinaryCache(join(canary.dir, 'cache'));
+  return { fleet, canary, follower, cache };
+}
+
 describe('closures in a fleet', () => {
   it('a follower takes exactly the closure the canary proved, without asking its own source', async () => {
-    const fleet: Fleet = { prefix: cluster.newPrefix() };
-    const canary = await fleetHost(use, cluster, fleet, 'canary-1', { group: 'canary', nix: true });
-    const follower = await fleetHost(use, cluster, fleet, 'web-1', {
-      group: 'web',
-      follow: { group: 'canary', hosts: 1, soak: '1s' },
-      nix: true,
-    });
-    const cache = await createBinaryCache(join(canary.dir, 'cache'));
+    const { fleet, canary, follower, cache } = await canaryAndFollower();
     await takesClosures(canary, cache);
     await takesClosures(follower, cache);
     const v2 = await pushToFleet(fleet, 'v2');
@@ -75,14 +81,7 @@ describe('closures in a fleet', () => {
   });
 
   it('a closure that needs a reboot is proven by the boot check, with its store path', async () => {
-    const fleet: Fleet = { prefix: cluster.newPrefix() };
-    const canary = await fleetHost(use, cluster, fleet, 'canary-1', { group: 'canary', nix: true });
-    const follower = await fleetHost(use, cluster, fleet, 'web-1', {
-      group: 'web',
-      follow: { group: 'canary', hosts: 1, soak: '1s' },
-      nix: true,
-    });
-    const cache = await createBinaryCache(join(canary.dir, 'cache'));
+    const { fleet, canary, follower, cache } = await canaryAndFollower();
     const { path: booted, boot } = bootedSystem(canary);
     await boot(1);
     await takesClosures(canary, cache, {
