@@ -490,6 +490,69 @@ in
                 default = "2h";
                 description = "How long each of them must have run it healthy.";
               };
+              waves = mkOption {
+                type = types.nullOr (types.listOf (types.submodule {
+                  options = {
+                    share = mkOption {
+                      type = types.str;
+                      description = "The share of the group's reported hosts this wave opens the set to, e.g. \"5%\".";
+                    };
+                    soak = mkOption {
+                      type = types.nullOr (Duration);
+                      default = null;
+                      description = "How long this wave's hosts run the set healthy before the next wave opens; default: follow.soak.";
+                    };
+                  };
+                }));
+                default = null;
+                description = "How far and how fast a proven set spreads through this host's group: each wave opens the set to a share of the group's reported hosts, in a stable order hashed from host id and set; the next wave opens once that many hosts of the group ran it healthy for the wave's soak. Shares grow, and the last is \"100%\". Unset: one wave of 100%.";
+              };
+              gates = mkOption {
+                type = types.nullOr (types.listOf (types.submodule {
+                  options = {
+                    name = mkOption {
+                      type = types.str;
+                      description = "Named in every line about the gate.";
+                    };
+                    command = mkOption {
+                      type = types.nullOr (Command);
+                      default = null;
+                      description = "Passes when it exits 0; its last output line is what it measured. It gets XS_UPGRADE_SET, XS_UPGRADE_GROUP and XS_UPGRADE_WAVE.";
+                    };
+                    prometheus = mkOption {
+                      type = types.nullOr (types.submodule {
+                        options = {
+                          url = mkOption {
+                            type = types.str;
+                            description = "The Prometheus server, e.g. http://prometheus:9090 (user:password@ for Basic auth).";
+                          };
+                          query = mkOption {
+                            type = types.str;
+                            description = "PromQL; {set} and {group} are replaced by the set's id and this host's group.";
+                          };
+                          min = mkOption {
+                            type = types.nullOr (types.number);
+                            default = null;
+                          };
+                          max = mkOption {
+                            type = types.nullOr (types.number);
+                            default = null;
+                          };
+                        };
+                      });
+                      default = null;
+                      description = "An instant query (/api/v1/query); passes when every sample lies within min and max. No samples, NaN, or a server that does not answer: the gate cannot be evaluated, and holds.";
+                    };
+                    timeout = mkOption {
+                      type = types.nullOr (Duration);
+                      default = "30s";
+                      description = "How long the gate may take; longer holds.";
+                    };
+                  };
+                }));
+                default = null;
+                description = "Checks that must all pass before this host takes a proven set (so before a set grows to the next wave). A gate that fails or cannot be evaluated holds the rollout; it never passes by default.";
+              };
             };
           });
           default = null;

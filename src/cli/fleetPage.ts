@@ -4,6 +4,8 @@
 // set each group is on; below, the commit sets, proven and rejected.
 import type { FleetView } from '../fleet/admin.js';
 import { setId, type CommitSet } from '../fleet/rollout.js';
+import { pauseText } from '../fleet/store/fleetRecords.js';
+import { gateSummary, rolloutSummary } from './fleet.js';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
@@ -65,7 +67,17 @@ ${rows || '<tr><td colspan="4">no host has reported</td></tr>'}
       const rejected = set.rejected
         .map((entry) => `${escape(entry.host)} at ${escape(entry.at)}: ${escape(entry.reason)}`)
         .join('<br>');
-      return `<tr class="${set.rejected.length > 0 ? 'failed' : set.proven.length > 0 ? 'ok' : ''}"><td><code>${escape(set.id)}</code></td><td>${escape(commitsText(set.commits))}</td><td>${proven || '—'}</td><td>${rejected || '—'}</td></tr>`;
+      const rollout = view.rollout?.find((entry) => entry.set === set.id);
+      const spread = rollout
+        ? [
+            `<span class="wave">${escape(rolloutSummary(rollout))}</span>`,
+            ...(rollout.gates?.results ?? []).map(
+              (result) =>
+                `<span class="gate ${result.passed ? 'pass' : 'hold'}">${escape(gateSummary(result))}</span>`,
+            ),
+          ].join('<br>')
+        : '';
+      return `<tr class="${set.rejected.length > 0 ? 'failed' : set.proven.length > 0 ? 'ok' : ''}"><td><code>${escape(set.id)}</code></td><td>${escape(commitsText(set.commits))}</td><td>${proven || '—'}</td><td>${rejected || '—'}</td><td class="rollout">${spread || '—'}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -95,19 +107,23 @@ tr.bad { background: #f6d2cf; font-weight: 600; }
 tr.bad td:first-child { border-left: 4px solid #8d1c14; }
 code, .set { font-family: ui-monospace, monospace; }
 .sets { margin-top: 1.5rem; background: #fff; border: 1px solid #d8dde5; border-radius: 8px; padding: 0.8rem 1rem; }
+.paused { background: #fff6e0; border: 1px solid #d39b12; border-radius: 8px; padding: 0.5rem 1rem; font-weight: 600; }
+.gate.hold { color: #b3261e; font-weight: 600; }
+.gate.pass { color: #1e6b3c; }
 footer { margin-top: 1rem; color: #56617a; font-size: 0.85rem; }
 </style>
 </head>
 <body>
 <h1>xs-upgrade fleet</h1>
+${view.paused.map((pause) => `<p class="paused">PAUSED: ${escape(pauseText(pause))}</p>`).join('\n')}
 <div class="groups">
 ${groups}
 </div>
 <section class="sets">
 <h2>Commit sets</h2>
-<table><thead><tr><th>set</th><th>commits</th><th>proven on</th><th>rejected by</th></tr></thead>
+<table><thead><tr><th>set</th><th>commits</th><th>proven on</th><th>rejected by</th><th>rollout</th></tr></thead>
 <tbody>
-${sets || '<tr><td colspan="4">no commit set reported yet</td></tr>'}
+${sets || '<tr><td colspan="5">no commit set reported yet</td></tr>'}
 </tbody></table>
 </section>
 <footer>Written ${escape(generatedAt.toISOString())} by <code>xs-upgrade fleet status --html</code>.</footer>

@@ -436,6 +436,100 @@ export async function main(io: CliIo): Promise<number> {
         ...describeSet(found.set),
       ]);
     });
+  /** --group G or --all, as a pause's scope; neither: this config's group. */
+  const pauseScope = (
+    fleet: { group: string },
+    options: { group?: string; all?: boolean },
+    groupPattern: RegExp,
+  ) => {
+    if (options.group !== undefined && options.all) {
+      throw new UsageError('give --group or --all, not both');
+    }
+    if (options.all) return { all: true as const };
+    const group = options.group ?? fleet.group;
+    if (!groupPattern.test(group)) {
+      throw new UsageError(`--group ${group}: a group is letters, digits, "." and "-"`);
+    }
+    return { group };
+  };
+  const reasonOf = (reason: string | undefined) => {
+    const text = (reason ?? '').trim();
+    if (text.length > 1000 || /[\u0000-\u001f\u007f-\u009f]/.test(text)) {
+      throw new UsageError('--reason: one line of at most 1000 characters');
+    }
+    return text;
+  };
+  fleetCommand
+    .command('pause')
+    .description(
+      'stop a group (or every group) from taking any new commit set until `fleet resume`; runs go on and report, they just take nothing new',
+    )
+    .addOption(configOption())
+    .option('--group <group>', "the group to pause; default: this config's fleet.group")
+    .option('--all', 'pause every group')
+    .option('--reason <text>', 'why, shown by `status`, `fleet status` and every held run')
+    .action(
+      async (options: { config?: string; group?: string; all?: boolean; reason?: string }) => {
+        const { fleet, admin } = await fleetOf(options.config);
+        const { groupPattern } = await import('../fleet/store/keys.js');
+        const scope = pauseScope(fleet, options, groupPattern);
+        const { userInfo } = await import('node:os');
+        const by = admin.operatorName(fleet, io.env, userInfo().username);
+        const pause = await admin.pauseFleet(fleet, io.env, scope, {
+          by,
+          reason: reasonOf(options.reason),
+        });
+        const { pauseText } = await import('../fleet/store/fleetRecords.js');
+        printLines([
+          `${pauseText(pause)}: it takes nothing new until \`xs-upgrade fleet resume${'all' in scope ? ' --all' : ` --group ${scope.group}`}\``,
+        ]);
+      },
+    );
+  fleetCommand
+    .command('resume')
+    .description('lift a pause: the group (or every group) takes new commit sets again')
+    .addOption(configOption())
+    .option('--group <group>', "the group to resume; default: this config's fleet.group")
+    .option('--all', 'lift the pause of every group (a pause of one group stays)')
+    .action(async (options: { config?: string; group?: string; all?: boolean }) => {
+      const { fleet, admin } = await fleetOf(options.config);
+      const { groupPattern } = await import('../fleet/store/keys.js');
+      const scope = pauseScope(fleet, options, groupPattern);
+      const lifted = await admin.resumeFleet(fleet, io.env, scope);
+      const what = 'all' in scope ? 'every group' : `group ${scope.group}`;
+      printLines([lifted ? `resumed ${what}` : `${what} was not paused: nothing to resume`]);
+    });
+  fleetCommand
+    .command('abort')
+    .description(
+      'reject a commit set fleet-wide in your name: no host takes it, until `fleet forgive`',
+    )
+    .argument('<set>', "the set's id, as `fleet status` shows it")
+    .addOption(configOption())
+    .option('--reason <text>', 'why, shown with every line that names the set')
+    .action(async (id: string, options: { config?: string; reason?: string }) => {
+      const { fleet, admin } = await fleetOf(options.config);
+      if (!/^[0-9a-f]{12}$/.test(id)) {
+        throw new UsageError(`${id}: a commit set id is 12 hex digits, as \`fleet status\` shows`);
+      }
+      const { userInfo } = await import('node:os');
+      const by = admin.operatorName(fleet, io.env, userInfo().username);
+      const set = await admin.abortSet(fleet, io.env, id, {
+        by,
+        reason: reasonOf(options.reason) || 'aborted by an operator',
+      });
+      if (!set) {
+        throw new XsUpgradeError(
+          `no commit set ${id} in the fleet's records (see \`xs-upgrade fleet status\`)`,
+          ExitCode.usage,
+        );
+      }
+      const { describeSet } = await import('./fleet.js');
+      printLines([
+        `aborted ${id}: no host takes it until \`xs-upgrade fleet forgive ${id}\``,
+        ...describeSet(set),
+      ]);
+    });
   fleetCommand
     .command('release')
     .description(

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { urlSecrets, urlCredentials } from '../redact.js';
 import { parseDuration } from './duration.js';
 import { parseSize } from './size.js';
+import { parseShare } from './share.js';
 import type { WindowSpec } from './maintenanceWindow.js';
 import type { Command, Notification, SecretRef } from './schema.generated.js';
 import type { ValidConfig } from './validate.js';
@@ -78,6 +79,31 @@ export interface EtcdSpec {
   timeoutMs: number;
 }
 
+/** One wave of a rollout through a group: a share of its reported hosts, and its soak. */
+export interface WaveSpec {
+  /** 0 < share <= 1. */
+  share: number;
+  soakMs: number;
+}
+
+/** A check that must pass before a follower takes a proven set (docs/fleet.md, "Gates"). */
+export interface GateSpec {
+  name: string;
+  timeoutMs: number;
+  check:
+    | { command: CommandSpec }
+    | { prometheus: { url: string; query: string; min?: number; max?: number } };
+}
+
+export interface FollowSpec {
+  group: string;
+  hosts: number;
+  soakMs: number;
+  /** In order; the last has share 1. Without fleet.follow.waves: one wave of 100 %. */
+  waves: WaveSpec[];
+  gates: GateSpec[];
+}
+
 /** Slots from a fleet coordinator, taken before switching (docs/fleet.md). */
 export interface ResolvedFleet {
   group: string;
@@ -86,7 +112,7 @@ export interface ResolvedFleet {
   slotTimeoutMs: number;
   onFailure: 'hold' | 'release';
   /** Take only commit sets proven on these canaries (etcd only). */
-  follow?: { group: string; hosts: number; soakMs: number };
+  follow?: FollowSpec;
   /** Without the store, a canary does not upgrade (true) or goes on unreported (false). */
   requireReport: boolean;
   /** A host's own closed proofs older than this are deleted with its report (etcd). */
@@ -230,7 +256,7 @@ export function resolveConfig(
     ...(config.metricsFile === undefined
       ? {}
       : { metricsFile: resolve(configDir, config.metricsFile) }),
-    ...(config.fleet === undefined ? {} : { fleet: toFleet(config.fleet) }),
+    ...(config.fleet === undefined ? {} : { fleet: toFleet(config.fleet, command) }),
   };
 }
 
@@ -253,21 +279,16 @@ function toClosure(
   };
 }
 
-function toFleet(fleet: NonNullable<ValidConfig['fleet']>): ResolvedFleet {
+function toFleet(
+  fleet: NonNullable<ValidConfig['fleet']>,
+  command: (value: Command, name: string) => CommandSpec,
+): ResolvedFleet {
   const common = {
     group: fleet.group ?? 'default',
     ...(fleet.id === undefined ? {} : { id: fleet.id }),
     slotTimeoutMs: parseDuration(fleet.slotTimeout ?? '30m'),
     onFailure: fleet.onFailure ?? 'hold',
-    ...(fleet.follow === undefined
-      ? {}
-      : {
-          follow: {
-            group: fleet.follow.group,
-            hosts: fleet.follow.hosts ?? 1,
-            soakMs: parseDuration(fleet.follow.soak ?? '2h'),
-          },
-        }),
+    ...(fleet.follow === undefined ? {} : { follow: toFollow(fleet.follow, command) }),
     requireReport: fleet.requireReport ?? true,
     keepProofsMs: parseDuration(fleet.keepProofs ?? '30d'),
   } as const;
@@ -293,6 +314,30 @@ function toFleet(fleet: NonNullable<ValidConfig['fleet']>): ResolvedFleet {
     backend: {
       fleetLock: { url: fleetLock.url, timeoutMs: parseDuration(fleetLock.timeout ?? '10s') },
     },
+  };
+}
+
+function toFollow(
+  follow: NonNullable<NonNullable<ValidConfig['fleet']>['follow']>,
+  command: (value: Command, name: string) => CommandSpec,
+): FollowSpec {
+  const soakMs = parseDuration(follow.soak ?? '2h');
+  return {
+    group: follow.group,
+    hosts: follow.hosts ?? 1,
+    soakMs,
+    // validate.ts checked that shares grow and the last is 100%.
+    waves: (follow.waves ?? [{ share: '100%' }]).map((wave) => ({
+      share: parseShare(wave.share),
+      soakMs: wave.soak === undefined ? soakMs : parseDuration(wave.soak),
+    })),
+    gates: (follow.gates ?? []).map((gate) => ({
+      name: gate.name,
+      timeoutMs: parseDuration(gate.timeout ?? '30s'),
+      check: gate.command
+        ? { command: command(gate.command, `gate ${gate.name}`) }
+        : { prometheus: { ...(gate.prometheus as { url: string; query: string }) } },
+    })),
   };
 }
 

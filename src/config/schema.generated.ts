@@ -243,6 +243,65 @@ export type XsUpgradeConfig = {
        * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
        */
       soak?: string;
+      /**
+       * How far and how fast a proven set spreads through this host's group: each wave opens the set to a share of the group's reported hosts, in a stable order hashed from host id and set; the next wave opens once that many hosts of the group ran it healthy for the wave's soak. Shares grow, and the last is "100%". Unset: one wave of 100%.
+       *
+       * @minItems 1
+       */
+      waves?: [
+        {
+          /**
+           * The share of the group's reported hosts this wave opens the set to, e.g. "5%".
+           */
+          share: string;
+          /**
+           * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+           */
+          soak?: string;
+        },
+        ...{
+          /**
+           * The share of the group's reported hosts this wave opens the set to, e.g. "5%".
+           */
+          share: string;
+          /**
+           * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+           */
+          soak?: string;
+        }[]
+      ];
+      /**
+       * Checks that must all pass before this host takes a proven set (so before a set grows to the next wave). A gate that fails or cannot be evaluated holds the rollout; it never passes by default.
+       */
+      gates?: {
+        /**
+         * Named in every line about the gate.
+         */
+        name: string;
+        /**
+         * A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.
+         */
+        command?: string | Argv | CommandObject;
+        /**
+         * An instant query (/api/v1/query); passes when every sample lies within min and max. No samples, NaN, or a server that does not answer: the gate cannot be evaluated, and holds.
+         */
+        prometheus?: {
+          /**
+           * The Prometheus server, e.g. http://prometheus:9090 (user:password@ for Basic auth).
+           */
+          url: string;
+          /**
+           * PromQL; {set} and {group} are replaced by the set's id and this host's group.
+           */
+          query: string;
+          min?: number;
+          max?: number;
+        };
+        /**
+         * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".
+         */
+        timeout?: string;
+      }[];
     };
     /**
      * A duration such as "500ms", "90s", "5m", "2h", or in systemd's time-span syntax: "45min", "1h 30m", "1h30m".

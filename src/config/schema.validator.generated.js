@@ -4,7 +4,7 @@ const require = createRequire(import.meta.url);
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"inhibited":{"enum":["boot","fail"],"default":"boot","description":"What a switch NixOS refuses for its switch inhibitors (\"Pre-switch check 'switchInhibitors' failed\": systemd, dbus... changed) does. boot: the new generation is made the boot default (`switch-to-configuration boot`, needs system.profile) and the host reboots through the reboot path (window, boot check); fail: a failed switch, rolled back. Either way the commits are not held against the host."},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"gitConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":8,"description":"How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes)."},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."},"closure":{"type":"object","additionalProperties":false,"description":"Take the system CI built instead of building it here: the store path published for the pulled commits is fetched from a binary cache, its signature checked, and switched to (needs no `build`; `switch` is used only by fallback \"build\"). See docs/closures.md.","properties":{"command":{"$ref":"#/$defs/Command","description":"Prints the store path of the system built for the pulled commits (as NixOS's system.autoUpgrade storePathProvider does), given them as XS_UPGRADE_COMMIT_<REPO> (the repo's name in capitals, other characters as _) and the host as XS_UPGRADE_HOST. Exit 0 with no output: nothing published yet; any other exit: the source cannot be asked now (temporary). One of command and url."},"url":{"type":"string","pattern":"^https?://","description":"Where the store path is published: {host} is this host's name, {REPO} the pulled commit of the repo named REPO, e.g. https://ci.example/closures/{host}/{nix-config}. The answer is the store path on one line; 404: nothing published yet. One of command and url."},"substituters":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(https?|file|s3|ssh|ssh-ng)://"},"description":"The binary caches to fetch the closure from, in order (Nix's substituters: https://, file://, s3://...)."},"publicKeys":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$"},"description":"The keys the closure's paths must be signed with (Nix's trusted-public-keys for this fetch, NAME:BASE64): CI's key, and e.g. cache.nixos.org-1's for paths that come from there. A path signed by no key here is refused."},"fallback":{"enum":["wait","build","fail"],"default":"wait","description":"When nothing is published yet for the pulled commits: wait (nothing moves; result nothing-new, saying so), build (build and switch here with `build` and `switch`, as without a closure), fail (aborted, exit 3)."},"keepFree":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$","default":"1GiB","description":"Space the Nix store's file system must keep free after the fetch, e.g. \"1GiB\", \"500MB\". Not enough: gcCommand first if set, then refused (exit 3, nothing changed)."},"gcCommand":{"$ref":"#/$defs/Command","description":"Run when the store lacks the space the closure needs, before the space is measured again, e.g. nix-collect-garbage --delete-older-than 30d."},"prefetch":{"type":"boolean","default":true,"description":"With a window: a run outside it fetches the closure for the commits upstream (nothing else moves), so the run inside it only switches. Never on a metered network or on battery."},"timeout":{"$ref":"#/$defs/Duration","default":"1h","description":"How long fetching the closure may take."}},"required":["substituters","publicKeys"]}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."}},"required":["group"]},"keepProofs":{"$ref":"#/$defs/Duration","default":"30d","description":"With fleet.etcd: each report deletes this host's own proofs of sets it stopped running longer ago than this (`xs-upgrade fleet prune` does it fleet-wide)."},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","installed-for-boot","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. installed-for-boot: NixOS refused to switch live for its switch inhibitors, and the new system was made the boot default (sent before success). nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://xs-upgrade.dev/schemas/xs-upgrade.schema.json","title":"XsUpgradeConfig","description":"One host's xs-upgrade configuration. Option names follow the NixOS auto-upgrade module this replaces.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"mode":{"enum":["local","remote"],"default":"local","description":"local: the repos on this host are pulled before building. remote: build and switch name a remote source; no repos, no hooks."},"schedule":{"type":"string","minLength":1,"default":"04:00","description":"When the systemd timer starts a run (systemd OnCalendar syntax)."},"randomizedDelaySec":{"$ref":"#/$defs/Duration","default":"0s","description":"The systemd timer waits a random time up to this long after `schedule` (RandomizedDelaySec), so a fleet does not upgrade at once."},"fixedRandomDelay":{"type":"boolean","default":false,"description":"Keep the same random delay from run to run on this host (FixedRandomDelay)."},"persistent":{"type":"boolean","default":true,"description":"Run at boot when the host was off at the scheduled time (Persistent)."},"stateDir":{"type":"string","minLength":1,"default":"/var/lib/xs-upgrade","description":"Where saved commits and run state are kept. A relative path is resolved against the config file's folder."},"repos":{"type":"array","minItems":1,"description":"The git repos that hold this host's configuration, pulled in order.","items":{"$ref":"#/$defs/Repo"}},"fetchTimeout":{"$ref":"#/$defs/Duration","default":"2m","description":"How long one fetch of a repo may take before it is stopped."},"fetchRetries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further fetch attempts after a transient network error (timeout, refused, reset, 5xx), with growing pauses."},"preUpdateHooks":{"type":"array","description":"Commands run in order before anything changes (local mode only). A failure aborts the run with the host untouched.","items":{"$ref":"#/$defs/Command"}},"buildBeforeSwitch":{"type":"boolean","default":true,"description":"Run `build` after pulling and before validating and switching."},"build":{"$ref":"#/$defs/Command","description":"Builds the new system without activating it. Required unless buildBeforeSwitch is false."},"validationChecks":{"type":"array","description":"Commands run before the switch; each must exit 0.","items":{"$ref":"#/$defs/Command"}},"validationConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":1,"description":"How many validation checks run at once. The first failure stops the others."},"onValidationFailure":{"enum":["rollback","notify","ignore"],"default":"rollback","description":"What a failed validation check does: rollback (reset every repo, exit 4), notify (warn, then switch anyway), ignore (switch anyway)."},"switch":{"$ref":"#/$defs/Command","description":"Activates the new system."},"healthChecks":{"type":"array","description":"Checks run after the switch, each retried until it passes; a failure rolls back everything, the system included.","items":{"$ref":"#/$defs/HealthCheck"}},"inhibited":{"enum":["boot","fail"],"default":"boot","description":"What a switch NixOS refuses for its switch inhibitors (\"Pre-switch check 'switchInhibitors' failed\": systemd, dbus... changed) does. boot: the new generation is made the boot default (`switch-to-configuration boot`, needs system.profile) and the host reboots through the reboot path (window, boot check); fail: a failed switch, rolled back. Either way the commits are not held against the host."},"rollbackSwitch":{"$ref":"#/$defs/Command","description":"Returns the system to its previous generation after a failed switch (e.g. `nixos-rebuild switch --rollback`). Unset: `switch` is run again on the restored repos."},"notify":{"type":"array","description":"Who hears about runs: webhooks and commands, each for the events in its `on` list.","items":{"$ref":"#/$defs/Notification"}},"gitConcurrency":{"type":"integer","minimum":1,"maximum":64,"default":8,"description":"How many git processes a run starts at once across its repos (a host with hundreds of repos must not start hundreds of processes)."},"keepRuns":{"type":"integer","minimum":1,"maximum":10000,"default":30,"description":"How many run records to keep in stateDir/runs."},"metricsFile":{"type":"string","minLength":1,"description":"A Prometheus text file for node_exporter's textfile collector, rewritten after every run. A relative path is resolved against the config file's folder."},"system":{"type":"object","additionalProperties":false,"description":"The Nix system this host runs. With it, the run saves the profile's generation before the switch and a system rollback returns to exactly that generation.","properties":{"profile":{"type":"string","pattern":"^/","description":"The Nix system profile: an absolute path whose generations are PROFILE-N-link (on NixOS /nix/var/nix/profiles/system)."},"closure":{"type":"object","additionalProperties":false,"description":"Take the system CI built instead of building it here: the store path published for the pulled commits is fetched from a binary cache, its signature checked, and switched to (needs no `build`; `switch` is used only by fallback \"build\"). See docs/closures.md.","properties":{"command":{"$ref":"#/$defs/Command","description":"Prints the store path of the system built for the pulled commits (as NixOS's system.autoUpgrade storePathProvider does), given them as XS_UPGRADE_COMMIT_<REPO> (the repo's name in capitals, other characters as _) and the host as XS_UPGRADE_HOST. Exit 0 with no output: nothing published yet; any other exit: the source cannot be asked now (temporary). One of command and url."},"url":{"type":"string","pattern":"^https?://","description":"Where the store path is published: {host} is this host's name, {REPO} the pulled commit of the repo named REPO, e.g. https://ci.example/closures/{host}/{nix-config}. The answer is the store path on one line; 404: nothing published yet. One of command and url."},"substituters":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^(https?|file|s3|ssh|ssh-ng)://"},"description":"The binary caches to fetch the closure from, in order (Nix's substituters: https://, file://, s3://...)."},"publicKeys":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$"},"description":"The keys the closure's paths must be signed with (Nix's trusted-public-keys for this fetch, NAME:BASE64): CI's key, and e.g. cache.nixos.org-1's for paths that come from there. A path signed by no key here is refused."},"fallback":{"enum":["wait","build","fail"],"default":"wait","description":"When nothing is published yet for the pulled commits: wait (nothing moves; result nothing-new, saying so), build (build and switch here with `build` and `switch`, as without a closure), fail (aborted, exit 3)."},"keepFree":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$","default":"1GiB","description":"Space the Nix store's file system must keep free after the fetch, e.g. \"1GiB\", \"500MB\". Not enough: gcCommand first if set, then refused (exit 3, nothing changed)."},"gcCommand":{"$ref":"#/$defs/Command","description":"Run when the store lacks the space the closure needs, before the space is measured again, e.g. nix-collect-garbage --delete-older-than 30d."},"prefetch":{"type":"boolean","default":true,"description":"With a window: a run outside it fetches the closure for the commits upstream (nothing else moves), so the run inside it only switches. Never on a metered network or on battery."},"timeout":{"$ref":"#/$defs/Duration","default":"1h","description":"How long fetching the closure may take."}},"required":["substituters","publicKeys"]}},"required":["profile"]},"reboot":{"type":"object","additionalProperties":false,"description":"Reboot after an upgrade when the new system needs it (or always), inside a window, then check the boot with `xs-upgrade boot-check`. Needs system.profile.","properties":{"when":{"enum":["never","needed","always"],"default":"never","description":"needed: when the new generation's kernel, initrd or kernel-modules differ from the booted system's (NixOS's rule). always: after every upgrade. never: not at all."},"window":{"type":"object","additionalProperties":false,"description":"Reboot only between these times of day (host time; may cross midnight, as NixOS's rebootWindow). Outside it the reboot waits for a run inside it.","properties":{"lower":{"$ref":"#/$defs/TimeOfDay"},"upper":{"$ref":"#/$defs/TimeOfDay"}},"required":["lower","upper"]},"command":{"$ref":"#/$defs/Command","description":"Asks for the reboot. Default: shutdown -r +1."},"bootedSystem":{"type":"string","pattern":"^/","default":"/run/booted-system","description":"The link to the system the host booted (NixOS: /run/booted-system)."}}},"bootChecks":{"type":"array","description":"Checks `xs-upgrade boot-check` runs after the reboot, besides healthChecks; same shape.","items":{"$ref":"#/$defs/HealthCheck"}},"window":{"description":"Maintenance windows: the disruptive part of a run (switching, health checks, a reboot) happens only inside one. Checked when the run starts (outside: the run is skipped) and again before switching (closed by then: the repos go back, nothing is switched).","anyOf":[{"$ref":"#/$defs/MaintenanceWindow"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/MaintenanceWindow"}}]},"conditions":{"type":"object","additionalProperties":false,"description":"Skip the run (result skipped, exit 0) while these do not hold; checked at the start and again before switching.","properties":{"acPower":{"type":"boolean","default":false,"description":"Only on AC power, as systemd's ConditionACPower= reads /sys/class/power_supply. A machine with no battery counts as on AC."},"unmetered":{"type":"boolean","default":false,"description":"Not on a metered connection, as NetworkManager reports it (nmcli). Without NetworkManager the connection counts as unmetered."},"sysfsRoot":{"type":"string","pattern":"^/","default":"/sys","description":"Where sysfs is mounted (a container may bind another)."}}},"fleet":{"type":"object","additionalProperties":false,"description":"Take a slot from the fleet's coordinator (etcd, or a FleetLock server) before switching, so only a few hosts of a group switch at once. The slot is held through the switch and health checks (and the boot check after a reboot) and released when the host is healthy.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"default":"default","description":"The group whose slots this host shares (FleetLock's group name rules)."},"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._:-]*$","maxLength":200,"description":"This host's id in the fleet. Default: the contents of /etc/machine-id."},"slotTimeout":{"$ref":"#/$defs/Duration","default":"30m","description":"How long to wait for a free slot before giving up (the repos go back, exit 75)."},"onFailure":{"enum":["hold","release"],"default":"hold","description":"After a switch that failed and was rolled back: hold keeps the slot, so the rollout stops until an operator runs `xs-upgrade fleet release`; release frees it."},"follow":{"type":"object","additionalProperties":false,"description":"Upgrade only to a commit set proven healthy on canaries: at least `hosts` hosts of `group` ran it healthy for at least `soak`. The repos fast-forward to the newest such set that is an ancestor of their remote branch, not to the branch tip. Needs fleet.etcd.","properties":{"group":{"type":"string","pattern":"^[a-zA-Z0-9.-]+$","maxLength":100,"description":"The canaries' group."},"hosts":{"type":"integer","minimum":1,"maximum":10000,"default":1,"description":"How many canaries must have run the set healthy."},"soak":{"$ref":"#/$defs/Duration","default":"2h","description":"How long each of them must have run it healthy."},"waves":{"type":"array","minItems":1,"description":"How far and how fast a proven set spreads through this host's group: each wave opens the set to a share of the group's reported hosts, in a stable order hashed from host id and set; the next wave opens once that many hosts of the group ran it healthy for the wave's soak. Shares grow, and the last is \"100%\". Unset: one wave of 100%.","items":{"type":"object","additionalProperties":false,"properties":{"share":{"type":"string","pattern":"^(100|[1-9]?[0-9](\\.[0-9]{1,2})?)%$","description":"The share of the group's reported hosts this wave opens the set to, e.g. \"5%\"."},"soak":{"$ref":"#/$defs/Duration","description":"How long this wave's hosts run the set healthy before the next wave opens; default: follow.soak."}},"required":["share"]}},"gates":{"type":"array","description":"Checks that must all pass before this host takes a proven set (so before a set grows to the next wave). A gate that fails or cannot be evaluated holds the rollout; it never passes by default.","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$","description":"Named in every line about the gate."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0; its last output line is what it measured. It gets XS_UPGRADE_SET, XS_UPGRADE_GROUP and XS_UPGRADE_WAVE."},"prometheus":{"type":"object","additionalProperties":false,"description":"An instant query (/api/v1/query); passes when every sample lies within min and max. No samples, NaN, or a server that does not answer: the gate cannot be evaluated, and holds.","properties":{"url":{"type":"string","pattern":"^https?://","description":"The Prometheus server, e.g. http://prometheus:9090 (user:password@ for Basic auth)."},"query":{"type":"string","minLength":1,"maxLength":4000,"description":"PromQL; {set} and {group} are replaced by the set's id and this host's group."},"min":{"type":"number"},"max":{"type":"number"}},"required":["url","query"]},"timeout":{"$ref":"#/$defs/Duration","default":"30s","description":"How long the gate may take; longer holds."}},"required":["name"]}}},"required":["group"]},"keepProofs":{"$ref":"#/$defs/Duration","default":"30d","description":"With fleet.etcd: each report deletes this host's own proofs of sets it stopped running longer ago than this (`xs-upgrade fleet prune` does it fleet-wide)."},"requireReport":{"type":"boolean","default":true,"description":"With fleet.etcd: when the store cannot be reached, a host that follows no canaries does not upgrade (exit 75) unless this is false; then it goes on without the fleet-wide quarantine and without reporting. A follower never upgrades without the store."},"etcd":{"type":"object","additionalProperties":false,"description":"Slots in an etcd v3 cluster: one semaphore per group, changed only by compare-and-swap transactions.","properties":{"endpoints":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},"description":"Client URLs of the cluster's members, such as http://10.0.0.1:2379."},"prefix":{"type":"string","pattern":"^/[^\\s]*[^/\\s]$","default":"/xs-upgrade","description":"The key prefix under which xs-upgrade keeps its documents."},"username":{"type":"string","minLength":1,"description":"etcd user, when the cluster has authentication on."},"password":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The name of an environment variable (e.g. set by the unit's EnvironmentFile) that holds the etcd user's password. Never written to logs or records."},"tls":{"type":"object","additionalProperties":false,"description":"Client TLS: the CA that signed the members' certificates, and this host's certificate and key when the cluster asks for them.","properties":{"ca":{"type":"string","pattern":"^/"},"cert":{"type":"string","pattern":"^/"},"key":{"type":"string","pattern":"^/"}},"dependentRequired":{"cert":["key"],"key":["cert"]}},"timeout":{"$ref":"#/$defs/Duration","default":"5s","description":"How long one call to etcd may take before the coordinator counts as unreachable."}},"required":["endpoints"],"dependentRequired":{"password":["username"]}},"fleetLock":{"type":"object","additionalProperties":false,"description":"Slots from a FleetLock server (Zincati's protocol: airlock, fleetlock).","properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"The server's base URL; xs-upgrade POSTs to URL/v1/pre-reboot and URL/v1/steady-state."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one request may take."}},"required":["url"]}},"oneOf":[{"required":["etcd"]},{"required":["fleetLock"]}],"dependentRequired":{"follow":["etcd"]}}},"dependentRequired":{"reboot":["system"],"bootChecks":["reboot"]},"required":["switch"],"allOf":[{"if":{"properties":{"mode":{"const":"remote"}},"required":["mode"]},"then":{"properties":{"preUpdateHooks":{"not":{},"description":"preUpdateHooks are only valid in local mode: remove them or set \"mode\": \"local\""},"repos":{"not":{},"description":"repos are only valid in local mode: remove them or set \"mode\": \"local\""}}},"else":{"required":["repos"]}},{"if":{"properties":{"buildBeforeSwitch":{"const":false}},"required":["buildBeforeSwitch"]},"else":{"required":["build"]}}],"$defs":{"Repo":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]},"Command":{"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]},"Argv":{"type":"array","minItems":1,"items":{"type":"string"},"description":"Program and arguments, run without a shell."},"CommandObject":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs as the output prefix."},"run":{"description":"A string (run by /bin/sh -c) or an argv array (run without a shell).","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"}]},"timeout":{"$ref":"#/$defs/Duration","description":"Stop the command after this long (SIGTERM, then SIGKILL 10s later)."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables."},"secretEnv":{"type":"object","additionalProperties":{"type":"string"},"description":"Environment variables whose values are secrets: passed to the command like `env`, and replaced by *** in logs, run records, --dry-run and --inspect output."},"cwd":{"type":"string","minLength":1,"description":"Working directory; relative to the config file's folder."}},"required":["run"]},"MaintenanceWindow":{"type":"object","additionalProperties":false,"properties":{"days":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["Mon","Tue","Wed","Thu","Fri","Sat","Sun"]},"description":"The days the window starts on (default every day)."},"start":{"$ref":"#/$defs/TimeOfDay"},"length":{"$ref":"#/$defs/Duration"},"timeZone":{"type":"string","minLength":1,"description":"An IANA time zone such as Europe/Berlin (default the host's)."}},"required":["start","length"]},"TimeOfDay":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."},"Duration":{"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."},"NotifyEvent":{"enum":["success","installed-for-boot","nothing-new","held-back","fetch-failed","skipped","no-slot","fleet-unavailable","failure","rolled-back","rollback-failed","validation-failed"],"description":"success: upgraded. installed-for-boot: NixOS refused to switch live for its switch inhibitors, and the new system was made the boot default (sent before success). nothing-new: nothing upstream. held-back: upstream is at commits that failed here before. fetch-failed: the network failed, nothing moved. skipped: outside the maintenance window, on battery or metered. no-slot: no fleet slot within fleet.slotTimeout; the repos went back, nothing was switched. fleet-unavailable: the fleet's coordinator (etcd or FleetLock) could not be reached or failed; nothing was switched. failure: aborted, rolled back or rollback failed (also every run refused while a failed rollback waits for an operator). rolled-back, rollback-failed: those alone. validation-failed: a check failed under onValidationFailure \"notify\"."},"Notification":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"webhook 1\", \"command 2\", ..."},"on":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/NotifyEvent"},"default":["failure","validation-failed"],"description":"The events this notification is sent for."},"webhook":{"$ref":"#/$defs/Webhook"},"command":{"$ref":"#/$defs/Command","description":"Run with XS_UPGRADE_EVENT, XS_UPGRADE_RESULT, XS_UPGRADE_ERROR, XS_UPGRADE_HOST, XS_UPGRADE_SAVED_COMMITS and XS_UPGRADE_FINAL_COMMITS in its environment."}},"allOf":[{"if":{"required":["webhook"]},"then":{"properties":{"command":{"not":{},"description":"a notification is a webhook or a command, not both: split it in two"}}},"else":{"required":["command"]}}]},"Webhook":{"type":"object","additionalProperties":false,"properties":{"url":{"description":"Where the JSON payload is POSTed: an http:// or https:// URL, or a secret reference ({\"env\": NAME} or {\"credential\": NAME}) so the URL, which often carries a token, stays out of the config file and the Nix store. Never written to logs or records past its origin.","anyOf":[{"type":"string","pattern":"^https?://[^\\s]+$"},{"$ref":"#/$defs/SecretRef"}]},"headers":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/SecretRef"}]},"description":"Extra request headers (e.g. Authorization), each a value or a secret reference; never written to logs or records."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."},"retries":{"type":"integer","minimum":0,"maximum":10,"default":2,"description":"Further attempts after a network error or a 5xx answer, with growing pauses."}},"required":["url"]},"HealthCheck":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"Shown in logs; default \"health 1\", ..."},"command":{"$ref":"#/$defs/Command","description":"Passes when it exits 0."},"http":{"$ref":"#/$defs/HttpCheck"},"retries":{"type":"integer","minimum":0,"maximum":100,"default":3,"description":"Further attempts after a failed one."},"interval":{"$ref":"#/$defs/Duration","default":"5s","description":"Pause between attempts."}},"allOf":[{"if":{"required":["http"]},"then":{"properties":{"command":{"not":{},"description":"a health check is a command or an http check, not both: split it in two"}}},"else":{"required":["command"]}}]},"HttpCheck":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Fetched with GET."},"expectStatus":{"type":"integer","minimum":100,"maximum":599,"default":200,"description":"The status the answer must have."},"timeout":{"$ref":"#/$defs/Duration","default":"10s","description":"How long one attempt may take."}},"required":["url"]},"SecretRef":{"type":"object","additionalProperties":false,"description":"A secret named, not held: its value is read when a run starts, from the environment (systemd EnvironmentFile=; NixOS services.xs-upgrade.secretEnvFile) or from a systemd credential (LoadCredential=; services.xs-upgrade.credentials). Exactly one of env and credential.","properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The environment variable that holds the value."},"credential":{"type":"string","pattern":"^[A-Za-z0-9_.-]+$","description":"The systemd credential that holds the value, read from $CREDENTIALS_DIRECTORY/NAME."}},"minProperties":1,"maxProperties":1}}};
 const schema32 = {"type":"string","pattern":"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$","description":"A duration such as \"500ms\", \"90s\", \"5m\", \"2h\", or in systemd's time-span syntax: \"45min\", \"1h 30m\", \"1h30m\"."};
 const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","maxLength":100,"description":"Short name used in logs and saved state; unique per host."},"path":{"type":"string","minLength":1,"description":"The repo's work tree. A relative path is resolved against the config file's folder."},"remote":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"origin","description":"The git remote to fetch from."},"branch":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._/-]*$","default":"main","description":"The branch that is checked out and fast-forwarded to remote/branch."},"requireSignedCommits":{"type":"boolean","default":false,"description":"The new upstream commit must carry an SSH signature by a key in allowedSignersFile (`git verify-commit`), or nothing is pulled."},"allowedSignersFile":{"type":"string","minLength":1,"description":"An ssh allowed_signers file (see ssh-keygen(1)) naming the keys that may sign. Relative to the config file's folder."}},"required":["name","path"],"allOf":[{"if":{"properties":{"requireSignedCommits":{"const":true}},"required":["requireSignedCommits"]},"then":{"required":["allowedSignersFile"]}}]};
 const schema51 = {"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$","description":"A time of day, HH:MM (24 hours)."};
@@ -21,8 +21,10 @@ const pattern23 = new RegExp("^[0-9]+(\\.[0-9]+)? *([KMGT]i?B?|B)?$", "u");
 const pattern25 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
 const pattern31 = new RegExp("^[a-zA-Z0-9.-]+$", "u");
 const pattern32 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:-]*$", "u");
-const pattern37 = new RegExp("^https?://[^\\s/:]+(:[0-9]{1,5})?/?$", "u");
-const pattern38 = new RegExp("^/[^\\s]*[^/\\s]$", "u");
+const pattern36 = new RegExp("^(100|[1-9]?[0-9](\\.[0-9]{1,2})?)%$", "u");
+const pattern38 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$", "u");
+const pattern42 = new RegExp("^https?://[^\\s/:]+(:[0-9]{1,5})?/?$", "u");
+const pattern43 = new RegExp("^/[^\\s]*[^/\\s]$", "u");
 const pattern14 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern10 = new RegExp("^https?://[^\\s]+$", "u");
 const schema35 = {"description":"A command: a string (run by /bin/sh -c), an argv array (run without a shell), or an object.","anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/Argv"},{"$ref":"#/$defs/CommandObject"}]};
@@ -3458,7 +3460,7 @@ vErrors.push(err128);
 errors++;
 }
 for(const key8 in data74){
-if(!(((key8 === "group") || (key8 === "hosts")) || (key8 === "soak"))){
+if(!(((((key8 === "group") || (key8 === "hosts")) || (key8 === "soak")) || (key8 === "waves")) || (key8 === "gates"))){
 const err129 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow,data:data74};
 if(vErrors === null){
 vErrors = [err129];
@@ -3560,9 +3562,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data74};
+if(data74.waves !== undefined){
+let data78 = data74.waves;
+if(Array.isArray(data78)){
+if(data78.length < 1){
+const err138 = {instancePath:instancePath+"/fleet/follow/waves",schemaPath:"#/properties/fleet/properties/follow/properties/waves/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.waves,data:data78};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3571,11 +3575,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-let data78 = data69.keepProofs;
-if(typeof data78 === "string"){
-if(!pattern4.test(data78)){
-const err139 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data78};
+const len9 = data78.length;
+for(let i9=0; i9<len9; i9++){
+let data79 = data78[i9];
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.share === undefined){
+const err139 = {instancePath:instancePath+"/fleet/follow/waves/" + i9,schemaPath:"#/properties/fleet/properties/follow/properties/waves/items/required",keyword:"required",params:{missingProperty: "share"},message:"must have required property '"+"share"+"'",schema:schema31.properties.fleet.properties.follow.properties.waves.items.required,parentSchema:schema31.properties.fleet.properties.follow.properties.waves.items,data:data79};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3584,9 +3589,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data78};
+for(const key9 in data79){
+if(!((key9 === "share") || (key9 === "soak"))){
+const err140 = {instancePath:instancePath+"/fleet/follow/waves/" + i9,schemaPath:"#/properties/fleet/properties/follow/properties/waves/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow.properties.waves.items,data:data79};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3595,9 +3600,12 @@ vErrors.push(err140);
 }
 errors++;
 }
-let data79 = data69.requireReport;
-if(typeof data79 !== "boolean"){
-const err141 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data79};
+}
+if(data79.share !== undefined){
+let data80 = data79.share;
+if(typeof data80 === "string"){
+if(!pattern36.test(data80)){
+const err141 = {instancePath:instancePath+"/fleet/follow/waves/" + i9+"/share",schemaPath:"#/properties/fleet/properties/follow/properties/waves/items/properties/share/pattern",keyword:"pattern",params:{pattern: "^(100|[1-9]?[0-9](\\.[0-9]{1,2})?)%$"},message:"must match pattern \""+"^(100|[1-9]?[0-9](\\.[0-9]{1,2})?)%$"+"\"",schema:"^(100|[1-9]?[0-9](\\.[0-9]{1,2})?)%$",parentSchema:schema31.properties.fleet.properties.follow.properties.waves.items.properties.share,data:data80};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3606,17 +3614,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data69.etcd !== undefined){
-let data80 = data69.etcd;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(data80.prefix === undefined){
-data80.prefix = "/xs-upgrade";
 }
-if(data80.timeout === undefined){
-data80.timeout = "5s";
-}
-if(data80.endpoints === undefined){
-const err142 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
+else {
+const err142 = {instancePath:instancePath+"/fleet/follow/waves/" + i9+"/share",schemaPath:"#/properties/fleet/properties/follow/properties/waves/items/properties/share/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.waves.items.properties.share.type,parentSchema:schema31.properties.fleet.properties.follow.properties.waves.items.properties.share,data:data80};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3625,9 +3625,12 @@ vErrors.push(err142);
 }
 errors++;
 }
-for(const key9 in data80){
-if(!((((((key9 === "endpoints") || (key9 === "prefix")) || (key9 === "username")) || (key9 === "password")) || (key9 === "tls")) || (key9 === "timeout"))){
-const err143 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
+}
+if(data79.soak !== undefined){
+let data81 = data79.soak;
+if(typeof data81 === "string"){
+if(!pattern4.test(data81)){
+const err143 = {instancePath:instancePath+"/fleet/follow/waves/" + i9+"/soak",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data81};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3637,11 +3640,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data80.endpoints !== undefined){
-let data81 = data80.endpoints;
-if(Array.isArray(data81)){
-if(data81.length < 1){
-const err144 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data81};
+else {
+const err144 = {instancePath:instancePath+"/fleet/follow/waves/" + i9+"/soak",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data81};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3650,12 +3650,10 @@ vErrors.push(err144);
 }
 errors++;
 }
-const len9 = data81.length;
-for(let i9=0; i9<len9; i9++){
-let data82 = data81[i9];
-if(typeof data82 === "string"){
-if(!pattern37.test(data82)){
-const err145 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i9,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data82};
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/fleet/follow/waves/" + i9,schemaPath:"#/properties/fleet/properties/follow/properties/waves/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.properties.waves.items.type,parentSchema:schema31.properties.fleet.properties.follow.properties.waves.items,data:data79};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3665,8 +3663,9 @@ vErrors.push(err145);
 errors++;
 }
 }
+}
 else {
-const err146 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i9,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data82};
+const err146 = {instancePath:instancePath+"/fleet/follow/waves",schemaPath:"#/properties/fleet/properties/follow/properties/waves/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.follow.properties.waves.type,parentSchema:schema31.properties.fleet.properties.follow.properties.waves,data:data78};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3676,18 +3675,18 @@ vErrors.push(err146);
 errors++;
 }
 }
-let i10 = data81.length;
-let j0;
-if(i10 > 1){
-const indices0 = {};
-for(;i10--;){
-let item0 = data81[i10];
-if(typeof item0 !== "string"){
-continue;
+if(data74.gates !== undefined){
+let data82 = data74.gates;
+if(Array.isArray(data82)){
+const len10 = data82.length;
+for(let i10=0; i10<len10; i10++){
+let data83 = data82[i10];
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.timeout === undefined){
+data83.timeout = "30s";
 }
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err147 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i10+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data81};
+if(data83.name === undefined){
+const err147 = {instancePath:instancePath+"/fleet/follow/gates/" + i10,schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema31.properties.fleet.properties.follow.properties.gates.items.required,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items,data:data83};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3695,14 +3694,10 @@ else {
 vErrors.push(err147);
 }
 errors++;
-break;
 }
-indices0[item0] = i10;
-}
-}
-}
-else {
-const err148 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data81};
+for(const key10 in data83){
+if(!((((key10 === "name") || (key10 === "command")) || (key10 === "prometheus")) || (key10 === "timeout"))){
+const err148 = {instancePath:instancePath+"/fleet/follow/gates/" + i10,schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items,data:data83};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3712,10 +3707,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-let data83 = data80.prefix;
-if(typeof data83 === "string"){
-if(!pattern38.test(data83)){
-const err149 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data83};
+if(data83.name !== undefined){
+let data84 = data83.name;
+if(typeof data84 === "string"){
+if(!pattern38.test(data84)){
+const err149 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/name",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$",parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.name,data:data84};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3726,7 +3722,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data83};
+const err150 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/name",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.name.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.name,data:data84};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3735,11 +3731,18 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data80.username !== undefined){
-let data84 = data80.username;
-if(typeof data84 === "string"){
-if(func2(data84) < 1){
-const err151 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data84};
+}
+if(data83.command !== undefined){
+if(!(validate21(data83.command, {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/command",parentData:data83,parentDataProperty:"command",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+if(data83.prometheus !== undefined){
+let data86 = data83.prometheus;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.url === undefined){
+const err151 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.required,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus,data:data86};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3748,9 +3751,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data84};
+if(data86.query === undefined){
+const err152 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.required,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus,data:data86};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3759,12 +3761,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-if(data80.password !== undefined){
-let data85 = data80.password;
-if(typeof data85 === "string"){
-if(!pattern14.test(data85)){
-const err153 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data85};
+for(const key11 in data86){
+if(!((((key11 === "url") || (key11 === "query")) || (key11 === "min")) || (key11 === "max"))){
+const err153 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus,data:data86};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3774,8 +3773,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-else {
-const err154 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data85};
+if(data86.url !== undefined){
+let data87 = data86.url;
+if(typeof data87 === "string"){
+if(!pattern20.test(data87)){
+const err154 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus/url",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.url,data:data87};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3785,12 +3787,8 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data80.tls !== undefined){
-let data86 = data80.tls;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key10 in data86){
-if(!(((key10 === "ca") || (key10 === "cert")) || (key10 === "key"))){
-const err155 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
+else {
+const err155 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus/url",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.url.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.url,data:data87};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3800,11 +3798,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data86.ca !== undefined){
-let data87 = data86.ca;
-if(typeof data87 === "string"){
-if(!pattern19.test(data87)){
-const err156 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data87};
+if(data86.query !== undefined){
+let data88 = data86.query;
+if(typeof data88 === "string"){
+if(func2(data88) > 4000){
+const err156 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus/query",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/properties/query/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters",schema:4000,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.query,data:data88};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3813,9 +3811,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-else {
-const err157 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data87};
+if(func2(data88) < 1){
+const err157 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus/query",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/properties/query/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.query,data:data88};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3825,11 +3822,8 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data86.cert !== undefined){
-let data88 = data86.cert;
-if(typeof data88 === "string"){
-if(!pattern19.test(data88)){
-const err158 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data88};
+else {
+const err158 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus/query",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.query.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.query,data:data88};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3839,8 +3833,10 @@ vErrors.push(err158);
 errors++;
 }
 }
-else {
-const err159 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data88};
+if(data86.min !== undefined){
+let data89 = data86.min;
+if(!((typeof data89 == "number") && (isFinite(data89)))){
+const err159 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus/min",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/properties/min/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.min.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.min,data:data89};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3850,11 +3846,10 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data86.key !== undefined){
-let data89 = data86.key;
-if(typeof data89 === "string"){
-if(!pattern19.test(data89)){
-const err160 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data89};
+if(data86.max !== undefined){
+let data90 = data86.max;
+if(!((typeof data90 == "number") && (isFinite(data90)))){
+const err160 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus/max",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/properties/max/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.max.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.properties.max,data:data90};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3864,8 +3859,9 @@ vErrors.push(err160);
 errors++;
 }
 }
+}
 else {
-const err161 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data89};
+const err161 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/prometheus",schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/properties/prometheus/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items.properties.prometheus,data:data86};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3875,12 +3871,10 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data86.cert !== undefined){
-if(data86.key === undefined){
-const err162 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
-    missingProperty: "key",
-    depsCount: 1,
-    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
+let data91 = data83.timeout;
+if(typeof data91 === "string"){
+if(!pattern4.test(data91)){
+const err162 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data91};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3890,12 +3884,8 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data86.key !== undefined){
-if(data86.cert === undefined){
-const err163 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
-    missingProperty: "cert",
-    depsCount: 1,
-    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
+else {
+const err163 = {instancePath:instancePath+"/fleet/follow/gates/" + i10+"/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data91};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3905,9 +3895,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
 else {
-const err164 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data86};
+const err164 = {instancePath:instancePath+"/fleet/follow/gates/" + i10,schemaPath:"#/properties/fleet/properties/follow/properties/gates/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.properties.gates.items.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates.items,data:data83};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3917,10 +3906,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-let data90 = data80.timeout;
-if(typeof data90 === "string"){
-if(!pattern4.test(data90)){
-const err165 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data90};
+}
+else {
+const err165 = {instancePath:instancePath+"/fleet/follow/gates",schemaPath:"#/properties/fleet/properties/follow/properties/gates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.follow.properties.gates.type,parentSchema:schema31.properties.fleet.properties.follow.properties.gates,data:data82};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3930,8 +3918,9 @@ vErrors.push(err165);
 errors++;
 }
 }
+}
 else {
-const err166 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data90};
+const err166 = {instancePath:instancePath+"/fleet/follow",schemaPath:"#/properties/fleet/properties/follow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.follow.type,parentSchema:schema31.properties.fleet.properties.follow,data:data74};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3940,12 +3929,11 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data80.password !== undefined){
-if(data80.username === undefined){
-const err167 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
-    missingProperty: "username",
-    depsCount: 1,
-    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
+}
+let data92 = data69.keepProofs;
+if(typeof data92 === "string"){
+if(!pattern4.test(data92)){
+const err167 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data92};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3955,9 +3943,8 @@ vErrors.push(err167);
 errors++;
 }
 }
-}
 else {
-const err168 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data80};
+const err168 = {instancePath:instancePath+"/fleet/keepProofs",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data92};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3966,15 +3953,9 @@ vErrors.push(err168);
 }
 errors++;
 }
-}
-if(data69.fleetLock !== undefined){
-let data91 = data69.fleetLock;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.timeout === undefined){
-data91.timeout = "10s";
-}
-if(data91.url === undefined){
-const err169 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data91};
+let data93 = data69.requireReport;
+if(typeof data93 !== "boolean"){
+const err169 = {instancePath:instancePath+"/fleet/requireReport",schemaPath:"#/properties/fleet/properties/requireReport/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.fleet.properties.requireReport.type,parentSchema:schema31.properties.fleet.properties.requireReport,data:data93};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3983,9 +3964,17 @@ vErrors.push(err169);
 }
 errors++;
 }
-for(const key11 in data91){
-if(!((key11 === "url") || (key11 === "timeout"))){
-const err170 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data91};
+if(data69.etcd !== undefined){
+let data94 = data69.etcd;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.prefix === undefined){
+data94.prefix = "/xs-upgrade";
+}
+if(data94.timeout === undefined){
+data94.timeout = "5s";
+}
+if(data94.endpoints === undefined){
+const err170 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/required",keyword:"required",params:{missingProperty: "endpoints"},message:"must have required property '"+"endpoints"+"'",schema:schema31.properties.fleet.properties.etcd.required,parentSchema:schema31.properties.fleet.properties.etcd,data:data94};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3994,12 +3983,9 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-if(data91.url !== undefined){
-let data92 = data91.url;
-if(typeof data92 === "string"){
-if(!pattern10.test(data92)){
-const err171 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data92};
+for(const key12 in data94){
+if(!((((((key12 === "endpoints") || (key12 === "prefix")) || (key12 === "username")) || (key12 === "password")) || (key12 === "tls")) || (key12 === "timeout"))){
+const err171 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd,data:data94};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -4009,8 +3995,11 @@ vErrors.push(err171);
 errors++;
 }
 }
-else {
-const err172 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data92};
+if(data94.endpoints !== undefined){
+let data95 = data94.endpoints;
+if(Array.isArray(data95)){
+if(data95.length < 1){
+const err172 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data95};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -4019,11 +4008,12 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-let data93 = data91.timeout;
-if(typeof data93 === "string"){
-if(!pattern4.test(data93)){
-const err173 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data93};
+const len11 = data95.length;
+for(let i11=0; i11<len11; i11++){
+let data96 = data95[i11];
+if(typeof data96 === "string"){
+if(!pattern42.test(data96)){
+const err173 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i11,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"},message:"must match pattern \""+"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$"+"\"",schema:"^https?://[^\\s/:]+(:[0-9]{1,5})?/?$",parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data96};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -4034,7 +4024,7 @@ errors++;
 }
 }
 else {
-const err174 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data93};
+const err174 = {instancePath:instancePath+"/fleet/etcd/endpoints/" + i11,schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.items.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints.items,data:data96};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -4044,8 +4034,18 @@ vErrors.push(err174);
 errors++;
 }
 }
-else {
-const err175 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data91};
+let i12 = data95.length;
+let j0;
+if(i12 > 1){
+const indices0 = {};
+for(;i12--;){
+let item0 = data95[i12];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err175 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i12+" are identical)",schema:true,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data95};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -4053,14 +4053,14 @@ else {
 vErrors.push(err175);
 }
 errors++;
+break;
+}
+indices0[item0] = i12;
 }
 }
-if(data69.follow !== undefined){
-if(data69.etcd === undefined){
-const err176 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
-    missingProperty: "etcd",
-    depsCount: 1,
-    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data69};
+}
+else {
+const err176 = {instancePath:instancePath+"/fleet/etcd/endpoints",schemaPath:"#/properties/fleet/properties/etcd/properties/endpoints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.fleet.properties.etcd.properties.endpoints.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.endpoints,data:data95};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -4070,9 +4070,10 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data69};
+let data97 = data94.prefix;
+if(typeof data97 === "string"){
+if(!pattern43.test(data97)){
+const err177 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^/[^\\s]*[^/\\s]$"},message:"must match pattern \""+"^/[^\\s]*[^/\\s]$"+"\"",schema:"^/[^\\s]*[^/\\s]$",parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data97};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -4082,12 +4083,8 @@ vErrors.push(err177);
 errors++;
 }
 }
-if(data.reboot !== undefined){
-if(data.system === undefined){
-const err178 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
-    missingProperty: "system",
-    depsCount: 1,
-    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+else {
+const err178 = {instancePath:instancePath+"/fleet/etcd/prefix",schemaPath:"#/properties/fleet/properties/etcd/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.prefix.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.prefix,data:data97};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -4096,13 +4093,11 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-if(data.bootChecks !== undefined){
-if(data.reboot === undefined){
-const err179 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
-    missingProperty: "reboot",
-    depsCount: 1,
-    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(data94.username !== undefined){
+let data98 = data94.username;
+if(typeof data98 === "string"){
+if(func2(data98) < 1){
+const err179 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data98};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -4112,14 +4107,377 @@ vErrors.push(err179);
 errors++;
 }
 }
-}
 else {
-const err180 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err180 = {instancePath:instancePath+"/fleet/etcd/username",schemaPath:"#/properties/fleet/properties/etcd/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.username.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.username,data:data98};
 if(vErrors === null){
 vErrors = [err180];
 }
 else {
 vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data94.password !== undefined){
+let data99 = data94.password;
+if(typeof data99 === "string"){
+if(!pattern14.test(data99)){
+const err181 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data99};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/fleet/etcd/password",schemaPath:"#/properties/fleet/properties/etcd/properties/password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.password.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.password,data:data99};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+if(data94.tls !== undefined){
+let data100 = data94.tls;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+for(const key13 in data100){
+if(!(((key13 === "ca") || (key13 === "cert")) || (key13 === "key"))){
+const err183 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data100};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data100.ca !== undefined){
+let data101 = data100.ca;
+if(typeof data101 === "string"){
+if(!pattern19.test(data101)){
+const err184 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data101};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+else {
+const err185 = {instancePath:instancePath+"/fleet/etcd/tls/ca",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/ca/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.ca,data:data101};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data100.cert !== undefined){
+let data102 = data100.cert;
+if(typeof data102 === "string"){
+if(!pattern19.test(data102)){
+const err186 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data102};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/fleet/etcd/tls/cert",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/cert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.cert,data:data102};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data100.key !== undefined){
+let data103 = data100.key;
+if(typeof data103 === "string"){
+if(!pattern19.test(data103)){
+const err188 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data103};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/fleet/etcd/tls/key",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls.properties.key,data:data103};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data100.cert !== undefined){
+if(data100.key === undefined){
+const err190 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "cert",
+    missingProperty: "key",
+    depsCount: 1,
+    deps: "key"},message:"must have property key when property cert is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data100};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data100.key !== undefined){
+if(data100.cert === undefined){
+const err191 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/dependentRequired",keyword:"dependentRequired",params:{property: "key",
+    missingProperty: "cert",
+    depsCount: 1,
+    deps: "cert"},message:"must have property cert when property key is present",schema:schema31.properties.fleet.properties.etcd.properties.tls.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data100};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/fleet/etcd/tls",schemaPath:"#/properties/fleet/properties/etcd/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.properties.tls.type,parentSchema:schema31.properties.fleet.properties.etcd.properties.tls,data:data100};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+let data104 = data94.timeout;
+if(typeof data104 === "string"){
+if(!pattern4.test(data104)){
+const err193 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data104};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/fleet/etcd/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data104};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+if(data94.password !== undefined){
+if(data94.username === undefined){
+const err195 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/dependentRequired",keyword:"dependentRequired",params:{property: "password",
+    missingProperty: "username",
+    depsCount: 1,
+    deps: "username"},message:"must have property username when property password is present",schema:schema31.properties.fleet.properties.etcd.dependentRequired,parentSchema:schema31.properties.fleet.properties.etcd,data:data94};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+}
+else {
+const err196 = {instancePath:instancePath+"/fleet/etcd",schemaPath:"#/properties/fleet/properties/etcd/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.etcd.type,parentSchema:schema31.properties.fleet.properties.etcd,data:data94};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+if(data69.fleetLock !== undefined){
+let data105 = data69.fleetLock;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.timeout === undefined){
+data105.timeout = "10s";
+}
+if(data105.url === undefined){
+const err197 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema31.properties.fleet.properties.fleetLock.required,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data105};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+for(const key14 in data105){
+if(!((key14 === "url") || (key14 === "timeout"))){
+const err198 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data105};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+if(data105.url !== undefined){
+let data106 = data105.url;
+if(typeof data106 === "string"){
+if(!pattern10.test(data106)){
+const err199 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data106};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/fleet/fleetLock/url",schemaPath:"#/properties/fleet/properties/fleetLock/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.fleet.properties.fleetLock.properties.url.type,parentSchema:schema31.properties.fleet.properties.fleetLock.properties.url,data:data106};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+let data107 = data105.timeout;
+if(typeof data107 === "string"){
+if(!pattern4.test(data107)){
+const err201 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/pattern",keyword:"pattern",params:{pattern: "^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"},message:"must match pattern \""+"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$"+"\"",schema:"^ *([0-9]+ *(ms|msec|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks) *)+$",parentSchema:schema32,data:data107};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/fleet/fleetLock/timeout",schemaPath:"#/$defs/Duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data107};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/fleet/fleetLock",schemaPath:"#/properties/fleet/properties/fleetLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.properties.fleetLock.type,parentSchema:schema31.properties.fleet.properties.fleetLock,data:data105};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data69.follow !== undefined){
+if(data69.etcd === undefined){
+const err204 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/dependentRequired",keyword:"dependentRequired",params:{property: "follow",
+    missingProperty: "etcd",
+    depsCount: 1,
+    deps: "etcd"},message:"must have property etcd when property follow is present",schema:schema31.properties.fleet.dependentRequired,parentSchema:schema31.properties.fleet,data:data69};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/fleet",schemaPath:"#/properties/fleet/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.fleet.type,parentSchema:schema31.properties.fleet,data:data69};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+if(data.reboot !== undefined){
+if(data.system === undefined){
+const err206 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "reboot",
+    missingProperty: "system",
+    depsCount: 1,
+    deps: "system"},message:"must have property system when property reboot is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+if(data.bootChecks !== undefined){
+if(data.reboot === undefined){
+const err207 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "bootChecks",
+    missingProperty: "reboot",
+    depsCount: 1,
+    deps: "reboot"},message:"must have property reboot when property bootChecks is present",schema:schema31.dependentRequired,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+}
+else {
+const err208 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
 }
 errors++;
 }

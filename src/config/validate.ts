@@ -3,6 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import { readPackageJson } from '../packageFiles.js';
 import { knownTimeZone } from './maintenanceWindow.js';
+import { parseShare } from './share.js';
 import type { Notification, Repo, XsUpgradeConfig } from './schema.generated.js';
 // Precompiled from the schema at build time (ajv standalone): no ajv compile at start-up.
 import validate from './schema.validator.generated.js';
@@ -87,6 +88,7 @@ export function validateConfig(document: unknown): ValidationResult {
     ...duplicateRepoProblems(config),
     ...timeZoneProblems(config),
     ...closureProblems(config),
+    ...followProblems(config),
   ];
   return errors.length > 0 ? { errors } : { config, errors };
 }
@@ -281,6 +283,57 @@ function editDistance(a: string, b: string): number {
 }
 
 /** A time zone this host does not know would make every window check fail at run time. */
+/** fleet.follow: waves that grow to 100%, gates with names of their own and a range that holds a value. */
+function followProblems(config: ValidConfig): string[] {
+  const follow = config.fleet?.follow;
+  if (!follow) return [];
+  const problems: string[] = [];
+  for (const list of ['waves', 'gates'] as const) {
+    if ((follow[list]?.length ?? 0) > 20) {
+      problems.push(`/fleet/follow/${list}: more than 20: no rollout needs that many`);
+    }
+  }
+  const shares = (follow.waves ?? []).map((wave) => parseShare(wave.share));
+  shares.forEach((share, index) => {
+    if (share <= 0) {
+      problems.push(`/fleet/follow/waves/${index}/share: must be more than 0%`);
+    } else if (index > 0 && share <= (shares[index - 1] ?? 0)) {
+      problems.push(
+        `/fleet/follow/waves/${index}/share: must be larger than the wave before it (${follow.waves?.[index - 1]?.share ?? ''})`,
+      );
+    }
+  });
+  if (shares.length > 0 && shares.at(-1) !== 1) {
+    problems.push(
+      `/fleet/follow/waves/${shares.length - 1}/share: the last wave must be "100%", or the rollout would never reach the rest of the group`,
+    );
+  }
+  const names = new Set<string>();
+  (follow.gates ?? []).forEach((gate, index) => {
+    if (names.has(gate.name)) {
+      problems.push(
+        `/fleet/follow/gates/${index}/name: "${gate.name}" names two gates: give each its own`,
+      );
+    }
+    names.add(gate.name);
+    if ((gate.command === undefined) === (gate.prometheus === undefined)) {
+      problems.push(`/fleet/follow/gates/${index}: give exactly one of "command" and "prometheus"`);
+    }
+    const { min, max } = gate.prometheus ?? {};
+    if (gate.prometheus && min === undefined && max === undefined) {
+      problems.push(
+        `/fleet/follow/gates/${index}/prometheus: give "min", "max" or both: the range a value must lie in to pass`,
+      );
+    }
+    if (min !== undefined && max !== undefined && min > max) {
+      problems.push(
+        `/fleet/follow/gates/${index}/prometheus: min ${min} is above max ${max}: no value could pass`,
+      );
+    }
+  });
+  return problems;
+}
+
 /** system.closure names where the store path comes from in exactly one way, and needs repos. */
 function closureProblems(config: ValidConfig): string[] {
   const closure = config.system?.closure;

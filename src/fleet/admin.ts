@@ -8,7 +8,11 @@ import type { Coordinator } from './coordinator.js';
 import { openCoordinator } from './openCoordinator.js';
 import type { Semaphore } from './semaphore.js';
 import type { HostReport, SetRecord } from './rollout.js';
-import { fleetKeys } from './store/keys.js';
+import type { Pause } from './store/fleetRecords.js';
+import { fleetKeys, operatorPattern } from './store/keys.js';
+import { sameCommits, setId } from './rollout.js';
+import type { GateRecord } from './store/records.js';
+import { waveProgress } from './waves.js';
 
 async function withCoordinator<T>(
   fleet: ResolvedFleet,
@@ -35,6 +39,10 @@ export interface FleetView {
   groups: Semaphore[];
   hosts: HostReport[];
   sets: SetRecord[];
+  /** Operators' pauses (`group` unset: every group). */
+  paused: Pause[];
+  /** With fleet.follow: how far each set spread through this config's group, and its gates. */
+  rollout?: SetRollout[];
   /** Records skipped as unreadable or not their host's, one line each. */
   warnings: string[];
 }
@@ -49,9 +57,11 @@ export function fleetStatus(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promi
     const store = await openRolloutStore(fleet.backend.etcd, env, {
       warn: (line) => warnings.push(line),
     });
-    const [hosts, sets] = await Promise.all([store.hosts(), store.sets()]).finally(() =>
-      store.close(),
-    );
+    const [hosts, sets, paused] = await Promise.all([
+      store.hosts(),
+      store.sets(),
+      store.pauses(),
+    ]).finally(() => store.close());
     // Every group a host reports in, and this host's own, even before anyone took a slot there.
     const { emptySemaphore } = await import('./semaphore.js');
     for (const group of new Set([fleet.group, ...hosts.map((host) => host.group)])) {
@@ -59,8 +69,72 @@ export function fleetStatus(fleet: ResolvedFleet, env: NodeJS.ProcessEnv): Promi
     }
     groups.sort((a, b) => a.group.localeCompare(b.group));
     sets.sort((a, b) => latest(b).localeCompare(latest(a)));
-    return { groups, hosts, sets, warnings };
+    const rollout = fleet.follow ? setRollouts(fleet, hosts, sets, Date.now()) : undefined;
+    return { groups, hosts, sets, paused, ...(rollout ? { rollout } : {}), warnings };
   });
+}
+
+/** A set's way through a group of followers, as `fleet status` shows it. */
+export interface SetRollout {
+  set: string;
+  group: string;
+  /** 1-based. */
+  wave: number;
+  waves: number;
+  share: number;
+  /** Hosts the set is open to, of the group's reported hosts. */
+  open: number;
+  hosts: number;
+  /** Hosts of the group on the set now. */
+  running: number;
+  /** Soaked for this wave, and needed for the next (unset on the last wave). */
+  soaked: number;
+  needed?: number;
+  /** The newest gate results a host of the group reported for the set. */
+  gates?: GateRecord;
+}
+
+/** Each set canaries proved (and not rejected), through this config's group's waves. */
+function setRollouts(
+  fleet: ResolvedFleet,
+  hosts: HostReport[],
+  sets: SetRecord[],
+  now: number,
+): SetRollout[] {
+  const follow = fleet.follow;
+  if (!follow) return [];
+  const members = hosts.filter((host) => host.group === fleet.group);
+  return sets
+    .filter(
+      (set) =>
+        set.rejected.length === 0 && set.proven.some((proof) => proof.group === follow.group),
+    )
+    .map((set) => {
+      const progress = waveProgress(
+        set,
+        fleet.group,
+        follow.waves,
+        members.map((host) => host.id),
+        now,
+      );
+      const gates = members
+        .map((host) => host.gates)
+        .filter((record): record is GateRecord => record?.set === set.id)
+        .sort((a, b) => b.at.localeCompare(a.at))[0];
+      return {
+        set: set.id,
+        group: fleet.group,
+        wave: progress.wave + 1,
+        waves: progress.waves,
+        share: progress.share,
+        open: progress.open,
+        hosts: progress.order.length,
+        running: members.filter((host) => sameCommits(host.commits, set.commits)).length,
+        soaked: progress.soaked,
+        ...(progress.needed === undefined ? {} : { needed: progress.needed }),
+        ...(gates ? { gates } : {}),
+      };
+    });
 }
 
 /** When anything last happened to a set: newest sets first. */
@@ -218,9 +292,10 @@ export async function pruneFleet(
   const cutoff = Date.now() - olderThanMs;
   const before = (time: string | undefined) => time !== undefined && Date.parse(time) < cutoff;
   try {
-    const [proofs, rejections, forgiven, slots, legacy] = await Promise.all([
+    const [proofs, rejections, aborted, forgiven, slots, legacy] = await Promise.all([
       store.list(keys.proofs),
       store.list(keys.rejections),
+      store.list(keys.abortedAll),
       store.list(keys.forgivenAll),
       store.list(keys.slots),
       Promise.all(keys.legacy.map((prefix) => store.list(prefix))),
@@ -234,9 +309,14 @@ export async function pruneFleet(
       forgiven.kvs.map((kv) => [kv.key.slice(keys.forgivenAll.length), kv]),
     );
     const stillRejected = new Set<string>();
-    for (const kv of rejections.kvs) {
+    // An operator's abort is lifted by the same forgiveness as a host's rejection.
+    const lifted = [
+      ...rejections.kvs.map((kv) => ({ kv, kind: 'rejection' as const })),
+      ...aborted.kvs.map((kv) => ({ kv, kind: 'abort' as const })),
+    ];
+    for (const { kv, kind } of lifted) {
       const set = kv.key.split('/').at(-1) ?? '';
-      const record = checkRecord('rejection', kv.value);
+      const record = checkRecord(kind, kv.value);
       const lifted = forgivenAt.get(set);
       if (
         !record.ok ||
@@ -270,4 +350,103 @@ export async function pruneFleet(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Who an operator's record names: the etcd user the operator's config logs in as, else the
+ * system user running the command (sudo's caller, not root).
+ */
+export function operatorName(fleet: ResolvedFleet, env: NodeJS.ProcessEnv, user: string): string {
+  const name =
+    ('etcd' in fleet.backend ? fleet.backend.etcd.username : undefined) ?? env.SUDO_USER ?? user;
+  const clean = name.replace(/[^A-Za-z0-9._@:-]/g, '_').slice(0, 100);
+  return operatorPattern.test(clean) ? clean : 'operator';
+}
+
+/** Where a pause applies: one group, or every group. */
+export type PauseScope = { group: string } | { all: true };
+
+async function withEtcd<T>(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  what: string,
+  use: (
+    store: import('./store/etcdStore.js').EtcdStore,
+    keys: ReturnType<typeof fleetKeys>,
+  ) => Promise<T>,
+): Promise<T> {
+  if (!('etcd' in fleet.backend)) return etcdOnly(what, 'FleetLock');
+  const { openEtcdStore } = await import('./store/etcdStore.js');
+  const store = await openEtcdStore(fleet.backend.etcd, env);
+  try {
+    return await use(store, fleetKeys(fleet.backend.etcd.prefix));
+  } finally {
+    await store.close();
+  }
+}
+
+/** Pauses a group, or every group: it takes no new set until `fleet resume`. */
+export function pauseFleet(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  scope: PauseScope,
+  record: { by: string; reason: string },
+): Promise<Pause> {
+  return withEtcd(fleet, env, 'pause', async (store, keys) => {
+    const pause = { at: new Date().toISOString(), by: record.by, reason: record.reason };
+    const key = 'all' in scope ? keys.pausedAll : keys.pausedGroup(scope.group);
+    await store.commit([], [{ put: key, value: JSON.stringify(pause) }]);
+    return { ...('all' in scope ? {} : { group: scope.group }), ...pause };
+  });
+}
+
+/** Lifts a pause; false when there was none. */
+export function resumeFleet(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  scope: PauseScope,
+): Promise<boolean> {
+  return withEtcd(fleet, env, 'resume', async (store, keys) => {
+    const key = 'all' in scope ? keys.pausedAll : keys.pausedGroup(scope.group);
+    const { kv } = await store.get(key);
+    if (!kv) return false;
+    await store.commit([], [{ delete: key }]);
+    return true;
+  });
+}
+
+/**
+ * Rejects a set fleet-wide in an operator's name: no host takes it (a follower neither), until
+ * `fleet forgive`. Undefined when no host has a record of that set.
+ */
+export async function abortSet(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  id: string,
+  record: { by: string; reason: string },
+): Promise<SetRecord | undefined> {
+  if (!('etcd' in fleet.backend)) return etcdOnly('abort', 'FleetLock');
+  const { etcd } = fleet.backend;
+  const { openRolloutStore } = await import('./rolloutStore.js');
+  const rollout = await openRolloutStore(etcd, env);
+  let set: SetRecord | undefined;
+  try {
+    set = (await rollout.sets()).find((entry) => entry.id === id);
+  } finally {
+    await rollout.close();
+  }
+  if (!set || setId(set.commits) !== id) return undefined;
+  const found = set;
+  return withEtcd(fleet, env, 'abort', async (store, keys) => {
+    const at = new Date().toISOString();
+    const abort = { commits: found.commits, at, by: record.by, reason: record.reason };
+    await store.commit([], [{ put: keys.aborted(id), value: JSON.stringify(abort) }]);
+    return {
+      ...found,
+      rejected: [
+        ...found.rejected,
+        { host: record.by, group: 'operator', at, reason: record.reason, aborted: true },
+      ],
+    };
+  });
 }

@@ -9,6 +9,7 @@ import { recordSightings, sightingKey } from '../state/proofSightings.js';
 import { quarantinedBy, sameCommits, type CommitSet, type RejectedBy } from './rollout.js';
 import { rolloutGate, type PullGate } from './rolloutGate.js';
 import type { RolloutStore, RunReport } from './rolloutStore.js';
+import type { GateRecord } from './store/records.js';
 
 interface HostRolloutDeps {
   env: NodeJS.ProcessEnv;
@@ -37,17 +38,54 @@ export class HostRollout {
     return this.store;
   }
 
+  /** What this run's gates measured: sent with its report. */
+  private gateRecord?: GateRecord;
+
   gate(force: boolean): PullGate {
     const follow = this.fleet.follow;
+    // With waves, a follower counts its own group's proofs too: read them all in one request.
+    const waves = follow && follow.waves.length > 1;
     return rolloutGate({
       fleet: this.fleet,
-      sets: async () => (await this.open()).sets(follow ? { proofsOf: follow.group } : {}),
+      sets: async () =>
+        (await this.open()).sets(follow && !waves ? { proofsOf: follow.group } : {}),
+      pauses: async () => (await this.open()).pauses(),
+      ...(waves
+        ? {
+            waves: {
+              self: this.id,
+              groupHosts: async () =>
+                (await (await this.open()).hosts())
+                  .filter((host) => host.group === this.fleet.group)
+                  .map((host) => host.id),
+            },
+          }
+        : {}),
+      ...(follow && follow.gates.length > 0
+        ? {
+            gates: async (set, wave) => {
+              const { evaluateGates } = await import('./gates.js');
+              const results = await evaluateGates(follow.gates, {
+                set: set.id,
+                group: this.fleet.group,
+                wave,
+                env: this.deps.env,
+              });
+              this.gateRecord = { set: set.id, at: new Date().toISOString(), results };
+              return results;
+            },
+          }
+        : {}),
       force,
       log: this.deps.log,
       soakStart: async (sets, now) => {
         const open = sets.flatMap((set) =>
           set.proven
-            .filter((proof) => proof.until === undefined && proof.group === follow?.group)
+            .filter(
+              (proof) =>
+                proof.until === undefined &&
+                (proof.group === follow?.group || (waves && proof.group === this.fleet.group)),
+            )
             .map((proof) => sightingKey({ ...proof, set: set.id })),
         );
         const seen = await recordSightings(this.deps.stateDir, open, now).catch(
@@ -78,7 +116,12 @@ export class HostRollout {
    * waits for the next run (and a canary that must report says so).
    */
   async report(run: Omit<RunReport, 'host' | 'group'>): Promise<string> {
-    const report: RunReport = { host: this.id, group: this.fleet.group, ...run };
+    const report: RunReport = {
+      host: this.id,
+      group: this.fleet.group,
+      ...run,
+      ...(this.gateRecord ? { gates: this.gateRecord } : {}),
+    };
     const pending = [...(await this.pending()), report];
     const sent = await this.send(pending);
     if (sent === pending.length) {

@@ -19,6 +19,7 @@ export interface ProvenBy {
 }
 
 export interface RejectedBy {
+  /** The host that rejected it, or with `aborted` the operator who ran `fleet abort`. */
   host: string;
   group: string;
   at: string;
@@ -26,6 +27,15 @@ export interface RejectedBy {
   reason: string;
   /** With system.closure: the closure that failed, quarantined wherever it turns up. */
   closure?: string;
+  /** An operator's `fleet abort`, not a host's rollback. */
+  aborted?: true;
+}
+
+/** Who rejected `what` (a set, its commits, a closure), for every line that says so. */
+export function rejectedByText(by: RejectedBy, what: string): string {
+  return by.aborted
+    ? `${by.host} aborted ${what} (\`xs-upgrade fleet abort\`) at ${by.at}: ${by.reason}`
+    : `${by.host} (group ${by.group}) rejected ${what} at ${by.at}, as that host reported it: ${by.reason}`;
 }
 
 export interface SetRecord {

@@ -3,16 +3,22 @@
 // long enough that is an ancestor of its remote branches, not to the tips; any host skips a set
 // some host rejected, naming that host, until `fleet forgive` (or --force). Without the store,
 // a follower takes nothing (exit 75); a canary too, unless `requireReport` is false.
-import type { ResolvedFleet } from '../config/resolve.js';
+import type { FollowSpec, ResolvedFleet } from '../config/resolve.js';
 import type { Log } from '../log.js';
 import type { HeldBack } from '../machine/types.js';
 import { gitAt, type GitDeps } from '../actors/git.js';
 import { CoordinatorUnavailable } from './coordinator.js';
+import type { GateResult } from './gates.js';
+import { pauseOf, pauseText, type Pause } from './store/fleetRecords.js';
+import { formatDuration } from '../config/duration.js';
+import { formatShare } from '../config/share.js';
+import { placeIn, waveProgress, type WaveProgress } from './waves.js';
 import {
   followable,
   proofHosts,
   provenClosure,
   quarantinedBy,
+  rejectedByText,
   rejectedClosures,
   sameCommits,
   setId,
@@ -58,14 +64,24 @@ export interface GateOptions {
    * clock; without it, the canary's `since`.
    */
   soakStart?: (sets: SetRecord[], now: number) => Promise<SoakStart>;
+  /** Operators' pauses; unset: nothing is paused. */
+  pauses?: () => Promise<Pause[]>;
+  /** With fleet.follow.waves: this host's id and its group's reported hosts. */
+  waves?: { self: string; groupHosts: () => Promise<string[]> };
+  /** With fleet.follow.gates: runs them for a set about to be taken (wave 1-based). */
+  gates?: (set: SetRecord, wave: number) => Promise<GateResult[]>;
 }
 
 export function rolloutGate(options: GateOptions): PullGate {
   return async (fetched, deps) => {
     const tips = Object.fromEntries(fetched.map((repo) => [repo.name, repo.upstream]));
     let sets: SetRecord[];
+    let pause: Pause | undefined;
     try {
-      sets = await options.sets();
+      [sets, pause] = await Promise.all([
+        options.sets(),
+        options.pauses?.().then((pauses) => pauseOf(pauses, options.fleet.group)),
+      ]);
     } catch (error) {
       if (!(error instanceof CoordinatorUnavailable)) throw error;
       if (!options.fleet.follow && !options.fleet.requireReport) {
@@ -79,6 +95,17 @@ export function rolloutGate(options: GateOptions): PullGate {
           ? `cannot read which commits the canaries proved: ${error.message}; nothing was moved (a follower never takes commits no canary proved)`
           : `cannot read the fleet's quarantine: ${error.message}; nothing was moved (set fleet.requireReport to false to upgrade without it)`,
       );
+    }
+    if (pause) {
+      if (!options.force) {
+        const why = `${pauseText(pause)} (\`xs-upgrade fleet resume\`)`;
+        options.log.info(`taking nothing new: ${why}`);
+        return {
+          targets: Object.fromEntries(fetched.map((repo) => [repo.name, repo.saved])),
+          waiting: why,
+        };
+      }
+      options.log.warn(`${pauseText(pause)}; going on anyway (--force)`);
     }
     const byClosure = options.force ? undefined : closureQuarantine(sets, options);
     const decision = options.fleet.follow
@@ -99,7 +126,7 @@ function closureQuarantine(
     const found = rejected.get(storePath);
     if (!found) return undefined;
     options.log.warn(
-      `quarantined: ${found.by.host} (group ${found.by.group}) rejected the closure ${storePath} at ${found.by.at}, as that host reported it: ${found.by.reason}; not taking it (\`xs-upgrade fleet forgive ${found.set.id}\`, or --force)`,
+      `quarantined: ${rejectedByText(found.by, `the closure ${storePath}`)}; not taking it (\`xs-upgrade fleet forgive ${found.set.id}\`, or --force)`,
     );
     return {
       commits: found.set.commits,
@@ -107,6 +134,7 @@ function closureQuarantine(
       reason: found.by.reason,
       by: found.by.host,
       set: found.set.id,
+      ...(found.by.aborted ? { aborted: true as const } : {}),
     };
   };
 }
@@ -122,7 +150,7 @@ function quarantine(
   const rejection = record && quarantinedBy(record);
   if (!record || !rejection) return {};
   options.log.warn(
-    `quarantined: ${rejection.host} (group ${rejection.group}) rejected these commits at ${rejection.at}, as that host reported it: ${rejection.reason}; not trying them (\`xs-upgrade fleet forgive ${record.id}\`, or --force)`,
+    `quarantined: ${rejectedByText(rejection, 'these commits')}; not trying them (\`xs-upgrade fleet forgive ${record.id}\`, or --force)`,
   );
   return {
     heldBack: {
@@ -131,6 +159,7 @@ function quarantine(
       reason: rejection.reason,
       by: rejection.host,
       set: record.id,
+      ...(rejection.aborted ? { aborted: true as const } : {}),
     },
   };
 }
@@ -150,7 +179,17 @@ async function follow(
   const covers = (set: SetRecord) =>
     Object.keys(set.commits).sort().join('\n') === names.join('\n');
   // How far each candidate is ahead of what runs here, if it is between here and the tips.
-  let best: { set: SetRecord; ahead: number } | undefined;
+  let best: { set: SetRecord; ahead: number; progress?: WaveProgress } | undefined;
+  /** The newest proven set whose wave has not reached this host yet. */
+  let notYet: { set: SetRecord; ahead: number; progress: WaveProgress } | undefined;
+  let groupHosts: Promise<string[]> | undefined;
+  const progressOf = async (set: SetRecord) => {
+    const waves = options.waves;
+    if (!waves || rule.waves.length < 2) return undefined;
+    groupHosts ??= waves.groupHosts();
+    const hosts = [...(await groupHosts), waves.self];
+    return waveProgress(set, options.fleet.group, rule.waves, hosts, now, started);
+  };
   /** The soonest a set between here and the tips, proven but not yet soaked, may be taken. */
   let soonest: { set: SetRecord; at: number } | undefined;
   for (const set of sets) {
@@ -160,8 +199,15 @@ async function follow(
     if (!ready && open.length === 0) continue;
     const ahead = await aheadWithinTips(fetched, set.commits, deps);
     if (ahead === undefined || ahead === 0) continue;
-    if (ready && (!best || ahead > best.ahead)) best = { set, ahead };
-    if (ready) continue;
+    if (ready) {
+      const progress = await progressOf(set);
+      if (progress && options.waves && !placeIn(progress, options.waves.self).inside) {
+        if (!notYet || ahead > notYet.ahead) notYet = { set, ahead, progress };
+      } else if (!best || ahead > best.ahead) {
+        best = { set, ahead, ...(progress ? { progress } : {}) };
+      }
+      continue;
+    }
     // Only a canary still soaking says when: one that soaked long ago while the set waits for
     // more canaries would name a time already past.
     const soaking = open
@@ -181,8 +227,25 @@ async function follow(
       (proof) => proof.host,
     );
     const closure = provenClosure(best.set, rule, now, started);
+    if (options.gates && rule.gates.length > 0) {
+      const wave = (best.progress?.wave ?? 0) + 1;
+      const results = await options.gates(best.set, wave);
+      const failed = results.filter((result) => !result.passed);
+      for (const result of results) {
+        options.log.info(
+          `gate ${result.name} ${result.passed ? 'passed' : 'holds'} set ${best.set.id}: ${result.measured}`,
+        );
+      }
+      if (failed.length > 0) {
+        const why = `set ${best.set.id} held by ${failed
+          .map((result) => `gate ${result.name} (${result.measured})`)
+          .join(', ')}`;
+        return { targets: saved, waiting: why };
+      }
+    }
+    const wave = best.progress ? ` in wave ${describeWave(best.progress)}` : '';
     options.log.info(
-      `following canaries: taking commit set ${best.set.id}, proven on ${[...new Set(proofs)].join(', ')}${closure ? ` as ${closure}` : ''}${behind > 0 ? ` (${behind} commit${behind === 1 ? '' : 's'} behind upstream)` : ''}`,
+      `following canaries: taking commit set ${best.set.id}, proven on ${[...new Set(proofs)].join(', ')}${closure ? ` as ${closure}` : ''}${wave}${behind > 0 ? ` (${behind} commit${behind === 1 ? '' : 's'} behind upstream)` : ''}`,
     );
     return { targets: best.set.commits, ...(closure ? { closure } : {}) };
   }
@@ -200,6 +263,9 @@ async function follow(
   const why = [
     `waiting for canaries: ${ahead} commit${ahead === 1 ? '' : 's'} ahead, proven on ${soaked} of ${rule.hosts}${proven > soaked ? ` (${proven} soaking)` : ''}`,
     ...(soonest ? [`set ${soonest.set.id} soaks until ${new Date(soonest.at).toISOString()}`] : []),
+    ...(notYet && options.waves
+      ? [notReached(notYet.set, notYet.progress, options.waves.self, rule)]
+      : []),
     ...(rejection
       ? [
           `set ${tipSet?.id ?? setId(tips)} quarantined: rejected by ${rejection.host} at ${rejection.at}: ${rejection.reason}`,
@@ -208,6 +274,27 @@ async function follow(
   ].join('; ');
   options.log.info(why);
   return { targets: saved, waiting: why };
+}
+
+/** "1 of 3 (5%: 2 of 40 hosts)". */
+function describeWave(progress: WaveProgress): string {
+  return `${progress.wave + 1} of ${progress.waves} (${formatShare(progress.share)}: ${progress.open} of ${progress.order.length} hosts)`;
+}
+
+/** Why a proven set is not this host's yet: its wave, its place, what opens the next wave. */
+function notReached(
+  set: SetRecord,
+  progress: WaveProgress,
+  self: string,
+  rule: FollowSpec,
+): string {
+  const { place } = placeIn(progress, self);
+  const soak = rule.waves[progress.wave]?.soakMs ?? 0;
+  const next =
+    progress.needed === undefined
+      ? ''
+      : `; the next wave opens when ${progress.needed} host${progress.needed === 1 ? '' : 's'} ran it healthy for ${formatDuration(soak)} (${progress.soaked} so far)`;
+  return `set ${set.id} is in wave ${describeWave(progress)}, this host is number ${place}${next}`;
 }
 
 /** Commits from here to `set`, if every repo's commit lies between here and its tip. */

@@ -6,9 +6,16 @@ import type { EtcdSpec } from '../config/resolve.js';
 import { CoordinatorUnavailable } from './coordinator.js';
 import { setId, type CommitSet, type HostReport, type SetRecord } from './rollout.js';
 import { openEtcdStore, type Compare, type EtcdStore, type Operation } from './store/etcdStore.js';
-import { hostsFrom, membersFrom, setsFrom, type Warn } from './store/fleetRecords.js';
+import {
+  hostsFrom,
+  membersFrom,
+  pausesFrom,
+  setsFrom,
+  type Pause,
+  type Warn,
+} from './store/fleetRecords.js';
 import { fleetKeys } from './store/keys.js';
-import { checkRecord, type ProofRecord } from './store/records.js';
+import { checkRecord, type GateRecord, type ProofRecord } from './store/records.js';
 
 /** What a finished run tells the fleet. */
 export interface RunReport {
@@ -25,6 +32,8 @@ export interface RunReport {
   closure?: string;
   /** The commits (and closure) this run tried and rolled back for their content, and why. */
   rejected?: { commits: CommitSet; reason: string; closure?: string };
+  /** A follower's gates, if this run evaluated them. */
+  gates?: GateRecord;
 }
 
 export interface RolloutStore {
@@ -35,6 +44,8 @@ export interface RolloutStore {
    */
   sets(options?: { proofsOf?: string; proofs?: false }): Promise<SetRecord[]>;
   hosts(): Promise<HostReport[]>;
+  /** Operators' pauses: of groups, or of every group. */
+  pauses(): Promise<Pause[]>;
   report(run: RunReport): Promise<void>;
   /** Lifts a set's fleet-wide quarantine; undefined when no set has that id. */
   forgive(id: string): Promise<{ set: SetRecord; forgiven: boolean } | undefined>;
@@ -78,7 +89,7 @@ export async function openRolloutStore(
     const canaries = proofsOf
       ? [...enrolled].filter(([, group]) => group === proofsOf).map(([id]) => id)
       : [];
-    const [proofs, rejections, forgiven] = await Promise.all([
+    const [proofs, rejections, forgiven, aborted] = await Promise.all([
       withProofs === false
         ? []
         : proofsOf && enrolled.size > 0
@@ -88,8 +99,9 @@ export async function openRolloutStore(
           : store.list(keys.proofs).then((listing) => listing.kvs),
       store.list(keys.rejections).then((listing) => listing.kvs),
       store.list(keys.forgivenAll).then((listing) => listing.kvs),
+      store.list(keys.abortedAll).then((listing) => listing.kvs),
     ]);
-    return setsFrom({ proofs, rejections, forgiven }, enrolled, keys, warn);
+    return setsFrom({ proofs, rejections, forgiven, aborted }, enrolled, keys, warn);
   };
 
   const report = async (run: RunReport) => {
@@ -177,6 +189,7 @@ export async function openRolloutStore(
           ...(run.generation === undefined ? {} : { generation: run.generation }),
           ...(provenSet ? { provenSet } : {}),
           ...(run.closure ? { closure: run.closure } : {}),
+          ...(run.gates ? { gates: run.gates } : {}),
         }),
       });
       if (await store.commit(compares, operations)) return;
@@ -194,6 +207,10 @@ export async function openRolloutStore(
     hosts: async () => {
       const enrolled = await members();
       return hostsFrom((await store.list(keys.reports)).kvs, enrolled, keys, warn);
+    },
+    pauses: async () => {
+      const [groups, all] = await Promise.all([store.list(keys.paused), store.get(keys.pausedAll)]);
+      return pausesFrom([...groups.kvs, ...(all.kv ? [all.kv] : [])], keys, warn);
     },
     report,
     forgive: async (id) => {

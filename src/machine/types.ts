@@ -40,6 +40,8 @@ export interface HeldBack {
   by?: string;
   /** The fleet's id of the commit set, for `xs-upgrade fleet forgive`. */
   set?: string;
+  /** `by` is an operator who ran `fleet abort`, not a host. */
+  aborted?: true;
 }
 
 /**

@@ -131,14 +131,16 @@ export function formatSummary(facts: SummaryFacts): Summary {
     case 'held-back': {
       const held = output.heldBack;
       lines.push(
-        held?.by
-          ? `result: held back: upstream is at commits ${held.by} rejected on ${held.at} (fleet-wide quarantine): nothing was built or switched`
-          : `result: held back: upstream is at commits that failed here on ${held?.at ?? '?'}: nothing was built or switched`,
+        held?.aborted
+          ? `result: held back: upstream is at commits ${held.by ?? '?'} aborted fleet-wide on ${held.at}: nothing was built or switched`
+          : held?.by
+            ? `result: held back: upstream is at commits ${held.by} rejected on ${held.at} (fleet-wide quarantine): nothing was built or switched`
+            : `result: held back: upstream is at commits that failed here on ${held?.at ?? '?'}: nothing was built or switched`,
       );
-      // Another host's words, from the fleet store: said as theirs.
+      // Another host's (or operator's) words, from the fleet store: said as theirs.
       lines.push(
         held?.by
-          ? `cause, as host "${held.by}" reported it: ${held.reason}`
+          ? `cause, as ${held.aborted ? `operator "${held.by}" gave it` : `host "${held.by}" reported it`}: ${held.reason}`
           : `cause: ${held?.reason ?? 'unknown'}`,
       );
       lines.push(

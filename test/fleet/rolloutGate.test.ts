@@ -24,7 +24,7 @@ import { rejectionOf } from '../support/rejection.js';
 const hour = 3_600_000;
 const now = Date.parse('2026-11-27T12:00:00.000Z');
 const hoursAgo = (hours: number) => new Date(now - hours * hour).toISOString();
-const rule = { group: 'canary', hosts: 2, soakMs: 2 * hour };
+const rule = { group: 'canary', hosts: 2, soakMs: 2 * hour, waves: [{ share: 1, soakMs: 0 }], gates: [] };
 const env = { ...process.env, ...sandboxGitEnv };
 const deps: GitDeps = { env, signal: new AbortController().signal };
 

@@ -11,8 +11,8 @@ import {
   type SetRecord,
 } from '../rollout.js';
 import type { StoredKey } from './etcdStore.js';
-import { hostIdPattern, keyParts, setIdPattern, type FleetKeys } from './keys.js';
-import { checkRecord, type CommitSet } from './records.js';
+import { groupPattern, hostIdPattern, keyParts, setIdPattern, type FleetKeys } from './keys.js';
+import { checkRecord, type CommitSet, type PauseRecord } from './records.js';
 
 export type Warn = (line: string) => void;
 
@@ -52,6 +52,8 @@ interface SetParts {
   proofs: StoredKey[];
   rejections: StoredKey[];
   forgiven: StoredKey[];
+  /** Operators' `fleet abort`s: rejections of the whole fleet, lifted by `fleet forgive` too. */
+  aborted?: StoredKey[];
 }
 
 export function setsFrom(
@@ -133,6 +135,31 @@ export function setsFrom(
       set.rejected.push(entry);
     }
   }
+  for (const kv of parts.aborted ?? []) {
+    const [id, ...rest] = keyParts(kv.key, keys.abortedAll);
+    if (!id || rest.length > 0 || !setIdPattern.test(id)) {
+      warn(`skipped ${kv.key}: not a key xs-upgrade writes`);
+      continue;
+    }
+    const record = checkRecord('abort', kv.value);
+    if (!record.ok || setId(record.value.commits) !== id) {
+      warn(
+        `skipped ${kv.key}: ${record.ok ? `its commits are not set ${id}` : `it ${record.problem}`}`,
+      );
+      continue;
+    }
+    const { by, at, reason, commits } = record.value;
+    const entry: RejectedBy = { host: by, group: 'operator', at, reason, aborted: true };
+    const set = setOf(id, commits);
+    const forgiven = forgivenAt.get(id);
+    if (forgiven && kv.modRevision < forgiven.revision) {
+      set.forgiven = [
+        { at: forgiven.at, rejected: [...(set.forgiven?.[0]?.rejected ?? []), entry] },
+      ];
+    } else {
+      set.rejected.push(entry);
+    }
+  }
   for (const set of sets.values()) {
     set.proven.sort((a, b) => a.since.localeCompare(b.since));
     set.rejected.sort((a, b) => a.at.localeCompare(b.at));
@@ -162,4 +189,37 @@ export function hostsFrom(
     });
   }
   return hosts.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** A pause an operator set: on one group, or (without `group`) on every group. */
+export interface Pause extends PauseRecord {
+  group?: string;
+}
+
+/** The pauses in the store: `P/paused/GROUP` and `P/paused-all`. */
+export function pausesFrom(kvs: StoredKey[], keys: FleetKeys, warn: Warn): Pause[] {
+  const pauses: Pause[] = [];
+  for (const kv of kvs) {
+    const all = kv.key === keys.pausedAll;
+    const group = keyParts(kv.key, keys.paused).join('/');
+    if (!all && !groupPattern.test(group)) {
+      warn(`skipped ${kv.key}: not a key xs-upgrade writes`);
+      continue;
+    }
+    const record = checkRecord('pause', kv.value);
+    if (!record.ok) warn(`skipped ${kv.key}: it ${record.problem}`);
+    else pauses.push({ ...(all ? {} : { group }), ...record.value });
+  }
+  // Every group's pause first: it is the one that holds.
+  return pauses.sort((a, b) => (a.group ?? '').localeCompare(b.group ?? ''));
+}
+
+/** The pause that holds `group`: every group's first, then its own. */
+export function pauseOf(pauses: Pause[], group: string): Pause | undefined {
+  return pauses.find((pause) => pause.group === undefined) ?? pauses.find((p) => p.group === group);
+}
+
+/** Who paused what, when and why, for every line that says so. */
+export function pauseText(pause: Pause): string {
+  return `${pause.group === undefined ? 'every group' : `group ${pause.group}`} paused by ${pause.by} at ${pause.at}${pause.reason ? `: ${pause.reason}` : ''}`;
 }

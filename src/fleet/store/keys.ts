@@ -8,12 +8,17 @@
 //   P/slots/GROUP/limit          how many slots GROUP has                 operator
 //   P/forgiven/SET               rejections of SET before this are lifted operator
 //   P/members/ID                 ID is enrolled, in this group            operator
+//   P/paused/GROUP               GROUP takes nothing new: who, when, why  operator
+//   P/paused-all                 no group takes anything new              operator
+//   P/aborted/SET                SET is rejected fleet-wide by an operator operator
 // A record's host and set come from its key, never from its text: a host cannot write a proof
 // in another host's name.
 
 export const hostIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 export const groupPattern = /^[a-zA-Z0-9.-]{1,100}$/;
 export const setIdPattern = /^[0-9a-f]{12}$/;
+/** Who an operator record names: an etcd or system user name, as `fleet pause` writes it. */
+export const operatorPattern = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/;
 
 export type FleetKeys = ReturnType<typeof fleetKeys>;
 
@@ -38,6 +43,11 @@ export function fleetKeys(prefix: string) {
     forgiven: (set: string) => `${p}/forgiven/${set}`,
     members: `${p}/members/`,
     member: (host: string) => `${p}/members/${host}`,
+    paused: `${p}/paused/`,
+    pausedGroup: (group: string) => `${p}/paused/${group}`,
+    pausedAll: `${p}/paused-all`,
+    abortedAll: `${p}/aborted/`,
+    aborted: (set: string) => `${p}/aborted/${set}`,
     /** Keys of the layout before per-host keys (one document per set and per group). */
     legacy: [`${p}/sets/`, `${p}/hosts/`],
   };

@@ -2,7 +2,7 @@
 // host, or anyone who can write to etcd, may have put anything there. A record that is too big,
 // not JSON or not of its kind is skipped with one warning naming its key; it never fails a run.
 // Pure.
-import { groupPattern, setIdPattern } from './keys.js';
+import { groupPattern, operatorPattern, setIdPattern } from './keys.js';
 import { isSystemPath } from '../../closure/systemPath.js';
 
 /** No record xs-upgrade writes comes near this; anything bigger is not ours. */
@@ -40,6 +40,8 @@ export interface ReportRecord {
   generation?: number;
   provenSet?: string;
   closure?: string;
+  /** A follower's gates, the last time it evaluated them. */
+  gates?: GateRecord;
 }
 export interface ClaimRecord {
   since: string;
@@ -53,6 +55,22 @@ export interface ForgivenRecord {
 }
 export interface MemberRecord {
   group: string;
+}
+/** `fleet pause`: who paused, when, and why. */
+export interface PauseRecord {
+  at: string;
+  by: string;
+  reason: string;
+}
+/** `fleet abort SET`: the set rejected fleet-wide by an operator. */
+export interface AbortRecord extends PauseRecord {
+  commits: CommitSet;
+}
+/** What a follower's gates measured for a set, kept in its report. */
+export interface GateRecord {
+  set: string;
+  at: string;
+  results: { name: string; passed: boolean; measured: string }[];
 }
 
 /** A record, or why it is not one. */
@@ -77,6 +95,29 @@ export const isCommitSet = (value: unknown): value is CommitSet => {
   );
 };
 const isClosure = (value: unknown) => typeof value === 'string' && isSystemPath(value);
+const maxGates = 20;
+const isGateResult = (value: unknown) => {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, passed, measured } = value as Record<string, unknown>;
+  return (
+    typeof name === 'string' &&
+    name.length <= 64 &&
+    typeof passed === 'boolean' &&
+    typeof measured === 'string' &&
+    measured.length <= 200
+  );
+};
+const isGates = (value: unknown) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { set, at, results } = value as Record<string, unknown>;
+  return (
+    isString(setIdPattern)(set) &&
+    isTime(at) &&
+    Array.isArray(results) &&
+    results.length <= maxGates &&
+    results.every(isGateResult)
+  );
+};
 const optional = (check: (value: unknown) => boolean) => (value: unknown) =>
   value === undefined || check(value);
 
@@ -108,11 +149,14 @@ const shapes = {
     generation: optional(isCount(1e9)),
     provenSet: optional(isString(setIdPattern)),
     closure: optional(isClosure),
+    gates: optional(isGates),
   },
   claim: { since: isTime, commits: optional(isCommitSet) },
   limit: { slots: isCount(100_000) },
   forgiven: { at: isTime },
   member: { group: isGroup },
+  pause: { at: isTime, by: isString(operatorPattern), reason: isText },
+  abort: { commits: isCommitSet, at: isTime, by: isString(operatorPattern), reason: isText },
 } satisfies Record<string, Shape>;
 
 export type RecordKind = keyof typeof shapes;
@@ -124,6 +168,8 @@ interface Kinds {
   limit: LimitRecord;
   forgiven: ForgivenRecord;
   member: MemberRecord;
+  pause: PauseRecord;
+  abort: AbortRecord;
 }
 
 const described: Record<RecordKind, string> = {
@@ -134,6 +180,8 @@ const described: Record<RecordKind, string> = {
   limit: 'a slot limit ({"slots": N})',
   forgiven: 'a forgiveness',
   member: 'a membership ({"group": G})',
+  pause: 'a pause ({"at", "by", "reason"})',
+  abort: 'an abort ({"commits", "at", "by", "reason"})',
 };
 
 /** Checks `text` as a record of `kind`; unknown fields are dropped, never carried along. */
