@@ -98,6 +98,9 @@ export function rolloutGate(options: GateOptions): PullGate {
     }
     if (pause) {
       if (!options.force) {
+        // Proofs seen while paused still count their soak from now: a pause holds, it does not
+        // restart every soak.
+        if (options.fleet.follow) await options.soakStart?.(sets, (options.now ?? Date.now)());
         const why = `${pauseText(pause)} (\`xs-upgrade fleet resume\`)`;
         options.log.info(`taking nothing new: ${why}`);
         return {
@@ -261,11 +264,15 @@ async function follow(
     : 0;
   const proven = tipSet ? proofHosts(tipSet, rule.group).length : 0;
   const why = [
-    `waiting for canaries: ${ahead} commit${ahead === 1 ? '' : 's'} ahead, proven on ${soaked} of ${rule.hosts}${proven > soaked ? ` (${proven} soaking)` : ''}`,
-    ...(soonest ? [`set ${soonest.set.id} soaks until ${new Date(soonest.at).toISOString()}`] : []),
+    // A set the canaries proved, whose wave has not reached this host, says so first.
     ...(notYet && options.waves
-      ? [notReached(notYet.set, notYet.progress, options.waves.self, rule)]
-      : []),
+      ? [
+          `waiting for its wave: ${notReached(notYet.set, notYet.progress, options.waves.self, rule)}`,
+        ]
+      : [
+          `waiting for canaries: ${ahead} commit${ahead === 1 ? '' : 's'} ahead, proven on ${soaked} of ${rule.hosts}${proven > soaked ? ` (${proven} soaking)` : ''}`,
+        ]),
+    ...(soonest ? [`set ${soonest.set.id} soaks until ${new Date(soonest.at).toISOString()}`] : []),
     ...(rejection
       ? [
           `set ${tipSet?.id ?? setId(tips)} quarantined: rejected by ${rejection.host} at ${rejection.at}: ${rejection.reason}`,

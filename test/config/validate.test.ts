@@ -376,3 +376,108 @@ describe('validateConfig: the whole message', () => {
     expect(more.at(-1)).toBe('/: more problems not shown: fix the ones above, then validate again');
   });
 });
+
+describe('fleet.follow: waves and gates', () => {
+  const follow = (extra: Record<string, unknown>) => ({
+    ...base,
+    fleet: {
+      group: 'web',
+      etcd: { endpoints: ['http://127.0.0.1:2379'] },
+      follow: { group: 'canary', ...extra },
+    },
+  });
+
+  it('takes waves that grow to 100% and gates of either kind, resolved to shares and specs', async () => {
+    const { resolveConfig } = await import('../../src/config/resolve.js');
+    const { config, errors } = validateConfig(
+      follow({
+        soak: '1h',
+        waves: [{ share: '5%', soak: '2h' }, { share: '25%' }, { share: '100%' }],
+        gates: [
+          { name: 'smoke', command: ['true'] },
+          {
+            name: 'errors',
+            prometheus: { url: 'http://prom:9090', query: 'up', max: 0 },
+            timeout: '5s',
+          },
+        ],
+      }),
+    );
+    expect(errors).toEqual([]);
+    const resolved = resolveConfig(config as never, '/etc/xs-upgrade/host.json', '/etc/xs-upgrade');
+    expect(resolved.fleet?.follow?.waves).toEqual([
+      { share: 0.05, soakMs: 7_200_000 },
+      { share: 0.25, soakMs: 3_600_000 },
+      { share: 1, soakMs: 3_600_000 },
+    ]);
+    expect(
+      resolved.fleet?.follow?.gates.map((gate) => [
+        gate.name,
+        gate.timeoutMs,
+        Object.keys(gate.check)[0],
+      ]),
+    ).toEqual([
+      ['smoke', 30_000, 'command'],
+      ['errors', 5_000, 'prometheus'],
+    ]);
+    const plain = validateConfig(follow({}));
+    expect(resolveConfig(plain.config as never, '/x.json', '/').fleet?.follow).toMatchObject({
+      waves: [{ share: 1, soakMs: 7_200_000 }],
+      gates: [],
+    });
+  });
+
+  it.each([
+    [
+      'shares that do not grow',
+      { waves: [{ share: '25%' }, { share: '5%' }, { share: '100%' }] },
+      ['/fleet/follow/waves/1/share: must be larger than the wave before it (25%)'],
+    ],
+    [
+      'a last wave short of 100%',
+      { waves: [{ share: '5%' }, { share: '50%' }] },
+      [
+        '/fleet/follow/waves/1/share: the last wave must be "100%", or the rollout would never reach the rest of the group',
+      ],
+    ],
+    [
+      'a share of 0%',
+      { waves: [{ share: '0%' }, { share: '100%' }] },
+      ['/fleet/follow/waves/0/share: must be more than 0%'],
+    ],
+    [
+      'a gate with both kinds, and one with neither',
+      {
+        gates: [
+          { name: 'a', command: 'true', prometheus: { url: 'http://p', query: 'up', max: 1 } },
+          { name: 'b' },
+        ],
+      },
+      [
+        '/fleet/follow/gates/0: give exactly one of "command" and "prometheus"',
+        '/fleet/follow/gates/1: give exactly one of "command" and "prometheus"',
+      ],
+    ],
+    [
+      'two gates of one name, a query with no range, a range nothing passes',
+      {
+        gates: [
+          { name: 'a', prometheus: { url: 'http://p', query: 'up' } },
+          { name: 'a', prometheus: { url: 'http://p', query: 'up', min: 2, max: 1 } },
+        ],
+      },
+      [
+        '/fleet/follow/gates/0/prometheus: give "min", "max" or both: the range a value must lie in to pass',
+        '/fleet/follow/gates/1/name: "a" names two gates: give each its own',
+        '/fleet/follow/gates/1/prometheus: min 2 is above max 1: no value could pass',
+      ],
+    ],
+  ])('refuses %s, naming where', (_what, extra, expected) => {
+    expect(validateConfig(follow(extra)).errors).toEqual(expected);
+  });
+
+  it('refuses a share that is not a percentage', () => {
+    const { errors } = validateConfig(follow({ waves: [{ share: '0.5' }, { share: '100%' }] }));
+    expect(errors.join('\n')).toMatch(/\/fleet\/follow\/waves\/0\/share/);
+  });
+});

@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { setId } from '../../src/fleet/rollout.js';
 import type { StoredKey } from '../../src/fleet/store/etcdStore.js';
-import { hostsFrom, membersFrom, setsFrom } from '../../src/fleet/store/fleetRecords.js';
+import {
+  hostsFrom,
+  membersFrom,
+  pauseOf,
+  pausesFrom,
+  setsFrom,
+} from '../../src/fleet/store/fleetRecords.js';
 import { fleetKeys } from '../../src/fleet/store/keys.js';
 import { checkRecord, maxRecordBytes } from '../../src/fleet/store/records.js';
 
@@ -187,5 +193,111 @@ describe('sets from per-host records', () => {
     expect(warnings).toEqual([
       `skipped ${keys.report('w2')}: it is not a host report (field "group")`,
     ]);
+  });
+});
+
+describe("operators' records: aborts and pauses", () => {
+  it('an abort rejects its set in the operator’s name until a forgiveness written after it', () => {
+    const { warnings, warn } = collect();
+    const abort = kv(keys.aborted(set), { commits, at, by: 'alice', reason: 'bad kernel' });
+    const [aborted] = setsFrom(
+      { proofs: [], rejections: [], forgiven: [], aborted: [abort] },
+      new Map(),
+      keys,
+      warn,
+    );
+    expect(aborted?.rejected).toEqual([
+      { host: 'alice', group: 'operator', at, reason: 'bad kernel', aborted: true },
+    ]);
+    const forgiven = kv(keys.forgiven(set), { at });
+    const [lifted] = setsFrom(
+      { proofs: [], rejections: [], forgiven: [forgiven], aborted: [abort] },
+      new Map(),
+      keys,
+      warn,
+    );
+    expect(lifted?.rejected).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('an abort whose commits are not its key’s set, or with a bad name, is skipped', () => {
+    const { warnings, warn } = collect();
+    const sets = setsFrom(
+      {
+        proofs: [],
+        rejections: [],
+        forgiven: [],
+        aborted: [
+          kv(keys.aborted(set), { commits: other, at, by: 'alice', reason: '' }),
+          kv(keys.aborted(setId(other)), { commits: other, at, by: 'al ice\u001b[2J', reason: '' }),
+        ],
+      },
+      new Map(),
+      keys,
+      warn,
+    );
+    expect(sets).toEqual([]);
+    expect(warnings).toEqual([
+      `skipped ${keys.aborted(set)}: its commits are not set ${set}`,
+      `skipped ${keys.aborted(setId(other))}: it is not an abort ({"commits", "at", "by", "reason"}) (field "by")`,
+    ]);
+  });
+
+  it('pauses: of every group first, then each group; a bad key or record is skipped', () => {
+    const { warnings, warn } = collect();
+    const pause = { at, by: 'bob', reason: 'incident' };
+    const pauses = pausesFrom(
+      [
+        kv(keys.pausedGroup('web'), pause),
+        kv(keys.pausedAll, { ...pause, by: 'alice' }),
+        kv(`${keys.paused}bad/group`, pause),
+        kv(keys.pausedGroup('db'), { at }),
+      ],
+      keys,
+      warn,
+    );
+    expect(pauses).toEqual([
+      { ...pause, by: 'alice' },
+      { group: 'web', ...pause },
+    ]);
+    expect(pauseOf(pauses, 'web')?.by).toBe('alice');
+    expect(pauseOf(pauses.slice(1), 'web')?.by).toBe('bob');
+    expect(pauseOf(pauses.slice(1), 'db')).toBeUndefined();
+    expect(warnings).toEqual([
+      `skipped ${keys.paused}bad/group: not a key xs-upgrade writes`,
+      `skipped ${keys.pausedGroup('db')}: it is not a pause ({"at", "by", "reason"}) (field "by")`,
+    ]);
+  });
+
+  it('a report keeps the gates a follower measured, and drops a malformed gate record whole', () => {
+    const { warnings, warn } = collect();
+    const gates = {
+      set,
+      at,
+      results: [{ name: 'errors', passed: false, measured: '3 outside max 0' }],
+    };
+    const [host] = hostsFrom(
+      [kv(keys.report('w1'), { group: 'web', commits, result: 'nothing-new', at, gates })],
+      new Map(),
+      keys,
+      warn,
+    );
+    expect(host?.gates).toEqual(gates);
+    const bad = hostsFrom(
+      [
+        kv(keys.report('w2'), {
+          group: 'web',
+          commits,
+          result: 'nothing-new',
+          at,
+          gates: { ...gates, results: [{ name: 1 }] },
+        }),
+      ],
+      new Map(),
+      keys,
+      warn,
+    );
+    expect(bad).toEqual([]);
+    expect(warnings).toHaveLength(1);
   });
 });

@@ -18,13 +18,20 @@ import {
   type PullDecision,
 } from '../../src/fleet/rolloutGate.js';
 import { setId, type CommitSet, type SetRecord } from '../../src/fleet/rollout.js';
+import { waveOrder } from '../../src/fleet/waves.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { rejectionOf } from '../support/rejection.js';
 
 const hour = 3_600_000;
 const now = Date.parse('2026-11-27T12:00:00.000Z');
 const hoursAgo = (hours: number) => new Date(now - hours * hour).toISOString();
-const rule = { group: 'canary', hosts: 2, soakMs: 2 * hour, waves: [{ share: 1, soakMs: 0 }], gates: [] };
+const rule = {
+  group: 'canary',
+  hosts: 2,
+  soakMs: 2 * hour,
+  waves: [{ share: 1, soakMs: 0 }],
+  gates: [],
+};
 const env = { ...process.env, ...sandboxGitEnv };
 const deps: GitDeps = { env, signal: new AbortController().signal };
 
@@ -343,6 +350,160 @@ describe('records that cannot be read', () => {
     const broken = new Error('a record is not JSON');
     await expect(decide(() => Promise.reject(broken), fetched(0), { fleet: fleet() })).rejects.toBe(
       broken,
+    );
+  });
+});
+
+describe('waves: a proven set opens to a growing share of the group, in its own order', () => {
+  const group = Array.from({ length: 20 }, (_, index) => `web-${index + 1}`);
+  const waveRule = {
+    ...rule,
+    waves: [
+      { share: 0.1, soakMs: 2 * hour },
+      { share: 1, soakMs: 0 },
+    ],
+  };
+  const withWaves = (self: string, extra: Partial<GateOptions> = {}): Partial<GateOptions> => ({
+    fleet: fleet({ follow: waveRule }),
+    waves: { self, groupHosts: () => Promise.resolve(group) },
+    ...extra,
+  });
+
+  it('a host inside the first share takes it; the one after waits, saying its place and what opens the next wave', async () => {
+    const set = soaked(commits(3));
+    const order = waveOrder(group, set.id);
+    const first = await decide([set], fetched(0), withWaves(order[0] ?? ''));
+    expect(first.decision.targets).toEqual(commits(3));
+    expect(first.lines[0]).toContain('in wave 1 of 2 (10%: 2 of 20 hosts)');
+    const third = await decide([set], fetched(0), withWaves(order[2] ?? ''));
+    expect(third.decision.targets).toEqual(commits(0));
+    expect(third.decision.waiting).toBe(
+      `waiting for its wave: set ${set.id} is in wave 1 of 2 (10%: 2 of 20 hosts), this host is number 3; the next wave opens when 2 hosts ran it healthy for 120m00s (0 so far)`,
+    );
+  });
+
+  it('opens to everyone once the first share ran it healthy for its soak, and not before', async () => {
+    const set = soaked(commits(3));
+    const [a, b] = waveOrder(group, set.id);
+    const lastHost = waveOrder(group, set.id).at(-1) ?? '';
+    set.proven.push({ host: a ?? '', group: 'web', since: hoursAgo(3) });
+    set.proven.push({ host: b ?? '', group: 'web', since: hoursAgo(1) });
+    const early = await decide([set], fetched(0), withWaves(lastHost));
+    expect(early.decision.targets).toEqual(commits(0));
+    expect(early.decision.waiting).toContain('(1 so far)');
+    set.proven.push({ host: b ?? '', group: 'web', since: hoursAgo(2.5) });
+    const open = await decide([set], fetched(0), withWaves(lastHost));
+    expect(open.decision.targets).toEqual(commits(3));
+    expect(open.lines[0]).toContain('in wave 2 of 2 (100%: 20 of 20 hosts)');
+  });
+
+  it('an older set already open to this host is taken while a newer one has not reached it', async () => {
+    const older = soaked(commits(2));
+    const newer = soaked(commits(3));
+    // Everyone in the group soaked the older set: it is in its last wave.
+    for (const host of group.slice(0, 2)) {
+      older.proven.push({ host, group: 'web', since: hoursAgo(3) });
+    }
+    const outside = waveOrder(group, newer.id)[5] ?? '';
+    const { decision } = await decide([older, newer], fetched(0), withWaves(outside));
+    expect(decision.targets).toEqual(commits(2));
+  });
+});
+
+describe('gates: every gate must pass before a follower takes a set', () => {
+  const gated = { ...rule, gates: [{ name: 'errors', timeoutMs: 1000, check: { command: {} } }] };
+  it('takes it when they pass, asking with the set and the wave', async () => {
+    const asked: [string, number][] = [];
+    const set = soaked(commits(3));
+    const { decision, lines } = await decide([set], fetched(0), {
+      fleet: fleet({ follow: gated as never }),
+      gates: (record, wave) => {
+        asked.push([record.id, wave]);
+        return Promise.resolve([{ name: 'errors', passed: true, measured: '0 (max 0)' }]);
+      },
+    });
+    expect(decision.targets).toEqual(commits(3));
+    expect(asked).toEqual([[set.id, 1]]);
+    expect(lines[0]).toBe(`gate errors passed set ${set.id}: 0 (max 0)`);
+  });
+
+  it('holds the rollout when one fails or cannot be evaluated, naming it and what it measured', async () => {
+    const set = soaked(commits(3));
+    const { decision } = await decide([set], fetched(0), {
+      fleet: fleet({ follow: gated as never }),
+      gates: () =>
+        Promise.resolve([
+          { name: 'errors', passed: true, measured: '0 (max 0)' },
+          { name: 'latency', passed: false, measured: 'cannot be evaluated: down' },
+        ]),
+    });
+    expect(decision).toEqual({
+      targets: commits(0),
+      waiting: `set ${set.id} held by gate latency (cannot be evaluated: down)`,
+    });
+  });
+
+  it('are not asked while nothing proven is ahead', async () => {
+    let asked = 0;
+    await decide([], fetched(0), {
+      fleet: fleet({ follow: gated as never }),
+      gates: () => {
+        asked += 1;
+        return Promise.resolve([]);
+      },
+    });
+    expect(asked).toBe(0);
+  });
+});
+
+describe('an operator’s pause and abort', () => {
+  const pause = { at: hoursAgo(1), by: 'alice', reason: 'incident 42' };
+
+  it('a paused group takes nothing, canary or follower, saying who paused it and why', async () => {
+    for (const follow of [undefined, rule]) {
+      const { decision } = await decide([soaked(commits(3))], fetched(1), {
+        fleet: fleet(follow ? { follow } : {}),
+        pauses: () => Promise.resolve([{ group: 'web', ...pause }]),
+      });
+      expect(decision).toEqual({
+        targets: commits(1),
+        waiting: `group web paused by alice at ${pause.at}: incident 42 (\`xs-upgrade fleet resume\`)`,
+      });
+    }
+  });
+
+  it('a pause of every group holds too; another group’s does not; --force goes on, warning', async () => {
+    const all = await decide([soaked(commits(3))], fetched(0), {
+      pauses: () => Promise.resolve([{ group: 'db', ...pause }, pause]),
+    });
+    expect(all.decision.waiting).toMatch(/^every group paused by alice/);
+    const other = await decide([soaked(commits(3))], fetched(0), {
+      pauses: () => Promise.resolve([{ group: 'db', ...pause }]),
+    });
+    expect(other.decision.targets).toEqual(commits(3));
+    const forced = await decide([soaked(commits(3))], fetched(0), {
+      force: true,
+      pauses: () => Promise.resolve([pause]),
+    });
+    expect(forced.decision.targets).toEqual(commits(3));
+    expect(forced.lines[0]).toMatch(
+      /^warning: every group paused by alice .*going on anyway \(--force\)$/,
+    );
+  });
+
+  it('an aborted set is held back in the operator’s name', async () => {
+    const aborted = soaked(commits(4));
+    aborted.rejected.push({
+      host: 'alice',
+      group: 'operator',
+      at: hoursAgo(1),
+      reason: 'bad kernel',
+      aborted: true,
+    });
+    const { decision, lines } = await decide([aborted], fetched(0), { fleet: fleet() });
+    expect(decision.heldBack).toMatchObject({ by: 'alice', aborted: true, set: aborted.id });
+    expect(lines[0]).toBe(
+      `warning: quarantined: alice aborted these commits (\`xs-upgrade fleet abort\`) at ${hoursAgo(1)}: bad kernel; not trying them (\`xs-upgrade fleet forgive ${aborted.id}\`, or --force)`,
     );
   });
 });

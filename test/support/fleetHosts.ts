@@ -13,7 +13,8 @@ export interface Fleet {
 
 export async function fleetHost(
   sandboxes: ReturnType<typeof useSandboxes>,
-  cluster: ReturnType<typeof useEtcd>,
+  /** One etcd (useEtcd) or a cluster's members. */
+  cluster: ReturnType<typeof useEtcd> | { endpoints: string[] },
   fleet: Fleet,
   id: string,
   options: {
@@ -31,7 +32,11 @@ export async function fleetHost(
         group: options.group,
         ...(options.follow ? { follow: options.follow } : {}),
         ...(options.requireReport === undefined ? {} : { requireReport: options.requireReport }),
-        etcd: { endpoints: [cluster.etcd.endpoint], prefix: fleet.prefix, timeout: '2s' },
+        etcd: {
+          endpoints: 'endpoints' in cluster ? cluster.endpoints : [cluster.etcd.endpoint],
+          prefix: fleet.prefix,
+          timeout: '2s',
+        },
       },
     },
     { nix: options.nix ?? false },

@@ -182,10 +182,25 @@ export function hostsFrom(
       warn(`skipped ${kv.key}: it ${record.problem}`);
       continue;
     }
+    const { gates } = record.value;
     hosts.push({
       id: owner.host,
       ...record.value,
       group: members.get(owner.host) ?? record.value.group,
+      // Checked field by field: fields records.ts does not know are dropped here too.
+      ...(gates
+        ? {
+            gates: {
+              set: gates.set,
+              at: gates.at,
+              results: gates.results.map(({ name, passed, measured }) => ({
+                name,
+                passed,
+                measured,
+              })),
+            },
+          }
+        : {}),
     });
   }
   return hosts.sort((a, b) => a.id.localeCompare(b.id));
