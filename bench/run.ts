@@ -14,6 +14,7 @@ import { node22 } from '../demo/node22.js';
 import { openEtcd } from '../src/fleet/etcd.js';
 import { fleetAtScale } from './fleetScale.js';
 import { buildOrFetch } from './closure.js';
+import { simulateWaves } from './waves.js';
 import { generateAllPaths, policyCombinations } from '../src/machine/paths.js';
 import { packageRoot } from '../src/packageFiles.js';
 import { nodeFlags } from '../src/cli/systemdUnits.js';
@@ -24,7 +25,7 @@ const xsUpgrade = [...nodeFlags, cli];
 const baseline = join(packageRoot, 'bench', 'baseline.sh');
 const nothingNewBaseline = join(packageRoot, 'bench', 'baseline-nothing-new.sh');
 const quick = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph, fleet-scale, closure; or several, comma-separated). */
+/** BENCH_ONLY=fleet (or overhead, nothing-new, startup, output, scale, graph, fleet-scale, closure, waves; or several, comma-separated). */
 const wanted = (section: string) =>
   !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(section);
 const reps = quick ? 3 : 10;
@@ -494,6 +495,40 @@ async function closure(): Promise<void> {
   say();
 }
 
+/** 1,000 followers through 5% / 25% / 100% waves, simulated: time per wave against the ideal. */
+function waves(): void {
+  const hours = (value: number) => `${(value / 3_600_000).toFixed(1)} h`;
+  const result = simulateWaves({ hosts: quick ? 300 : 1000 });
+  say('## 9. Waves through a group (simulated clock, the real decisions)');
+  say();
+  say(
+    `${result.hosts} followers on an hourly timer (random offsets); the canary proves the set at 0 h (follow.soak 2 h); waves 5% (soak 2 h), 25% (soak 6 h), 100%. The ideal: every soak exactly, every host of a wave at the moment it opens.`,
+  );
+  say();
+  say('| wave | hosts | filled after | ideal | behind the ideal |');
+  say('| --- | --- | --- | --- | --- |');
+  result.waves.forEach((wave, index) => {
+    record(`waves-${Math.round(wave.share * 100)}`, {
+      hosts: wave.hosts,
+      filledMs: wave.filledMs,
+      idealMs: wave.idealMs,
+    });
+    say(
+      `| ${index + 1} (${Math.round(wave.share * 100)}%) | ${wave.hosts} | ${hours(wave.filledMs)} | ${hours(wave.idealMs)} | ${hours(wave.filledMs - wave.idealMs)} |`,
+    );
+  });
+  record('waves', {
+    overShare: result.overShare,
+    decisions: result.decisions,
+    decisionMicros: result.decisionMicros,
+  });
+  say();
+  say(
+    `Hosts on the set beyond the share open at that moment: ${result.overShare}. ${result.decisions} decisions; one decision with ${result.hosts} hosts in the records: ${result.decisionMicros} µs CPU (median).`,
+  );
+  say();
+}
+
 async function graph(): Promise<void> {
   const started = performance.now();
   const paths = generateAllPaths();
@@ -528,6 +563,7 @@ if (wanted('graph')) await graph();
 if (wanted('fleet')) await fleet();
 if (wanted('fleet-scale')) await fleetScale();
 if (wanted('closure')) await closure();
+if (wanted('waves')) waves();
 const report = `${lines.join('\n')}\n`;
 await writeFile(
   join(packageRoot, 'bench', 'results.json'),

@@ -130,3 +130,17 @@ describe('the wave a set has reached', () => {
     expect(waveProgress(proven, 'web', waves, hosts, now).wave).toBe(1);
   });
 });
+
+describe('a group of 200 on a timer (the benchmark’s simulation, smaller)', () => {
+  it('fills every wave in order, never past its share, no sooner than its soaks allow', async () => {
+    const { simulateWaves } = await import('../../bench/waves.js');
+    const result = simulateWaves({ hosts: 200 });
+    expect(result.overShare).toBe(0);
+    expect(result.waves.map((wave) => wave.hosts)).toEqual([10, 50, 200]);
+    for (const wave of result.waves) {
+      expect(wave.filledMs).toBeGreaterThanOrEqual(wave.idealMs);
+      // A host hears of an opened wave at its next run: at most an hour and one more soak later.
+      expect(wave.filledMs).toBeLessThan(wave.idealMs + 4 * hour);
+    }
+  });
+});
