@@ -94,7 +94,7 @@ let
   };
   TimeOfDay = types.str;
   Duration = types.str;
-  NotifyEvent = types.enum [ "success" "installed-for-boot" "nothing-new" "held-back" "fetch-failed" "skipped" "no-slot" "fleet-unavailable" "failure" "rolled-back" "rollback-failed" "validation-failed" ];
+  NotifyEvent = types.enum [ "success" "installed-for-boot" "nothing-new" "held-back" "fetch-failed" "skipped" "no-slot" "fleet-unavailable" "failure" "rolled-back" "rollback-failed" "validation-failed" "recalled" ];
   Notification = types.submodule {
     options = {
       name = mkOption {

@@ -9,6 +9,7 @@ import type {
   PullOutcome,
   ClosureChoice,
   PulledRepo,
+  Recall,
   SavedCommit,
   SavedGeneration,
   Snapshot,
@@ -31,6 +32,7 @@ import { inhibitorsOf, SwitchInhibited } from './switchInhibitors.js';
 import { runHealthChecks } from './runHealthChecks.js';
 import { snapshotRepos } from './snapshotRepos.js';
 import { rollbackSystem } from './rollbackSystem.js';
+import { recallSet } from './recallSet.js';
 import { inspectBoot } from './inspectBoot.js';
 import { checkConditions } from './checkConditions.js';
 import { requestReboot } from './requestReboot.js';
@@ -190,6 +192,9 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
     ),
     rollbackSystem: step<void, { savedSystem: SavedGeneration | undefined }>(({ input, signal }) =>
       rollbackSystem(config, input.savedSystem, withSignal(signal)),
+    ),
+    recall: step<void, { recall: Recall | undefined }>(({ input, signal }) =>
+      recallSet(config, input.recall, withSignal(signal)),
     ),
   };
 }

@@ -78,6 +78,8 @@ export async function pullRepos(
   const unmoved = () =>
     targets.map((entry) => ({ repo: entry.repo.name, from: entry.saved, to: entry.saved }));
   const anythingNew = targets.some((entry) => entry.upstream !== entry.saved);
+  // The set this host runs was rejected fleet-wide: the recall moves it, not the pull.
+  if (decision?.recall) return { repos: unmoved(), recall: decision.recall };
   if (decision?.heldBack && anythingNew) return { repos: unmoved(), heldBack: decision.heldBack };
   const upstream = Object.fromEntries(targets.map((entry) => [entry.repo.name, entry.upstream]));
   const rejected = findRejected(deps.rejected ?? [], upstream);

@@ -59,6 +59,9 @@ export function eventsForResult(result: UpgradeResult): NotifyEvent[] {
       return ['rolled-back', 'failure'];
     case 'rollback-failed':
       return ['rollback-failed', 'failure'];
+    // The host went back as the fleet asked: news, not a failure of this run.
+    case 'recalled':
+      return ['recalled'];
   }
 }
 

@@ -12,7 +12,11 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.ch
 /** A result's colour class: healthy, waiting, failed, needs a person. */
 function tone(result: string): string {
   if (['upgraded', 'nothing-new', 'rebooting', 'recovery-confirmed'].includes(result)) return 'ok';
-  if (['skipped', 'no-slot', 'fleet-unavailable', 'fetch-failed', 'held-back'].includes(result))
+  if (
+    ['skipped', 'no-slot', 'fleet-unavailable', 'fetch-failed', 'held-back', 'recalled'].includes(
+      result,
+    )
+  )
     return 'wait';
   if (['rollback-failed', 'refused'].includes(result)) return 'bad';
   return 'failed';

@@ -15,6 +15,8 @@ interface HostRolloutDeps {
   env: NodeJS.ProcessEnv;
   log: Log;
   stateDir: string;
+  /** The configured repos' names, and whether a recall needs a system generation on record. */
+  recall?: { repos: string[]; needsGeneration: boolean };
 }
 
 export class HostRollout {
@@ -76,6 +78,7 @@ export class HostRollout {
             },
           }
         : {}),
+      ...(this.deps.recall ? { recallTarget: this.recallTarget(this.deps.recall) } : {}),
       force,
       log: this.deps.log,
       soakStart: async (sets, now) => {
@@ -98,6 +101,18 @@ export class HostRollout {
         return (proof) => seen[sightingKey(proof)] ?? now;
       },
     });
+  }
+
+  /** Where a recall goes: this host's own run records say (src/fleet/recall.ts). */
+  private recallTarget(spec: { repos: string[]; needsGeneration: boolean }) {
+    return async (running: string, quarantined: (commits: CommitSet) => boolean) => {
+      const [{ readRunRecords }, { recallTarget }] = await Promise.all([
+        import('../state/runRecords.js'),
+        import('./recall.js'),
+      ]);
+      const records = await readRunRecords(this.deps.stateDir, 200);
+      return recallTarget(records, spec.repos, running, quarantined, spec.needsGeneration);
+    };
   }
 
   /**

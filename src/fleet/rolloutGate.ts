@@ -5,7 +5,7 @@
 // a follower takes nothing (exit 75); a canary too, unless `requireReport` is false.
 import type { FollowSpec, ResolvedFleet } from '../config/resolve.js';
 import type { Log } from '../log.js';
-import type { HeldBack } from '../machine/types.js';
+import type { HeldBack, Recall } from '../machine/types.js';
 import { gitAt, type GitDeps } from '../actors/git.js';
 import { CoordinatorUnavailable } from './coordinator.js';
 import type { GateResult } from './gates.js';
@@ -48,6 +48,8 @@ export interface PullDecision {
   closure?: string;
   /** With system.closure: closures some host rejected, held back under any commits. */
   rejectedClosure?: (storePath: string) => HeldBack | undefined;
+  /** The set this host runs was rejected fleet-wide since: where to go back to (recall.ts). */
+  recall?: Recall;
 }
 
 export type PullGate = (fetched: FetchedRepo[], deps: GitDeps) => Promise<PullDecision>;
@@ -70,6 +72,14 @@ export interface GateOptions {
   waves?: { self: string; groupHosts: () => Promise<string[]> };
   /** With fleet.follow.gates: runs them for a set about to be taken (wave 1-based). */
   gates?: (set: SetRecord, wave: number) => Promise<GateResult[]>;
+  /**
+   * The newest set this host ran healthy before `running`, not quarantined: where a recall goes.
+   * Unset: no recall (a host without run records).
+   */
+  recallTarget?: (
+    running: string,
+    quarantined: (commits: CommitSet) => boolean,
+  ) => Promise<Recall['to'] | undefined>;
 }
 
 export function rolloutGate(options: GateOptions): PullGate {
@@ -110,11 +120,59 @@ export function rolloutGate(options: GateOptions): PullGate {
       }
       options.log.warn(`${pauseText(pause)}; going on anyway (--force)`);
     }
+    const recall = options.force ? undefined : await recallOf(fetched, sets, options);
+    if (recall) {
+      return {
+        targets: Object.fromEntries(fetched.map((repo) => [repo.name, repo.saved])),
+        recall,
+      };
+    }
     const byClosure = options.force ? undefined : closureQuarantine(sets, options);
     const decision = options.fleet.follow
       ? await follow(fetched, sets, options, deps)
       : { targets: tips, ...quarantine(tips, sets, options) };
     return { ...decision, ...(byClosure ? { rejectedClosure: byClosure } : {}) };
+  };
+}
+
+/**
+ * The set this host runs, if it was rejected fleet-wide after the host took it: where it goes
+ * back to. A host that cannot go back says so and stays where it is.
+ */
+async function recallOf(
+  fetched: FetchedRepo[],
+  sets: SetRecord[],
+  options: GateOptions,
+): Promise<Recall | undefined> {
+  if (!options.recallTarget) return undefined;
+  const running = setId(Object.fromEntries(fetched.map((repo) => [repo.name, repo.saved])));
+  const record = sets.find((set) => set.id === running);
+  const rejection = record && quarantinedBy(record);
+  if (!rejection) return undefined;
+  const quarantined = (commits: CommitSet) => {
+    const found = sets.find((set) => sameCommits(set.commits, commits));
+    return found !== undefined && quarantinedBy(found) !== undefined;
+  };
+  const to = await options.recallTarget(running, quarantined);
+  const what = rejectedByText(rejection, `set ${running}, which this host runs,`);
+  if (!to) {
+    options.log.warn(
+      `${what}; this host cannot go back: no earlier set it ran healthy is in its run records (with a system generation, where system.profile is set): it stays where it is`,
+    );
+    return undefined;
+  }
+  options.log.warn(
+    `recall: ${what}; going back to set ${to.set}, the newest it ran healthy before`,
+  );
+  return {
+    from: {
+      set: running,
+      by: rejection.host,
+      at: rejection.at,
+      reason: rejection.reason,
+      ...(rejection.aborted ? { aborted: true as const } : {}),
+    },
+    to,
   };
 }
 

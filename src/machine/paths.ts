@@ -142,8 +142,20 @@ export const pullOutcomes: Record<PulledKind, PullOutcome> = {
     repos: unmoved,
     heldBack: { commits: { 'nix-config': 'b'.repeat(40) }, at: '2026-01-01', reason: 'building' },
   },
+  // Only with the fleet (its store says the set was rejected): see invocationEvents.
+  recall: {
+    repos: unmoved,
+    recall: {
+      from: { set: 'aaaaaaaaaaaa', by: 'alice', at: '2026-01-01', reason: 'bad', aborted: true },
+      to: {
+        set: 'bbbbbbbbbbbb',
+        commits: { 'nix-config': 'c'.repeat(40) },
+        since: '2025-12-01',
+      },
+    },
+  },
 };
-export type PulledKind = 'moved' | 'closure' | 'unmoved' | 'held-back';
+export type PulledKind = 'moved' | 'closure' | 'unmoved' | 'held-back' | 'recall';
 
 /** The two verdicts of the condition checks. */
 export const conditionFacts: Record<'hold' | 'fail', ConditionFacts> = {
@@ -177,7 +189,8 @@ export type BootKind =
  * a `temporary` error is a passing trouble (the network) the `fetchFailedTemporarily` guard sees;
  * a `fleet` error is the fleet's store unreachable (the `fleetUnavailable` guard), with fleet slots;
  * an `inhibited` error is a switch NixOS refused for its switch inhibitors (`installForBoot`);
- * a `refused` error is a closure the pull refused before anything moved (`refusedBeforeChange`).
+ * a `refused` error is a closure the pull refused before anything moved (`refusedBeforeChange`);
+ * a `moved` error is a recall that failed after it moved a repo or the system (`recallMoved`).
  */
 export type StepOutcome =
   | {
@@ -194,6 +207,7 @@ export type StepOutcome =
       fleet?: true;
       inhibited?: true;
       refused?: true;
+      moved?: true;
     }
   | { actor: string; outcome: 'interrupted' };
 
@@ -257,9 +271,12 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
           refused: true,
         }),
       } as EventObject;
+      // A recall is the fleet's word: only with fleet slots (it needs fleet.etcd).
+      const fleetSlots = (snapshot.context as { policy: UpgradePolicy }).policy.fleet;
       return [
         ...(Object.keys(pullOutcomes) as PulledKind[])
           .filter((kind) => closure || kind !== 'closure')
+          .filter((kind) => fleetSlots || kind !== 'recall')
           .map((kind) => done(id, pullOutcomes[kind])),
         error,
         temporary,
@@ -268,6 +285,15 @@ function invocationEvents(snapshot: UpgradeSnapshot): EventObject[] {
       ];
     }
     if (id === 'fetchClosure') return [done(id, undefined), error, temporary];
+    if (id === 'recall') {
+      const moved = {
+        type: `xstate.error.actor.${id}`,
+        error: Object.assign(new Error('the system switch failed after the repos moved'), {
+          moved: true,
+        }),
+      } as EventObject;
+      return [done(id, undefined), error, moved];
+    }
     if (id === 'takeSlot') return [done(id, undefined), error, ...fleet];
     if (id === 'runSwitch') {
       const inhibited = {
@@ -321,7 +347,7 @@ function toGeneratedPath(
           ...(output === conditionFacts.fail ? { conditions: 'fail' as const } : {}),
         });
       } else if (match) {
-        const { temporary, fleetUnavailable, installForBoot, refused } =
+        const { temporary, fleetUnavailable, installForBoot, refused, moved } =
           (
             step.event as {
               error?: {
@@ -329,6 +355,7 @@ function toGeneratedPath(
                 fleetUnavailable?: unknown;
                 installForBoot?: unknown;
                 refused?: unknown;
+                moved?: unknown;
               };
             }
           ).error ?? {};
@@ -339,6 +366,7 @@ function toGeneratedPath(
           ...(fleetUnavailable === true ? { fleet: true as const } : {}),
           ...(installForBoot === true ? { inhibited: true as const } : {}),
           ...(refused === true ? { refused: true as const } : {}),
+          ...(moved === true ? { moved: true as const } : {}),
         });
       }
     }

@@ -60,9 +60,22 @@ export interface ClosureChoice {
 }
 
 /** What pulling did: each repo's move, and whether upstream was held back. */
+/**
+ * The fleet rejected (or an operator aborted) the set this host runs: it goes back to the newest
+ * set it ran healthy before, the exact generation it had then where there is a system profile.
+ */
+export interface Recall {
+  /** The set this host runs, and who rejected it, when and why. */
+  from: { set: string; by: string; at: string; reason: string; aborted?: true };
+  /** Where it goes back to: the commits, and the system generation it ran them as. */
+  to: { set: string; commits: Record<string, string>; system?: SavedGeneration; since: string };
+}
+
 export interface PullOutcome {
   repos: PulledRepo[];
   heldBack?: HeldBack;
+  /** The set this host runs was rejected fleet-wide: go back (nothing has moved yet). */
+  recall?: Recall;
   /** Following canaries, nothing proven is newer than what runs here: why. */
   waiting?: string;
   /** With `system.closure`: the checked closure to fetch and switch to. */
@@ -155,7 +168,8 @@ export type UpgradeResult =
   | 'fleet-unavailable'
   | 'aborted'
   | 'rolled-back'
-  | 'rollback-failed';
+  | 'rollback-failed'
+  | 'recalled';
 
 /** Every result, in the order metrics and docs list them. */
 export const upgradeResults: UpgradeResult[] = [
@@ -170,6 +184,7 @@ export const upgradeResults: UpgradeResult[] = [
   'aborted',
   'rolled-back',
   'rollback-failed',
+  'recalled',
 ];
 
 export interface UpgradeOutput {
@@ -189,6 +204,8 @@ export interface UpgradeOutput {
   failure?: Failure;
   /** With `system.closure`: the closure the run fetched (and switched to, if it got that far). */
   closure?: ClosureChoice;
+  /** The fleet recalled the set this host ran: from which set, to which (result `recalled`). */
+  recall?: Recall;
   /** A validation failure that did not stop the switch (onValidationFailure notify/ignore). */
   validationFailure?: Failure;
   /** Why the rollback itself failed, when it did. */

@@ -14,6 +14,7 @@ import type {
   PullOutcome,
   PulledRepo,
   RebootOutcome,
+  Recall,
   SavedCommit,
   SavedGeneration,
   Snapshot,
@@ -51,6 +52,8 @@ export interface UpgradeContext {
   closure?: ClosureChoice;
   /** Fetching the closure failed for a passing reason: result `fetch-failed`, repos back. */
   closureUnavailable?: boolean;
+  /** The set this host runs was rejected fleet-wide: where it goes back to (result `recalled`). */
+  recall?: Recall;
   result?: UpgradeResult;
   failure?: Failure;
   validationFailure?: Failure;
@@ -150,6 +153,7 @@ export const upgradeMachine = setup({
     >('requestReboot'),
     resetRepos: required<void, { savedCommits: SavedCommit[] }>('resetRepos'),
     rollbackSystem: required<void, { savedSystem: SavedGeneration | undefined }>('rollbackSystem'),
+    recall: required<void, { recall: Recall | undefined }>('recall'),
   },
   actions: {
     // Named actions with the state as a parameter, so the graph (and Stately Studio) shows them.
@@ -175,6 +179,11 @@ export const upgradeMachine = setup({
   guards: {
     // These read the pull's outcome from the event: guards run before the transition's assign.
     heldBack: ({ event }) => (event as { output?: PullOutcome }).output?.heldBack !== undefined,
+    // The set this host runs was rejected fleet-wide since it took it (src/fleet/recall.ts).
+    recallDecided: ({ event }) => (event as { output?: PullOutcome }).output?.recall !== undefined,
+    recallPending: ({ context }) => context.recall !== undefined,
+    // The recall failed after it moved a repo or the system: the host is half-way, a person's turn.
+    recallMoved: ({ event }) => (errorOf(event) as { moved?: unknown } | undefined)?.moved === true,
     nothingNew: ({ context, event }) => nothingNew(context, event),
     // The pull failed for a passing reason before any repo moved (it fetches all, then moves).
     // The fleet's store (not git) could not be reached: its own result, not "fetch failed".
@@ -317,6 +326,15 @@ export const upgradeMachine = setup({
         src: 'pullRepos',
         input: ({ context }) => ({ savedCommits: context.savedCommits }),
         onDone: [
+          // Going back to a set proven good takes a slot like any switch (recall needs the fleet).
+          {
+            guard: 'recallDecided',
+            target: 'waitingForSlot',
+            actions: assign({
+              pulled: ({ event }) => event.output.repos,
+              recall: ({ event }) => event.output.recall,
+            }),
+          },
           // Upstream is at commits that failed here before: nothing moved, and that is news.
           {
             guard: 'heldBack',
@@ -491,6 +509,7 @@ export const upgradeMachine = setup({
         src: 'takeSlot',
         input: ({ context }) => ({ pulled: context.pulled }),
         onDone: [
+          { guard: 'recallPending', target: 'recalling', actions: assign({ slot: 'taken' }) },
           {
             guard: 'conditionsConfigured',
             target: 'recheckingConditions',
@@ -720,6 +739,31 @@ export const upgradeMachine = setup({
         },
       },
     },
+    // Back to the newest set this host ran healthy before, its exact generation. Like a rollback,
+    // a stop request does not cut it short. Refused before anything moved (the generation was
+    // garbage-collected, a commit is gone): aborted, the host where it was. Failed half-way: the
+    // host is between two sets, and a person must look (rollback-failed, exit 5).
+    recalling: {
+      invoke: {
+        id: 'recall',
+        src: 'recall',
+        input: ({ context }) => ({ recall: context.recall }),
+        onDone: { target: 'recalled' },
+        onError: [
+          {
+            guard: 'recallMoved',
+            target: 'rollbackFailed',
+            actions: assign({
+              rollbackFailure: ({ event }) => toFailure('recalling', errorOf(event)),
+            }),
+          },
+          {
+            target: 'aborted',
+            actions: { type: 'recordFailure', params: { state: 'recalling' } },
+          },
+        ],
+      },
+    },
     rollingBack: {
       initial: 'resettingRepos',
       states: {
@@ -755,6 +799,7 @@ export const upgradeMachine = setup({
     done: { type: 'final' },
     rebootRequested: { type: 'final', entry: assign({ result: 'rebooting' }) },
     heldBack: { type: 'final', entry: assign({ result: 'held-back' }) },
+    recalled: { type: 'final', entry: assign({ result: 'recalled' }) },
     fetchFailed: { type: 'final', entry: assign({ result: 'fetch-failed' }) },
     fleetUnavailable: { type: 'final', entry: assign({ result: 'fleet-unavailable' }) },
     aborted: { type: 'final', entry: assign({ result: 'aborted' }) },
@@ -788,6 +833,7 @@ export const upgradeMachine = setup({
     ...(context.waiting ? { waiting: context.waiting } : {}),
     ...(context.failure ? { failure: context.failure } : {}),
     ...(context.closure ? { closure: context.closure } : {}),
+    ...(context.recall ? { recall: context.recall } : {}),
     ...(context.validationFailure ? { validationFailure: context.validationFailure } : {}),
     ...(context.rollbackFailure ? { rollbackFailure: context.rollbackFailure } : {}),
     interrupted: context.interrupted,

@@ -18,7 +18,19 @@ export async function prepareFleet(options: UpgradeHostOptions): Promise<FleetPa
   const slot = await HostSlot.prepare(fleet, deps);
   if (!('etcd' in fleet.backend)) return { slot };
   const { HostRollout } = await import('../fleet/hostRollout.js');
-  return { slot, rollout: new HostRollout(fleet, slot.id, deps) };
+  const { config } = options;
+  // Remote mode has no repos here: nothing to go back to.
+  const recall =
+    config.mode === 'local' && config.repos.length > 0
+      ? {
+          repos: config.repos.map((repo) => repo.name),
+          needsGeneration: config.system !== undefined && config.rollbackSwitch === undefined,
+        }
+      : undefined;
+  return {
+    slot,
+    rollout: new HostRollout(fleet, slot.id, { ...deps, ...(recall ? { recall } : {}) }),
+  };
 }
 
 /** The fleet parts of one run: `open` prepares them at its first call, `close` lets them go. */

@@ -86,6 +86,8 @@ const exitCodes: Record<UpgradeResult, number> = {
   aborted: ExitCode.aborted,
   'rolled-back': ExitCode.rolledBack,
   'rollback-failed': ExitCode.rollbackFailed,
+  // Back on the newest set proven good here, as the fleet asked: done.
+  recalled: ExitCode.done,
 };
 
 export async function runUpgrade(options: RunOptions): Promise<MachineReport> {

@@ -201,8 +201,29 @@ export function formatSummary(facts: SummaryFacts): Summary {
         );
       else lines.push('next: fix the cause above; the next run will try again');
       break;
+    case 'recalled': {
+      const recall = output.recall;
+      const from = recall?.from;
+      const generation = recall?.to.system ? `, generation ${recall.to.system.generation}` : '';
+      lines.push(
+        `result: recalled: set ${from?.set ?? '?'} was ${from?.aborted ? 'aborted' : 'rejected'} fleet-wide; back on set ${recall?.to.set ?? '?'}${generation}, the newest this host ran healthy before`,
+      );
+      // An operator's or another host's words, from the fleet store: said as theirs.
+      lines.push(
+        `cause, as ${from?.aborted ? 'operator' : 'host'} "${from?.by ?? '?'}" gave it at ${from?.at ?? '?'}: ${from?.reason ?? 'unknown'}`,
+      );
+      lines.push(
+        'next: nothing to do here; the next run takes the newest set nobody rejected (`xs-upgrade fleet forgive SET` lets the recalled one be tried again)',
+      );
+      break;
+    }
     case 'rollback-failed':
       lines.push('result: ROLLBACK FAILED: manual recovery needed');
+      if (output.recall) {
+        lines.push(
+          `recall: from set ${output.recall.from.set} to set ${output.recall.to.set} stopped half-way`,
+        );
+      }
       if (failure) lines.push(`cause: ${failure.state}: ${failure.message}`);
       lines.push(`rollback: ${output.rollbackFailure?.message ?? 'unknown'}`);
       lines.push(

@@ -23,6 +23,7 @@ const finalStates = [
   'aborted',
   'rolledBack',
   'rollbackFailed',
+  'recalled',
 ];
 
 describe('the generated paths', () => {
@@ -55,7 +56,9 @@ describe('the generated paths', () => {
         ['heldBack', 'fetchFailed', 'fleetUnavailable', 'aborted'].includes(after[0] ?? '') &&
         after.length === 1;
       const ended = ['done', 'rebootRequested'].includes(path.states.at(-1) ?? '');
-      expect(ended || rolledBack || unmoved, path.states.join(' > ')).toBe(true);
+      // A recall moves the repos itself, after its slot, and never comes back to a rollback.
+      const recalled = after.includes('recalling');
+      expect(ended || rolledBack || unmoved || recalled, path.states.join(' > ')).toBe(true);
     }
   });
 
@@ -121,10 +124,43 @@ describe('the generated paths', () => {
       const refused = path.steps.some(
         (step) => step.actor === 'pullRepos' && step.outcome === 'error' && 'refused' in step,
       );
-      if (!refused) expect(path.states).not.toContain('pulling');
+      // A recall refused before it moved anything ends aborted too, the host where it was.
+      if (!refused && !path.states.includes('recalling'))
+        expect(path.states).not.toContain('pulling');
       expect(refused && !path.policy.closure).toBe(false);
       expect(path.steps.map((step) => step.actor)).not.toContain('resetRepos');
     }
+  });
+
+  it('recall only when the fleet said so, after a slot, never building, checking or switching', () => {
+    let recalls = 0;
+    for (const path of paths) {
+      const found = path.steps.some(
+        (step) => step.actor === 'pullRepos' && step.outcome === 'done' && step.pulled === 'recall',
+      );
+      const recalling = path.states.includes('recalling');
+      if (recalling) {
+        recalls += 1;
+        expect(found && path.policy.fleet).toBe(true);
+        const slot = path.states.indexOf('waitingForSlot');
+        expect(slot).toBeGreaterThan(path.states.indexOf('pulling'));
+        expect(path.states.indexOf('recalling')).toBe(slot + 1);
+        for (const state of ['building', 'validating', 'switching', 'fetchingClosure'])
+          expect(path.states).not.toContain(state);
+        const step = path.steps.find((candidate) => candidate.actor === 'recall');
+        expect(path.result).toBe(
+          step?.outcome === 'done'
+            ? 'recalled'
+            : step && 'moved' in step
+              ? 'rollback-failed'
+              : 'aborted',
+        );
+      }
+      expect(path.result === 'recalled').toBe(
+        recalling && path.steps.some((step) => step.actor === 'recall' && step.outcome === 'done'),
+      );
+    }
+    expect(recalls).toBeGreaterThan(0);
   });
 
   it('fetch a closure only when the pull picked one, and never build it too', () => {

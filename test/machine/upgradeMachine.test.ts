@@ -395,3 +395,71 @@ describe('toFailure', () => {
     });
   });
 });
+
+describe('a recall (the set this host runs rejected fleet-wide)', () => {
+  const recall = {
+    from: { set: 'aaaaaaaaaaaa', by: 'alice', at: '2026-12-06T03:00:00.000Z', reason: 'bad' },
+    to: { set: 'bbbbbbbbbbbb', commits: { 'nix-config': 'c'.repeat(40) }, since: '2026-12-01' },
+  };
+  const unmoved = [{ repo: 'nix-config', from: 'a'.repeat(40), to: 'a'.repeat(40) }];
+
+  it('takes a slot, then goes back, and says where from and to; nothing is built or switched', async () => {
+    const run = await runStubbed({ policy: { fleet: true }, pulled: unmoved, recall });
+    expect(run.states).toEqual([
+      'hooksRunning',
+      'snapshotting',
+      'pulling',
+      'waitingForSlot',
+      'recalling',
+      'recalled',
+    ]);
+    expect(run.output).toMatchObject({ result: 'recalled', recall, slot: 'taken' });
+    expect(run.invoked).not.toContain('runSwitch');
+    expect(run.invoked).not.toContain('runBuild');
+  });
+
+  it('skips the conditions’ second look: a recall is not an upgrade to wait for', async () => {
+    const run = await runStubbed({
+      policy: { fleet: true, conditions: true },
+      pulled: unmoved,
+      recall,
+    });
+    expect(run.states).not.toContain('recheckingConditions');
+    expect(run.output.result).toBe('recalled');
+  });
+
+  it('refused before it moved anything: aborted; failed half-way: rollback-failed, charged to recalling', async () => {
+    const refused = await runStubbed({
+      policy: { fleet: true },
+      pulled: unmoved,
+      recall,
+      fail: ['recall'],
+    });
+    expect(refused.output).toMatchObject({
+      result: 'aborted',
+      failure: { state: 'recalling', message: 'recall failed' },
+    });
+    expect(refused.invoked).not.toContain('resetRepos');
+    const halfway = await runStubbed({
+      policy: { fleet: true },
+      pulled: unmoved,
+      recall,
+      failMoved: ['recall'],
+    });
+    expect(halfway.output).toMatchObject({
+      result: 'rollback-failed',
+      rollbackFailure: { state: 'recalling', message: 'recall failed' },
+    });
+  });
+
+  it('no slot in time: the repos stay, nothing is recalled, try later', async () => {
+    const run = await runStubbed({
+      policy: { fleet: true },
+      pulled: unmoved,
+      recall,
+      fail: ['takeSlot'],
+    });
+    expect(run.output.result).toBe('no-slot');
+    expect(run.invoked).not.toContain('recall');
+  });
+});

@@ -14,6 +14,7 @@ import type {
   ClosureChoice,
   HeldBack,
   PulledRepo,
+  Recall,
   SavedGeneration,
   UpgradeOutput,
   UpgradePolicy,
@@ -72,6 +73,10 @@ export async function runStubbed(
     waiting?: string;
     /** The pull picked this closure (system.closure). */
     closure?: ClosureChoice;
+    /** The pull found the set this host runs rejected fleet-wide: go back. */
+    recall?: Recall;
+    /** These fail after moving something (`moved` on the error: a recall half-way). */
+    failMoved?: ActorName[];
     /** These refuse before anything changed (a closure refused: `refused` on the error). */
     refuse?: ActorName[];
     /** What inspectBoot finds (default: the kernel changed, inside the window). */
@@ -100,6 +105,7 @@ export async function runStubbed(
       ...(options.heldBack ? { heldBack: options.heldBack } : {}),
       ...(options.waiting ? { waiting: options.waiting } : {}),
       ...(options.closure ? { closure: options.closure } : {}),
+      ...(options.recall ? { recall: options.recall } : {}),
     },
   };
   const actors = Object.fromEntries(
@@ -126,6 +132,8 @@ export async function runStubbed(
               fleetUnavailable: true,
             }),
           );
+        if (options.failMoved?.includes(name))
+          return Promise.reject(Object.assign(new Error(`${name} failed`), { moved: true }));
         if (options.refuse?.includes(name))
           return Promise.reject(Object.assign(new Error(`${name} failed`), { refused: true }));
         if (options.failTemporarily?.includes(name))
@@ -194,8 +202,15 @@ export function runGeneratedPath(
     policy: path.policy,
     ...(interrupted ? { interruptDuring: interrupted.actor as ActorName } : {}),
     fail: failed
-      .filter((step) => !('temporary' in step) && !('inhibited' in step) && !('refused' in step))
+      .filter(
+        (step) =>
+          !('temporary' in step) &&
+          !('inhibited' in step) &&
+          !('refused' in step) &&
+          !('moved' in step),
+      )
       .map((step) => step.actor as ActorName),
+    failMoved: failed.filter((step) => 'moved' in step).map((step) => step.actor as ActorName),
     refuse: failed.filter((step) => 'refused' in step).map((step) => step.actor as ActorName),
     failTemporarily: failed
       .filter((step) => 'temporary' in step && !('fleet' in step))
@@ -205,6 +220,7 @@ export function runGeneratedPath(
     pulled: outcome.repos,
     ...(outcome.heldBack ? { heldBack: outcome.heldBack } : {}),
     ...(outcome.closure ? { closure: outcome.closure } : {}),
+    ...(outcome.recall ? { recall: outcome.recall } : {}),
     ...(boot ? { bootFacts: bootFacts[boot] } : {}),
     conditions: [
       conditionFacts[verdict('checkConditions')],
