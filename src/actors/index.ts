@@ -138,10 +138,18 @@ export function createUpgradeActors(config: ResolvedConfig, deps: ActorDeps) {
           configFile: config.file,
         }),
     ),
-    takeSlot: step<void, { pulled: PulledRepo[] }>(({ input, signal }) =>
-      deps.takeSlot
-        ? deps.takeSlot(input.pulled, signal)
-        : Promise.reject(new Error('fleet slots are not configured')),
+    takeSlot: step<void, { pulled: PulledRepo[]; recall?: Recall | undefined }>(
+      ({ input, signal }) => {
+        // A recall claims its slot for the set it goes back to (and that set is what the fleet's
+        // quarantine is read again for, once the slot is taken).
+        const recall = input.recall;
+        const pulled = recall
+          ? input.pulled.map((repo) => ({ ...repo, to: recall.to.commits[repo.repo] ?? repo.to }))
+          : input.pulled;
+        return deps.takeSlot
+          ? deps.takeSlot(pulled, signal)
+          : Promise.reject(new Error('fleet slots are not configured'));
+      },
     ),
     fetchClosure: step<void, { closure: ClosureChoice | undefined }>(({ input, signal }) =>
       closure && input.closure

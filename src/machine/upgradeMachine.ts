@@ -140,7 +140,7 @@ export const upgradeMachine = setup({
     notifyValidationFailure: required<void, { failure: Failure | undefined; pulled: PulledRepo[] }>(
       'notifyValidationFailure',
     ),
-    takeSlot: required<void, { pulled: PulledRepo[] }>('takeSlot'),
+    takeSlot: required<void, { pulled: PulledRepo[]; recall?: Recall | undefined }>('takeSlot'),
     runSwitch: required<void, { closure: string | undefined }>('runSwitch'),
     installForBoot: required<SavedGeneration, { savedSystem: SavedGeneration | undefined }>(
       'installForBoot',
@@ -507,7 +507,7 @@ export const upgradeMachine = setup({
       invoke: {
         id: 'takeSlot',
         src: 'takeSlot',
-        input: ({ context }) => ({ pulled: context.pulled }),
+        input: ({ context }) => ({ pulled: context.pulled, recall: context.recall }),
         onDone: [
           { guard: 'recallPending', target: 'recalling', actions: assign({ slot: 'taken' }) },
           {

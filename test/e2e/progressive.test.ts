@@ -4,10 +4,12 @@
 // out the soak; a Prometheus gate served by a real HTTP server that holds, then passes; a gate
 // that errors holds; pause and resume; an abort that holds the set back everywhere in the
 // operator's name; and `fleet status` as text, JSON and a page saying all of it.
+import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcdCluster, type EtcdCluster } from '../../demo/etcdServer.js';
+import { nixAvailable } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { FleetView } from '../../src/fleet/admin.js';
 import { waveOrder } from '../../src/fleet/waves.js';
@@ -322,4 +324,81 @@ describe("an operator's pause, resume and abort", () => {
     const badSet = await operator(['abort', 'nope'], web[0] as Sandbox);
     expect(badSet.exitCode).toBe(64);
   }, 60_000);
+});
+
+describe('recall: a set aborted after hosts took it', () => {
+  it('three hosts on real Nix profiles go back to the exact generation they ran before; one whose generation is gone stays', async () => {
+    // The Nix system profiles are the point here; CI installs Nix (scripts/install-system-deps.sh).
+    expect(await nixAvailable()).toBe(true);
+    const fleet: Fleet = { prefix: newPrefix() };
+    const ids = ['web-1', 'web-2', 'web-3', 'web-4'];
+    const hosts: Sandbox[] = [];
+    for (const id of ids) {
+      hosts.push(await fleetHost(sandboxes, cluster, fleet, id, { group: 'web', nix: true }));
+    }
+    const v2 = await pushToFleet(fleet, 'v2');
+    for (const host of hosts) expect((await runInProcess(host)).exitCode).toBe(0);
+    const before = await Promise.all(
+      hosts.map(async (host) => (await host.generations()).find((entry) => entry.current)),
+    );
+    const v3 = await pushToFleet(fleet, 'v3');
+    for (const host of hosts) {
+      const run = await runInProcess(host);
+      expect(run.exitCode, run.text).toBe(0);
+      expect(await host.head('nix-config')).toBe(v3);
+    }
+    const status = await view(hosts[0] as Sandbox);
+    const bad = status.sets.find((set) => set.commits['nix-config'] === v3)?.id ?? '';
+    // The fourth host's earlier generation was garbage-collected meanwhile.
+    const lost = hosts[3] as Sandbox;
+    await execa(
+      'nix-env',
+      ['-p', lost.profile ?? '', '--delete-generations', String(before[3]?.generation)],
+      {
+        env: { ...process.env, ...lost.env },
+      },
+    );
+    const aborted = await operator(['abort', bad, '--reason', 'kernel panics on rack 7'], lost);
+    expect(aborted.exitCode, aborted.stderr).toBe(0);
+
+    for (const [index, host] of hosts.slice(0, 3).entries()) {
+      const run = await runInProcess(host);
+      expect(run.exitCode, run.text).toBe(0);
+      expect(summaryOf(run.lines).slice(0, 2)).toEqual([
+        `result: recalled: set ${bad} was aborted fleet-wide; back on set ${run.text.match(/back on set ([0-9a-f]{12})/)?.[1] ?? '?'}, generation ${before[index]?.generation}, the newest this host ran healthy before`,
+        'cause, as operator "alice" gave it at ' +
+          (run.text.match(/gave it at (\S+):/)?.[1] ?? '?') +
+          ': kernel panics on rack 7',
+      ]);
+      expect(run.lines).toEqual(expect.arrayContaining(['state recalling']));
+      // Exactly the generation it ran v2 as, and the repos at v2.
+      const current = (await host.generations()).find((entry) => entry.current);
+      expect(current).toEqual(before[index]);
+      expect(await host.currentSystem()).toBe(before[index]?.storePath);
+      expect(await host.head('nix-config')).toBe(v2);
+      // Its next run does not take the aborted set again.
+      const again = await runInProcess(host);
+      expect(again.exitCode, again.text).toBe(3);
+      expect(await host.head('nix-config')).toBe(v2);
+    }
+    const stays = await runInProcess(lost);
+    expect(stays.exitCode, stays.text).toBe(3);
+    expect(summaryOf(stays.lines)[0]).toBe(
+      'result: aborted in recalling before any change: the host is untouched',
+    );
+    expect(stays.text).toMatch(
+      /cannot go back to set [0-9a-f]{12}: generation \d+ of \S+ no longer exists \(garbage-collected\?\)/,
+    );
+    expect(await lost.head('nix-config')).toBe(v3);
+
+    const after = await view(hosts[0] as Sandbox);
+    expect(after.hosts.filter((host) => host.result === 'recalled').map((host) => host.id)).toEqual(
+      [],
+    );
+    // Each recalled host reported it; its proof of the aborted set is closed.
+    const proofs = after.sets.find((set) => set.id === bad)?.proven ?? [];
+    for (const id of ids.slice(0, 3)) {
+      expect(proofs.find((proof) => proof.host === id)?.until, id).toBeDefined();
+    }
+  }, 240_000);
 });

@@ -507,3 +507,67 @@ describe('an operator’s pause and abort', () => {
     );
   });
 });
+
+describe('recall: the set this host runs was rejected fleet-wide after it took it', () => {
+  // Built in the tests: the repos are made in beforeAll.
+  const target = () => ({ set: setId(commits(1)), commits: commits(1), since: hoursAgo(30) });
+
+  it('goes back where its run records say, saying who rejected it; nothing moves in the pull', async () => {
+    const to = target();
+    const asked: string[] = [];
+    const running = soaked(commits(2));
+    running.rejected.push({
+      host: 'alice',
+      group: 'operator',
+      at: hoursAgo(1),
+      reason: 'panics',
+      aborted: true,
+    });
+    const { decision, lines } = await decide([running, soaked(commits(3))], fetched(2), {
+      fleet: fleet(),
+      recallTarget: (id, quarantined) => {
+        asked.push(id);
+        expect(quarantined(commits(2))).toBe(true);
+        expect(quarantined(commits(1))).toBe(false);
+        return Promise.resolve(to);
+      },
+    });
+    expect(asked).toEqual([running.id]);
+    expect(decision).toEqual({
+      targets: commits(2),
+      recall: {
+        from: { set: running.id, by: 'alice', at: hoursAgo(1), reason: 'panics', aborted: true },
+        to,
+      },
+    });
+    expect(lines).toEqual([
+      `warning: recall: alice aborted set ${running.id}, which this host runs, (\`xs-upgrade fleet abort\`) at ${hoursAgo(1)}: panics; going back to set ${to.set}, the newest it ran healthy before`,
+    ]);
+  });
+
+  it('a host that cannot go back says so and goes on as if no recall were asked', async () => {
+    const { decision, lines } = await decide([soaked(commits(2), 'c3')], fetched(2), {
+      fleet: fleet(),
+      recallTarget: () => Promise.resolve(undefined),
+    });
+    expect(decision.recall).toBeUndefined();
+    expect(decision.targets).toEqual(commits(4));
+    expect(lines[0]).toMatch(/this host cannot go back: no earlier set it ran healthy/);
+  });
+
+  it('not for a set nobody rejected, nor with --force', async () => {
+    const to = target();
+    let asked = 0;
+    const recallTarget = () => {
+      asked += 1;
+      return Promise.resolve(to);
+    };
+    await decide([soaked(commits(2))], fetched(2), { fleet: fleet(), recallTarget });
+    await decide([soaked(commits(2), 'c3')], fetched(2), {
+      fleet: fleet(),
+      recallTarget,
+      force: true,
+    });
+    expect(asked).toBe(0);
+  });
+});
