@@ -370,7 +370,7 @@ describe('recall: a set aborted after hosts took it', () => {
           (run.text.match(/gave it at (\S+):/)?.[1] ?? '?') +
           ': kernel panics on rack 7',
       ]);
-      expect(run.lines).toEqual(expect.arrayContaining(['state recalling']));
+      expect(run.lines).toEqual(expect.arrayContaining(['state recalling', 'fleet: reported']));
       // Exactly the generation it ran v2 as, and the repos at v2.
       const current = (await host.generations()).find((entry) => entry.current);
       expect(current).toEqual(before[index]);
@@ -392,9 +392,13 @@ describe('recall: a set aborted after hosts took it', () => {
     expect(await lost.head('nix-config')).toBe(v3);
 
     const after = await view(hosts[0] as Sandbox);
-    expect(after.hosts.filter((host) => host.result === 'recalled').map((host) => host.id)).toEqual(
-      [],
-    );
+    // Their last runs (after the recall) held the aborted set back; the fourth stayed on it.
+    expect(after.hosts.map((host) => [host.id, host.result])).toEqual([
+      ['web-1', 'held-back'],
+      ['web-2', 'held-back'],
+      ['web-3', 'held-back'],
+      ['web-4', 'aborted'],
+    ]);
     // Each recalled host reported it; its proof of the aborted set is closed.
     const proofs = after.sets.find((set) => set.id === bad)?.proven ?? [];
     for (const id of ids.slice(0, 3)) {
