@@ -27,6 +27,9 @@ import {
 } from '../../demo/binaryCache.js';
 import { startFleetLockServer } from '../../demo/fleetLockServer.js';
 import { runCli, runCliAndSignal } from '../support/cli.js';
+import { useEtcd } from '../support/etcd.js';
+import { setId } from '../../src/fleet/rollout.js';
+import { execa } from 'execa';
 import { processAlive } from '../support/processes.js';
 
 const fails = (path: GeneratedPath, actor: string) =>
@@ -36,8 +39,12 @@ const fails = (path: GeneratedPath, actor: string) =>
       step.outcome === 'error' &&
       !('fleet' in step) &&
       !('inhibited' in step) &&
-      !('refused' in step),
+      !('refused' in step) &&
+      !('moved' in step),
   );
+/** The recall failed after it moved something: the host is between two sets. */
+const failsHalfway = (path: GeneratedPath, actor: string) =>
+  path.steps.some((step) => step.actor === actor && step.outcome === 'error' && 'moved' in step);
 /** NixOS refuses the switch for its switch inhibitors (a real Nix sandbox: its own check). */
 const inhibited = (path: GeneratedPath) =>
   path.steps.some((step) => step.outcome === 'error' && 'inhibited' in step);
@@ -56,6 +63,7 @@ const pulled = (path: GeneratedPath, kind: string) =>
   );
 const nothingNew = (path: GeneratedPath) => pulled(path, 'unmoved');
 const heldBack = (path: GeneratedPath) => pulled(path, 'held-back');
+const recalled = (path: GeneratedPath) => pulled(path, 'recall');
 
 const interruptedActor = (path: GeneratedPath) =>
   path.steps.find((step) => step.outcome === 'interrupted')?.actor;
@@ -75,6 +83,12 @@ function realizable(path: GeneratedPath): boolean {
   if (inhibited(path) && (!nixHere || path.policy.mode === 'remote')) return false;
   // A closure CI built is a real Nix closure in a real binary cache.
   if (path.policy.closure && !nixHere) return false;
+  // A recall goes back to a generation on a real Nix profile, after its slot (the slot's other
+  // outcomes are the same transitions as an upgrade's, realized there).
+  if (recalled(path)) {
+    const slot = path.steps.find((step) => step.actor === 'takeSlot');
+    if (!nixHere || slot?.outcome !== 'done' || path.policy.closure) return false;
+  }
   return !(path.policy.mode === 'remote' && touched.some((actor) => localOnly.includes(actor)));
 }
 
@@ -106,6 +120,7 @@ const exitCodes: Record<string, number> = {
   aborted: 3,
   'rolled-back': 4,
   'rollback-failed': 5,
+  recalled: 0,
 };
 
 /** Leaves a git lock file behind in nix-config, so that resetting it must fail. */
@@ -175,6 +190,7 @@ async function stage(sandbox: Sandbox, path: GeneratedPath): Promise<void> {
   else if (inhibited(path)) await bootedWithInhibitors(sandbox, path);
   if (path.policy.conditions) await stageConditions(sandbox, path, config);
   if (path.policy.fleet) await stageFleet(path, config);
+  if (recalled(path)) await stageRecall(sandbox, path, config);
   const closure = path.policy.closure ? await stageClosure(sandbox, path, config) : undefined;
   if (path.policy.mode === 'remote') {
     // No repos: build and switch name their own source (here, the sandbox's scripts).
@@ -457,6 +473,74 @@ async function stageFleet(path: GeneratedPath, config: Record<string, unknown>):
   config.fleet = { id: 'this-host', group, slotTimeout, fleetLock: { url } };
 }
 
+/** One etcd for the recall paths: the fleet's store says the set the host runs was aborted. */
+const recallEtcd = useEtcd();
+/** Where each recall path's host must end up: the commits and generation it ran before. */
+const recallTargets = new Map<
+  GeneratedPath,
+  { heads: { config: string; secrets: string }; generation: number; system: string | undefined }
+>();
+
+/**
+ * A host that upgraded twice on a real etcd fleet (v2, then v3), then v3 aborted by an operator:
+ * the run recalls it to v2's generation. Refused before anything moved: v2's generation was
+ * garbage-collected. Failed half-way: a configured rollbackSwitch (which a recall runs instead of
+ * switching generations) fails after the repos went back.
+ */
+async function stageRecall(
+  sandbox: Sandbox,
+  path: GeneratedPath,
+  config: Record<string, unknown>,
+): Promise<void> {
+  const fleet = {
+    id: 'this-host',
+    group: fleetGroups.get(path) ?? 'recall',
+    etcd: {
+      endpoints: [recallEtcd.etcd.endpoint],
+      prefix: recallEtcd.newPrefix(),
+      timeout: '2s',
+    },
+  };
+  await sandbox.writeConfig({ fleet });
+  const upgrade = async (label: string) => {
+    await sandbox.pushUpstream(
+      'nix-config',
+      'configuration.nix',
+      configurationNix(`  networking.hostName = "${label}";\n`),
+      label,
+    );
+    const run = await runCli(['run', '--config', sandbox.configFile], { env: sandbox.env });
+    expect(run.exitCode, run.stdout).toBe(0);
+  };
+  await upgrade('v2');
+  const current = (await sandbox.generations()).find((entry) => entry.current);
+  recallTargets.set(path, {
+    heads: { config: await sandbox.head('nix-config'), secrets: await sandbox.head('nix-secrets') },
+    generation: current?.generation ?? 0,
+    system: await sandbox.currentSystem(),
+  });
+  await upgrade('v3');
+  const running = setId({
+    'nix-config': await sandbox.head('nix-config'),
+    'nix-secrets': await sandbox.head('nix-secrets'),
+  });
+  const aborted = await runCli(['fleet', 'abort', running, '--config', sandbox.configFile], {
+    env: sandbox.env,
+  });
+  expect(aborted.exitCode, aborted.stderr).toBe(0);
+  if (fails(path, 'recall')) {
+    await execa(
+      'nix-env',
+      ['-p', sandbox.profile ?? '', '--delete-generations', String(current?.generation)],
+      {
+        env: { ...process.env, ...sandbox.env },
+      },
+    );
+  }
+  if (failsHalfway(path, 'recall')) config.rollbackSwitch = 'echo "cannot switch back"; exit 1';
+  config.fleet = fleet;
+}
+
 /** The CLI's environment for this sandbox: Nix, and the fake nmcli first on PATH. */
 const cliEnv = (sandbox: Sandbox) => ({
   ...sandbox.env,
@@ -480,12 +564,13 @@ describe('generated end-to-end scenarios', () => {
   )('%s', async (_name, path) => {
     const sandbox = await createSandbox({ nix: nixHere && path.policy.mode === 'local' });
     sandboxes.push(sandbox);
+    // After staging: a recall's staging upgrades the host twice first.
+    await stage(sandbox, path);
     const saved = {
       config: await sandbox.head('nix-config'),
       secrets: await sandbox.head('nix-secrets'),
     };
     const savedSystem = await sandbox.currentSystem();
-    await stage(sandbox, path);
     const args = ['run', '--config', sandbox.configFile, ...(path.policy.force ? ['--force'] : [])];
     const stopped = interruptedActor(path);
     // Stopped while it installs for the next boot: that boot takes its time.
@@ -509,8 +594,19 @@ describe('generated end-to-end scenarios', () => {
       config: await sandbox.head('nix-config'),
       secrets: await sandbox.head('nix-secrets'),
     };
+    const target = recallTargets.get(path);
     if (path.policy.mode === 'remote') {
       expect(heads).toEqual(saved);
+    } else if (path.result === 'recalled' && target) {
+      // Exactly where it was before the aborted set: the commits and the generation.
+      expect(heads).toEqual(target.heads);
+      expect((await sandbox.generations()).find((entry) => entry.current)?.generation).toBe(
+        target.generation,
+      );
+      expect(await sandbox.currentSystem()).toBe(target.system);
+    } else if (path.result === 'rollback-failed' && failsHalfway(path, 'recall') && target) {
+      // The repos went back; the system's switch back failed: half-way, as the result says.
+      expect(heads).toEqual(target.heads);
     } else if (
       ['held-back', 'fetch-failed', 'no-slot', 'fleet-unavailable'].includes(path.result)
     ) {
@@ -545,6 +641,9 @@ describe('generated end-to-end scenarios', () => {
       expect(await sandbox.currentSystem()).toBe(
         `results/${saved.config.slice(0, 12)}-${saved.secrets.slice(0, 12)}`,
       );
+    } else if (target) {
+      // A recall switches no new generation; refused, it changed nothing at all.
+      if (path.result === 'aborted') expect(await sandbox.currentSystem()).toBe(savedSystem);
     } else if (sandbox.nix && !switched) {
       // Nothing before the switch touches the system.
       expect(await sandbox.generations()).toEqual([
