@@ -436,6 +436,76 @@ export async function main(io: CliIo): Promise<number> {
         ...describeSet(found.set),
       ]);
     });
+  fleetCommand
+    .command('watch')
+    .description(
+      "watch the fleet's store and start the upgrade when a recall, or a set proven for this host, concerns it (xs-upgrade-watch.service); runs until stopped",
+    )
+    .addOption(configOption())
+    .option(
+      '--start <command>',
+      'the shell command that starts the upgrade',
+      'systemctl start --no-block xs-upgrade.service',
+    )
+    .option('--interval <duration>', 'read the store again this often without any change', '60s')
+    .action(async (options: { config?: string; start: string; interval: string }) => {
+      const { config, fleet } = await fleetOf(options.config);
+      if (!('etcd' in fleet.backend)) {
+        throw new UsageError('fleet watch needs fleet.etcd: FleetLock keeps no rollout records');
+      }
+      const { parseDuration } = await import('../config/duration.js');
+      let intervalMs: number;
+      try {
+        intervalMs = parseDuration(options.interval);
+      } catch {
+        throw new UsageError(
+          `--interval ${options.interval}: give a duration such as "60s" or "5m"`,
+        );
+      }
+      if (intervalMs < 1000) throw new UsageError('--interval: at least 1s');
+      const { watchFleet } = await import('../fleet/watch.js');
+      const { execa } = await import('execa');
+      const log = runLog(config);
+      const stop = new AbortController();
+      const onSignal = () => {
+        log.info('stopping the watch');
+        stop.abort();
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        await watchFleet({
+          config,
+          env: io.env,
+          log,
+          intervalMs,
+          signal: stop.signal,
+          start: async () => {
+            const result = await execa('/bin/sh', ['-c', options.start], {
+              env: io.env,
+              extendEnv: false,
+              stdin: 'ignore',
+              all: true,
+              reject: false,
+              timeout: 60 * 60_000,
+            });
+            if (result.exitCode !== 0) {
+              const said =
+                String(result.all ?? '')
+                  .trim()
+                  .split('\n')
+                  .at(-1) ?? '';
+              throw new Error(
+                `\`${options.start}\` exited ${result.exitCode ?? '?'}${said ? `: ${said}` : ''}`,
+              );
+            }
+          },
+        });
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
   /** --group G or --all, as a pause's scope; neither: this config's group. */
   const pauseScope = (
     fleet: { group: string },

@@ -6,7 +6,14 @@ import { describeError } from '../errors.js';
 import type { Log } from '../log.js';
 import { readPendingReports, writePendingReports } from '../state/fleetReports.js';
 import { recordSightings, sightingKey } from '../state/proofSightings.js';
-import { quarantinedBy, sameCommits, type CommitSet, type RejectedBy } from './rollout.js';
+import {
+  quarantinedBy,
+  sameCommits,
+  type CommitSet,
+  type RejectedBy,
+  type SetRecord,
+  type SoakStart,
+} from './rollout.js';
 import { rolloutGate, type PullGate } from './rolloutGate.js';
 import type { RolloutStore, RunReport } from './rolloutStore.js';
 import type { GateRecord } from './store/records.js';
@@ -81,26 +88,33 @@ export class HostRollout {
       ...(this.deps.recall ? { recallTarget: this.recallTarget(this.deps.recall) } : {}),
       force,
       log: this.deps.log,
-      soakStart: async (sets, now) => {
-        const open = sets.flatMap((set) =>
-          set.proven
-            .filter(
-              (proof) =>
-                proof.until === undefined &&
-                (proof.group === follow?.group || (waves && proof.group === this.fleet.group)),
-            )
-            .map((proof) => sightingKey({ ...proof, set: set.id })),
-        );
-        const seen = await recordSightings(this.deps.stateDir, open, now).catch(
-          (error: unknown) => {
-            this.deps.log.warn(`cannot keep when proofs were first seen: ${describeError(error)}`);
-            const none: Record<string, number> = {};
-            return none;
-          },
-        );
-        return (proof) => seen[sightingKey(proof)] ?? now;
-      },
+      soakStart: (sets, now) => this.soakStart(sets, now),
     });
+  }
+
+  /**
+   * When this host first saw each open proof it counts (the canaries', and with waves its own
+   * group's), kept in the state dir: a soak runs on this host's clock. The watcher (watch.ts)
+   * sights them the same way, so the two never forget each other's sightings.
+   */
+  async soakStart(sets: SetRecord[], now: number): Promise<SoakStart> {
+    const follow = this.fleet.follow;
+    const waves = follow !== undefined && follow.waves.length > 1;
+    const open = sets.flatMap((set) =>
+      set.proven
+        .filter(
+          (proof) =>
+            proof.until === undefined &&
+            (proof.group === follow?.group || (waves && proof.group === this.fleet.group)),
+        )
+        .map((proof) => sightingKey({ ...proof, set: set.id })),
+    );
+    const seen = await recordSightings(this.deps.stateDir, open, now).catch((error: unknown) => {
+      this.deps.log.warn(`cannot keep when proofs were first seen: ${describeError(error)}`);
+      const none: Record<string, number> = {};
+      return none;
+    });
+    return (proof) => seen[sightingKey(proof)] ?? now;
   }
 
   /** Where a recall goes: this host's own run records say (src/fleet/recall.ts). */
