@@ -13,7 +13,8 @@ import { nixAvailable } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { FleetView } from '../../src/fleet/admin.js';
 import { waveOrder } from '../../src/fleet/waves.js';
-import { runCli } from '../support/cli.js';
+import { cliPath, runCli } from '../support/cli.js';
+import { sandboxGitEnv } from '../../demo/sandbox.js';
 import { fleetHost, pushToFleet, type Fleet } from '../support/fleetHosts.js';
 import { runInProcess, summaryOf } from '../support/inProcessRun.js';
 import { startPrometheus, type Measure } from '../support/prometheus.js';
@@ -405,4 +406,101 @@ describe('recall: a set aborted after hosts took it', () => {
       expect(proofs.find((proof) => proof.host === id)?.until, id).toBeDefined();
     }
   }, 240_000);
+});
+
+describe('`xs-upgrade fleet watch`: sooner than the timer', () => {
+  /** The watcher as its unit runs it, with a start command that runs the upgrade right here. */
+  function startWatcher(host: Sandbox, extra: string[] = []) {
+    const run = `node ${cliPath} run --config ${host.configFile} >> ${join(host.dir, 'watch-runs.log')} 2>&1`;
+    const child = execa(
+      'node',
+      [cliPath, 'fleet', 'watch', '--config', host.configFile, '--start', run, ...extra],
+      {
+        env: { ...process.env, ...sandboxGitEnv, ...host.env, NO_COLOR: '1' },
+        reject: false,
+        all: true,
+      },
+    );
+    let output = '';
+    child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const ready = new Promise<void>((resolve, reject) => {
+      const check = setInterval(() => {
+        if (output.includes('watching etcd')) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 50);
+      void child.then(() => {
+        clearInterval(check);
+        reject(new Error(`the watcher ended: ${output}`));
+      });
+    });
+    return { child, ready, output: () => output };
+  }
+
+  const until = async (what: () => Promise<boolean>, withinMs: number) => {
+    const started = Date.now();
+    while (Date.now() - started < withinMs) {
+      if (await what()) return Date.now() - started;
+      await sleep(100);
+    }
+    throw new Error(`not within ${withinMs} ms`);
+  };
+
+  it('an abort of the set this host runs starts its recall within seconds; SIGTERM stops the watcher', async () => {
+    const fleet: Fleet = { prefix: newPrefix() };
+    const host = await fleetHost(sandboxes, cluster, fleet, 'web-1', { group: 'web' });
+    const v2 = await pushToFleet(fleet, 'v2');
+    expect((await runInProcess(host)).exitCode).toBe(0);
+    await pushToFleet(fleet, 'v3');
+    expect((await runInProcess(host)).exitCode).toBe(0);
+    const watcher = startWatcher(host);
+    sandboxes.cleanup(async () => {
+      watcher.child.kill('SIGKILL');
+      await watcher.child;
+    });
+    await watcher.ready;
+    const set = (await view(host)).sets.find((entry) =>
+      entry.proven.some((proof) => proof.host === 'web-1' && !proof.until),
+    )?.id;
+    const abortedAt = Date.now();
+    expect((await operator(['abort', set ?? '', '--reason', 'bad'], host)).exitCode).toBe(0);
+    const runs = () => readFile(join(host.dir, 'watch-runs.log'), 'utf8').catch(() => '');
+    const tookMs = await until(async () => (await runs()).includes('result: recalled'), 30_000);
+    expect(await host.head('nix-config')).toBe(v2);
+    // Well within seconds of the abort (the timer would wait for its schedule).
+    expect(Date.now() - abortedAt).toBeLessThan(20_000);
+    expect(tookMs).toBeLessThan(20_000);
+    expect(await runs()).toContain(`result: recalled: set ${set} was aborted fleet-wide`);
+    expect(watcher.output()).toContain(`starting the upgrade: recall: alice aborted set ${set}`);
+
+    watcher.child.kill('SIGTERM');
+    const ended = await watcher.child;
+    expect(ended.exitCode, ended.all).toBe(0);
+    expect(watcher.output()).toContain('stopping the watch');
+  }, 120_000);
+
+  it('a follower starts as soon as a set is proven and soaked by its own clock', async () => {
+    const { fleet, canary, web } = await fleetOf(1, { soak: '2s' });
+    const follower = web[0] as Sandbox;
+    const watcher = startWatcher(follower, ['--interval', '1s']);
+    sandboxes.cleanup(async () => {
+      watcher.child.kill('SIGKILL');
+      await watcher.child;
+    });
+    await watcher.ready;
+    const v2 = await pushToFleet(fleet, 'v2');
+    const provedAt = Date.now();
+    expect((await runInProcess(canary)).exitCode).toBe(0);
+    const runs = () => readFile(join(follower.dir, 'watch-runs.log'), 'utf8').catch(() => '');
+    await until(async () => (await runs()).includes('result: upgraded'), 30_000);
+    expect(await follower.head('nix-config')).toBe(v2);
+    // The soak (2 s from the watcher's first sighting), a second's interval, and the run.
+    expect(Date.now() - provedAt).toBeLessThan(20_000);
+    expect(watcher.output()).toMatch(
+      /starting the upgrade: set [0-9a-f]{12} is proven on the canaries/,
+    );
+    watcher.child.kill('SIGTERM');
+    await watcher.child;
+  }, 120_000);
 });
