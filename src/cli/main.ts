@@ -313,7 +313,9 @@ export async function main(io: CliIo): Promise<number> {
 
   program
     .command('systemd')
-    .description('write xs-upgrade.service and xs-upgrade.timer for this config')
+    .description(
+      'write xs-upgrade.service and xs-upgrade.timer for this config (and xs-upgrade-boot-check.service with reboot, xs-upgrade-watch.service with fleet.etcd)',
+    )
     .addOption(configOption())
     .option('-o, --out <dir>', 'where to write the units', '.')
     .option(
@@ -350,7 +352,10 @@ export async function main(io: CliIo): Promise<number> {
         );
         io.stdout.write(
           `${files.map((file) => `wrote ${file}`).join('\n')}\n` +
-            `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer${files.length > 2 ? ' && systemctl enable xs-upgrade-boot-check.service' : ''}\n` +
+            `install: cp ${files.join(' ')} /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now xs-upgrade.timer${files.some((file) => file.endsWith('xs-upgrade-boot-check.service')) ? ' && systemctl enable xs-upgrade-boot-check.service' : ''}\n` +
+            (files.some((file) => file.endsWith('xs-upgrade-watch.service'))
+              ? 'optional, to start a recall without waiting for the timer: systemctl enable --now xs-upgrade-watch.service\n'
+              : '') +
             // /etc/systemd/system is read-only on NixOS: units come from the system configuration.
             'on NixOS: do not copy units; enable services.xs-upgrade from nix/module.nix instead (docs/nixos.md)\n',
         );

@@ -143,3 +143,26 @@ describe('xs-upgrade systemd', () => {
     );
   });
 });
+
+describe('xs-upgrade systemd, with fleet.etcd', () => {
+  it('also writes the optional watcher, a simple service systemd-analyze verify accepts', async () => {
+    await sandbox.writeConfig({
+      fleet: { id: 'web-1', group: 'web', etcd: { endpoints: ['http://127.0.0.1:2379'] } },
+    });
+    const run = await runCli(['systemd', '--config', sandbox.configFile, '--out', out]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const watch = join(out, 'xs-upgrade-watch.service');
+    const checked = await verify(watch);
+    expect(checked.stderr).toBe('');
+    const text = await readFile(watch, 'utf8');
+    expect(text).toContain('Type=simple');
+    expect(text).toContain('Restart=always');
+    expect(text).toMatch(
+      new RegExp(
+        `^ExecStart=\\S+ --max-semi-space-size=4 \\S+ fleet watch --config ${sandbox.configFile}$`,
+        'm',
+      ),
+    );
+    expect(run.stdout).toContain('systemctl enable --now xs-upgrade-watch.service');
+  });
+});
