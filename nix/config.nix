@@ -5,7 +5,7 @@
 # level, and the module's own options, which are not part of the config.
 cfg:
 let
-  moduleOnly = [ "enable" "package" "path" "secretEnvFile" "credentials" "_module" ];
+  moduleOnly = [ "enable" "package" "path" "secretEnvFile" "credentials" "watch" "_module" ];
   # Also `_module`, which the module system may leave in a submodule's value.
   clean =
     value:

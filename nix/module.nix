@@ -64,6 +64,11 @@ in
       '';
     };
 
+    watch.enable = mkEnableOption ''
+      xs-upgrade-watch.service (needs fleet.etcd): it watches the fleet's store and starts the
+      upgrade when the set this host runs is rejected or aborted (a recall) or a set is proven
+      for it, instead of waiting for the timer; it changes nothing itself'';
+
     credentials = mkOption {
       type = types.attrsOf types.str;
       default = { };
@@ -84,6 +89,10 @@ in
       {
         assertion = cfg.mode == "remote" || cfg.repos != null;
         message = "services.xs-upgrade.repos must name at least one repo in local mode.";
+      }
+      {
+        assertion = !cfg.watch.enable || (cfg.fleet != null && (cfg.fleet.etcd or null) != null);
+        message = "services.xs-upgrade.watch.enable needs fleet.etcd: the watcher reads the fleet's store.";
       }
       {
         assertion = cfg.buildBeforeSwitch == false || cfg.build != null;
@@ -113,6 +122,28 @@ in
         path = cfg.path;
         serviceConfig = oneshot "boot-check";
       };
+
+    # Optional: starts the oneshot sooner than the timer when the fleet's store says so.
+    systemd.services.xs-upgrade-watch = mkIf cfg.watch.enable {
+      description = "xs-upgrade: watch the fleet's store, start the upgrade on a recall";
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      wantedBy = [ "multi-user.target" ];
+      # systemctl, to start xs-upgrade.service.
+      path = cfg.path ++ [ pkgs.systemd ];
+      serviceConfig = {
+        Type = "simple";
+        ExecStart = "${cfg.package}/bin/xs-upgrade fleet watch --config /etc/xs-upgrade/host.json";
+        Restart = "always";
+        RestartSec = 30;
+        StateDirectory = mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
+        StateDirectoryMode = "0700";
+        CacheDirectory = "xs-upgrade";
+        CacheDirectoryMode = "0700";
+        EnvironmentFile = mkIf (cfg.secretEnvFile != null) cfg.secretEnvFile;
+        LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") cfg.credentials;
+      };
+    };
 
     systemd.timers.xs-upgrade = {
       wantedBy = [ "timers.target" ];

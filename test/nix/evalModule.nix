@@ -15,6 +15,7 @@ let
     nix = package "nix";
     nh = package "nh";
     openssh = package "openssh";
+    systemd = package "systemd";
   };
   anything = mkOption { type = types.attrsOf types.anything; default = { }; };
   nixos = {
@@ -39,5 +40,6 @@ in
   settings = builtins.fromJSON config.environment.etc."xs-upgrade/host.json".source.text;
   service = config.systemd.services.xs-upgrade;
   bootCheck = config.systemd.services.xs-upgrade-boot-check or null;
+  watch = config.systemd.services.xs-upgrade-watch or null;
   timer = config.systemd.timers.xs-upgrade;
 }

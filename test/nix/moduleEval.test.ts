@@ -22,6 +22,7 @@ interface Evaluated {
   settings: Record<string, unknown>;
   service: { serviceConfig: Record<string, unknown>; path: string[] };
   bootCheck: { serviceConfig: Record<string, unknown> } | null;
+  watch: { serviceConfig: Record<string, unknown>; path: string[] } | null;
   timer: { timerConfig: Record<string, unknown> };
 }
 
@@ -49,7 +50,15 @@ describe('nix/module.nix under the real nixpkgs lib', () => {
     expect(lib?.from).toMatch(/^(<nixpkgs\/lib>|\$XS_NIXPKGS_LIB|test\/vendor)$/);
   });
 
-  for (const sample of ['workflow', 'remote', 'fleet', 'window', 'reboot', 'closure']) {
+  for (const sample of [
+    'workflow',
+    'remote',
+    'fleet',
+    'window',
+    'reboot',
+    'closure',
+    'progressive',
+  ]) {
     it(`${sample}: no failed assertion, the config the schema accepts, the units NixOS will run`, async () => {
       const evaluated = await evaluateModule(sample);
       expect(evaluated.failedAssertions).toEqual([]);
@@ -57,7 +66,7 @@ describe('nix/module.nix under the real nixpkgs lib', () => {
       const settings = evaluated.settings;
       expect(settings).toMatchObject(await standIn(sample));
       expect(validate(settings), JSON.stringify(validate.errors)).toBe(true);
-      for (const key of ['enable', 'package', 'path', 'secretEnvFile', 'credentials']) {
+      for (const key of ['enable', 'package', 'path', 'secretEnvFile', 'credentials', 'watch']) {
         expect(settings).not.toHaveProperty(key);
       }
       const unit = evaluated.service.serviceConfig;
@@ -74,8 +83,29 @@ describe('nix/module.nix under the real nixpkgs lib', () => {
       const reboots =
         ((settings.reboot as { when?: string } | undefined)?.when ?? 'never') !== 'never';
       expect(evaluated.bootCheck !== null).toBe(reboots);
+      expect(evaluated.watch !== null).toBe(sample === 'progressive');
     });
   }
+
+  it('watch.enable: the watcher as `xs-upgrade systemd` writes it, with systemctl on its PATH', async () => {
+    const evaluated = await evaluateModule('progressive');
+    expect(evaluated.watch?.serviceConfig).toMatchObject({
+      Type: 'simple',
+      Restart: 'always',
+      CacheDirectory: 'xs-upgrade',
+    });
+    expect(evaluated.watch?.serviceConfig.ExecStart).toMatch(
+      /\/bin\/xs-upgrade fleet watch --config \/etc\/xs-upgrade\/host\.json$/,
+    );
+    expect(evaluated.watch?.path.some((entry) => String(entry).includes('systemd'))).toBe(true);
+    expect((evaluated.settings.fleet as { follow: unknown }).follow).toMatchObject({
+      waves: [{ share: '5%', soak: '2h' }, { share: '25%', soak: '6h' }, { share: '100%' }],
+      gates: [
+        { name: 'failed-units', timeout: '30s' },
+        { name: 'smoke', timeout: '1m' },
+      ],
+    });
+  });
 
   it("mkDefault: the system profile is NixOS's unless the host names its own; the state dir made by systemd only at its default", async () => {
     const workflow = await evaluateModule('workflow');
