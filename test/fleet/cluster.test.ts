@@ -209,6 +209,10 @@ describe('least privilege: each host writes only its own keys', () => {
         keys.claim('web', 'ghost'),
         keys.limit('web'),
         keys.forgiven(setId(v2)),
+        // An operator's pause and abort: no host may stop the fleet or recall a set.
+        keys.pausedGroup('canary'),
+        keys.pausedAll,
+        keys.aborted(setId(v2)),
         keys.member('w1'),
         `${prefix}/sets/${setId(v2)}`,
       ]) {
