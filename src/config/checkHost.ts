@@ -2,6 +2,7 @@
 // another): that systemd understands the schedule, that each repo is a git work tree on the branch
 // the config names, and that every program a command names can be
 // found (a warning only: PATH under systemd is not the PATH of the shell that runs `validate`).
+import { configCommands } from './commands.js';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -75,7 +76,9 @@ export async function checkHost(
     problems.push(...(await fleetProblems(config.fleet, env)).map((line) => `/fleet: ${line}`));
   }
   const warnings = (
-    await Promise.all(commandsOf(config).map(({ where, spec }) => missingProgram(where, spec, env)))
+    await Promise.all(
+      configCommands(config).map(({ where, spec }) => missingProgram(where, spec, env)),
+    )
   ).filter((line): line is string => line !== undefined);
   // As root, what a command runs is held to the ownership rule; code given inline cannot be.
   if (process.getuid?.() === 0) {
@@ -85,7 +88,7 @@ export async function checkHost(
       warnings.push(
         `/metricsFile: ${folder} belongs to uid ${owner}, who can replace the metrics in it (root never writes through a link there): make it root's (\`chown root ${folder}\`) and give the collector read access`,
       );
-    for (const { where, spec } of commandsOf(config)) {
+    for (const { where, spec } of configCommands(config)) {
       if (programFiles(spec).unknown)
         warnings.push(
           `${where}: runs code given inline (\`-c\`), so which files it runs cannot be checked for ownership: put it in a root-owned script and name that`,
@@ -111,30 +114,6 @@ async function branchProblem(
   if (branch !== repo.branch)
     return `/repos/${index}/branch: ${repo.path} is on branch "${branch}", the config says "${repo.branch}": run \`git -C ${repo.path} switch ${repo.branch}\` or set "branch"`;
   return undefined;
-}
-
-/** Every command the config runs, with where it stands in the config. */
-function commandsOf(config: ResolvedConfig): { where: string; spec: CommandSpec }[] {
-  return [
-    ...config.preUpdateHooks.map((spec, index) => ({ where: `/preUpdateHooks/${index}`, spec })),
-    ...(config.build ? [{ where: '/build', spec: config.build }] : []),
-    ...config.validationChecks.map((spec, index) => ({
-      where: `/validationChecks/${index}`,
-      spec,
-    })),
-    { where: '/switch', spec: config.switch },
-    ...(config.rollbackSwitch ? [{ where: '/rollbackSwitch', spec: config.rollbackSwitch }] : []),
-    ...config.healthChecks.flatMap((check, index) =>
-      'command' in check.target
-        ? [{ where: `/healthChecks/${index}/command`, spec: check.target.command }]
-        : [],
-    ),
-    ...config.notify.flatMap((notification, index) =>
-      'command' in notification.target
-        ? [{ where: `/notify/${index}/command`, spec: notification.target.command }]
-        : [],
-    ),
-  ];
 }
 
 // A shell line's first word is not always a program: builtins and keywords need no PATH.

@@ -2,6 +2,7 @@
 // change, or that points at a command, script or repo (its git config and hooks run as root too)
 // another user could change. A file is safe when it and every folder above it belong to root and
 // are writable by no one else (a sticky folder such as /tmp only protects what root owns in it).
+import { configCommands } from './commands.js';
 import type { Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -46,7 +47,7 @@ export async function checkOwnership(config: ResolvedConfig): Promise<string[]> 
       targets.push({ where: `${where} (${file.what})`, path: file.path });
     }
   }
-  for (const { where, spec } of commands(config)) {
+  for (const { where, spec } of configCommands(config)) {
     for (const path of programFiles(spec).files) targets.push({ where, path });
     // The folder it runs in, when not the config's own (checked with the config file): a relative
     // path there, or a shell's `./x`, resolves under it.
@@ -75,28 +76,6 @@ async function nearestExisting(path: string): Promise<string> {
       return current;
     if (dirname(current) === current) return current;
   }
-}
-
-function commands(config: ResolvedConfig): { where: string; spec: CommandSpec }[] {
-  const list = (specs: CommandSpec[], key: string) =>
-    specs.map((spec, index) => ({ where: `/${key}/${index}`, spec }));
-  return [
-    ...list(config.preUpdateHooks, 'preUpdateHooks'),
-    ...(config.build ? [{ where: '/build', spec: config.build }] : []),
-    ...list(config.validationChecks, 'validationChecks'),
-    { where: '/switch', spec: config.switch },
-    ...(config.rollbackSwitch ? [{ where: '/rollbackSwitch', spec: config.rollbackSwitch }] : []),
-    ...config.healthChecks.flatMap((check, index) =>
-      'command' in check.target
-        ? [{ where: `/healthChecks/${index}`, spec: check.target.command }]
-        : [],
-    ),
-    ...config.notify.flatMap((notification, index) =>
-      'command' in notification.target
-        ? [{ where: `/notify/${index}`, spec: notification.target.command }]
-        : [],
-    ),
-  ];
 }
 
 /**

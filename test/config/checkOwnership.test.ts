@@ -100,10 +100,43 @@ describe('checkOwnership', () => {
     expect(await whereFor({ rollbackSwitch: run })).toEqual(['/rollbackSwitch']);
     expect(
       await whereFor({ healthChecks: [{ http: { url: 'http://h/' } }, { command: run }] }),
-    ).toEqual(['/healthChecks/1']);
+    ).toEqual(['/healthChecks/1/command']);
     expect(
       await whereFor({ notify: [{ webhook: { url: 'http://h/' } }, { command: run }] }),
-    ).toEqual(['/notify/1']);
+    ).toEqual(['/notify/1/command']);
+    // A gate and a closure's commands run as root too.
+    const etcd = { endpoints: ['http://127.0.0.1:2379'] };
+    expect(
+      await whereFor({
+        fleet: {
+          etcd,
+          follow: {
+            group: 'canary',
+            gates: [
+              { name: 'p', prometheus: { url: 'http://p', query: 'up', max: 1 } },
+              { name: 'c', command: run },
+            ],
+          },
+        },
+      }),
+    ).toEqual(['/fleet/follow/gates/1/command']);
+    const closure = {
+      substituters: ['https://cache.example'],
+      publicKeys: [`ci-1:${'A'.repeat(43)}=`],
+    };
+    expect(
+      await whereFor({
+        system: { profile: '/nix/var/nix/profiles/system', closure: { ...closure, command: run } },
+      }),
+    ).toEqual(['/system/closure/command']);
+    expect(
+      await whereFor({
+        system: {
+          profile: '/nix/var/nix/profiles/system',
+          closure: { ...closure, url: 'http://ci/{host}', gcCommand: run },
+        },
+      }),
+    ).toEqual(['/system/closure/gcCommand']);
   });
 
   it('names the folder above a file, not the file, for each option that runs from it', async () => {
