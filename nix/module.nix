@@ -12,13 +12,8 @@ let
   settings = import ./config.nix cfg;
   configFile = pkgs.writeText "xs-upgrade.json" (builtins.toJSON settings);
 
-  # The service and the boot check run the same way: one xs-upgrade command, as a oneshot.
-  oneshot = command: {
-    Type = "oneshot";
-    ExecStart = "${cfg.package}/bin/xs-upgrade ${command} --config /etc/xs-upgrade/host.json";
-    # SIGTERM to xs-upgrade alone: it stops its step and rolls back.
-    KillMode = "mixed";
-    TimeoutStopSec = import ./stopTimeout.nix settings;
+  # What every unit's process finds: its state and cache folders, and the secrets.
+  environment = {
     StateDirectory = mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
     StateDirectoryMode = "0700";
     # Where Node 22+ keeps compiled code between runs (bin/xs-upgrade.js): root's, made by systemd.
@@ -27,6 +22,15 @@ let
     # Secrets stay out of the world-readable store: a root-only file read when the unit starts.
     EnvironmentFile = mkIf (cfg.secretEnvFile != null) cfg.secretEnvFile;
     LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") cfg.credentials;
+  };
+
+  # The service and the boot check run the same way: one xs-upgrade command, as a oneshot.
+  oneshot = command: environment // {
+    Type = "oneshot";
+    ExecStart = "${cfg.package}/bin/xs-upgrade ${command} --config /etc/xs-upgrade/host.json";
+    # SIGTERM to xs-upgrade alone: it stops its step and rolls back.
+    KillMode = "mixed";
+    TimeoutStopSec = import ./stopTimeout.nix settings;
   };
 in
 {
@@ -131,17 +135,11 @@ in
       wantedBy = [ "multi-user.target" ];
       # systemctl, to start xs-upgrade.service.
       path = cfg.path ++ [ pkgs.systemd ];
-      serviceConfig = {
+      serviceConfig = environment // {
         Type = "simple";
         ExecStart = "${cfg.package}/bin/xs-upgrade fleet watch --config /etc/xs-upgrade/host.json";
         Restart = "always";
         RestartSec = 30;
-        StateDirectory = mkIf (cfg.stateDir == "/var/lib/xs-upgrade") "xs-upgrade";
-        StateDirectoryMode = "0700";
-        CacheDirectory = "xs-upgrade";
-        CacheDirectoryMode = "0700";
-        EnvironmentFile = mkIf (cfg.secretEnvFile != null) cfg.secretEnvFile;
-        LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") cfg.credentials;
       };
     };
 

@@ -8,7 +8,6 @@ import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEtcdCluster, type EtcdCluster } from '../../demo/etcdServer.js';
 import { nixAvailable } from '../../demo/nixSystem.js';
 import type { Sandbox } from '../../demo/sandbox.js';
 import type { FleetView } from '../../src/fleet/admin.js';
@@ -19,17 +18,11 @@ import { fleetHost, pushToFleet, type Fleet } from '../support/fleetHosts.js';
 import { runInProcess, summaryOf } from '../support/inProcessRun.js';
 import { startPrometheus, type Measure } from '../support/prometheus.js';
 import { useSandboxes } from '../support/sandboxes.js';
+import { useEtcdCluster } from '../support/etcd.js';
 
 const sandboxes = useSandboxes();
-let cluster: EtcdCluster;
-beforeAll(async () => {
-  cluster = await startEtcdCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.dispose();
-});
-let prefixes = 0;
-const newPrefix = () => `/xs-progressive-${process.pid}-${(prefixes += 1)}`;
+const cluster = useEtcdCluster('progressive');
+const newPrefix = () => cluster.newPrefix();
 
 /** The canaries' soak, and each wave's: long enough for a round of runs on a loaded machine. */
 const canarySoakMs = 1500;

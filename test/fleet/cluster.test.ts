@@ -5,7 +5,8 @@
 // and what a host may write about itself is checked when read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Etcd3 } from 'etcd3';
-import { startEtcdCluster, type EtcdCluster } from '../../demo/etcdServer.js';
+import type { EtcdCluster } from '../../demo/etcdServer.js';
+import { useEtcdCluster } from '../support/etcd.js';
 import type { EtcdSpec, ResolvedFleet } from '../../src/config/resolve.js';
 import { enrolment, enrollHost, fleetStatus, setFleetSlots } from '../../src/fleet/admin.js';
 import { CoordinatorUnavailable } from '../../src/fleet/coordinator.js';
@@ -18,18 +19,10 @@ import { waitForSlot } from '../../src/fleet/waitForSlot.js';
 import { memoryLog } from '../support/memoryLog.js';
 import { rejectionOf } from '../support/rejection.js';
 
-let cluster: EtcdCluster;
-beforeAll(async () => {
-  cluster = await startEtcdCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.dispose();
-});
-
-let prefixes = 0;
-const newPrefix = () => `/xs-cluster-${process.pid}-${(prefixes += 1)}`;
+const etcd = useEtcdCluster('cluster');
+const newPrefix = () => etcd.newPrefix();
 const spec = (prefix: string, more: Partial<EtcdSpec> = {}): EtcdSpec => ({
-  endpoints: cluster.endpoints,
+  endpoints: etcd.cluster.endpoints,
   prefix,
   timeoutMs: 1500,
   ...more,
@@ -86,7 +79,7 @@ describe('a cluster with a member in trouble', () => {
     const prefix = newPrefix();
     await setFleetSlots(fleetOf(spec(prefix)), {}, 'web', 2);
     // The first endpoint is asked first: hang it.
-    const hung = cluster.members[0];
+    const hung = etcd.cluster.members[0];
     hung?.pause();
     try {
       const most = await rollout(spec(prefix), 6, 100);
@@ -122,7 +115,7 @@ describe('a cluster with a member in trouble', () => {
     let killed: Awaited<ReturnType<EtcdCluster['leader']>>;
     const most = await rollout(spec(prefix, { timeoutMs: 3000 }), 8, 300, async () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
-      killed = await cluster.leader();
+      killed = await etcd.cluster.leader();
       expect(killed).toBeDefined();
       await killed?.stop();
     });
@@ -134,7 +127,7 @@ describe('a cluster with a member in trouble', () => {
 
   it('quorum lost: one line naming every member, nothing changed; regained: it works again', async () => {
     const prefix = newPrefix();
-    const [, second, third] = cluster.members;
+    const [, second, third] = etcd.cluster.members;
     await second?.stop();
     await third?.stop();
     try {
@@ -143,7 +136,7 @@ describe('a cluster with a member in trouble', () => {
         const error = await rejectionOf(store.get(`${prefix}/k`), CoordinatorUnavailable);
         expect(error.message).toMatch(
           new RegExp(
-            `^etcd ${cluster.endpoints.join(',')}: read ${prefix}/k failed on all 3 members: .*(no leader|no answer within 1 s|cannot connect)`,
+            `^etcd ${etcd.cluster.endpoints.join(',')}: read ${prefix}/k failed on all 3 members: .*(no leader|no answer within 1 s|cannot connect)`,
           ),
         );
         expect(error.message).not.toContain('\n');
@@ -171,7 +164,7 @@ describe('least privilege: each host writes only its own keys', () => {
   let admin: Etcd3;
 
   beforeAll(async () => {
-    admin = new Etcd3({ hosts: cluster.endpoints });
+    admin = new Etcd3({ hosts: etcd.cluster.endpoints });
     await admin.role('root').create();
     await (await admin.user('root').create('r00t')).addRole('root');
     await admin.auth.authEnable();
@@ -189,7 +182,7 @@ describe('least privilege: each host writes only its own keys', () => {
   /** A client logged in as host `id`'s enrolled user: the attacker's own credentials. */
   const asHost = (id: string, password: string) =>
     new Etcd3({
-      hosts: cluster.endpoints,
+      hosts: etcd.cluster.endpoints,
       auth: { username: `xs-upgrade-host-${id}`, password },
     });
 
