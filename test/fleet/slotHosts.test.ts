@@ -147,6 +147,7 @@ describe('fleet slots on etcd, in-process', () => {
       groups: [{ group: 'zeta', slots: 1, holders: [] }],
       hosts: [],
       sets: [],
+      paused: [],
       warnings: [],
     });
     await setFleetSlots(fleet, process.env, 'alpha', 2);
