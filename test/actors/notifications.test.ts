@@ -84,6 +84,8 @@ describe('eventsForResult', () => {
       aborted: ['failure'],
       'rolled-back': ['rolled-back', 'failure'],
       'rollback-failed': ['rollback-failed', 'failure'],
+      // Back on a good set as the fleet asked: news, not a failure.
+      recalled: ['recalled'],
     });
   });
 });

@@ -380,7 +380,13 @@ describe('resolveConfig: fleet', () => {
       onFailure: 'release',
       requireReport: false,
       keepProofsMs: 7 * 86_400_000,
-      follow: { group: 'canary', hosts: 1, soakMs: 2 * 3_600_000 },
+      follow: {
+        group: 'canary',
+        hosts: 1,
+        soakMs: 2 * 3_600_000,
+        waves: [{ share: 1, soakMs: 2 * 3_600_000 }],
+        gates: [],
+      },
       backend: {
         etcd: {
           endpoints: ['https://e:2379'],
