@@ -97,8 +97,13 @@ export interface WatchOptions {
   now?: () => number;
 }
 
-/** The wait before a change is acted on: the writes of one run come in a burst. */
+/** The wait before a rejection, an abort or a forgiveness is acted on (one run writes a burst). */
 const debounceMs = 1000;
+/**
+ * The wait before a new proof is acted on: during a rollout of a thousand hosts proofs come
+ * every second, and each look reads the records again; a set proven is not urgent to the second.
+ */
+const proofDebounceMs = 10_000;
 /** The wait before a lost watch is made again. */
 const rewatchMs = 5000;
 
@@ -133,13 +138,16 @@ export async function watchFleet(options: WatchOptions): Promise<void> {
   let running: Promise<void> = Promise.resolve();
   let again = false;
 
+  // As the run reads them (HostRollout.gate): a follower without waves needs only its canaries'
+  // proofs, one small read per enrolled canary, not every host's.
+  const waves = fleet.follow !== undefined && fleet.follow.waves.length > 1;
   const evaluate = async () => {
-    const sets = await rollout.sets();
+    const sets = await rollout.sets(fleet.follow && !waves ? { proofsOf: fleet.follow.group } : {});
     const at = now();
     const [heads, records, hosts, started] = await Promise.all([
       headsOf(config, options.env),
       readRunRecords(config.stateDir, 200),
-      fleet.follow && fleet.follow.waves.length > 1 ? rollout.hosts() : Promise.resolve([]),
+      waves ? rollout.hosts() : Promise.resolve([]),
       host.soakStart(sets, at),
     ]);
     const ran = new Set(
@@ -171,11 +179,19 @@ export async function watchFleet(options: WatchOptions): Promise<void> {
       );
     }
   };
-  /** One evaluation at a time; a change during one asks for another after it. */
+  /**
+   * One evaluation at a time; a change during one asks for another after it. A look already due
+   * sooner is kept, so a stream of changes cannot put it off for ever.
+   */
+  let due = Number.POSITIVE_INFINITY;
   const schedule = (delay: number) => {
     if (options.signal.aborted) return;
+    const at = Date.now() + delay;
+    if (due <= at) return;
+    due = at;
     clearTimeout(timer);
     timer = setTimeout(() => {
+      due = Number.POSITIVE_INFINITY;
       running = running.then(async () => {
         again = false;
         await evaluate().catch((error: unknown) =>
@@ -198,7 +214,7 @@ export async function watchFleet(options: WatchOptions): Promise<void> {
             return;
           }
           again = true;
-          schedule(debounceMs);
+          schedule(prefix === keys.proofs ? proofDebounceMs : debounceMs);
         }),
       );
     }
