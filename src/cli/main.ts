@@ -376,6 +376,35 @@ export async function main(io: CliIo): Promise<number> {
     }
     return { config, fleet: config.fleet, admin: await import('../fleet/admin.js') };
   };
+  /** A commit set's id as an argument, or exit 64 saying what one looks like. */
+  const setIdArgument = (id: string) => {
+    if (!/^[0-9a-f]{12}$/.test(id)) {
+      throw new UsageError(`${id}: a commit set id is 12 hex digits, as \`fleet status\` shows`);
+    }
+    return id;
+  };
+  const noSuchSet = (id: string) =>
+    new XsUpgradeError(
+      `no commit set ${id} in the fleet's records (see \`xs-upgrade fleet status\`)`,
+      ExitCode.usage,
+    );
+  /** A group named on the command line, or exit 64. */
+  const groupOption = async (group: string) => {
+    const { groupPattern } = await import('../fleet/store/keys.js');
+    if (!groupPattern.test(group)) {
+      throw new UsageError(`--group ${group}: a group name is letters, digits, "." and "-"`);
+    }
+    return group;
+  };
+  /** A duration option in milliseconds, or exit 64 with `hint`. */
+  const durationOption = async (flag: string, value: string, hint: string) => {
+    const { parseDuration } = await import('../config/duration.js');
+    try {
+      return parseDuration(value);
+    } catch {
+      throw new UsageError(`${flag} ${value}: ${hint}`);
+    }
+  };
   fleetCommand
     .command('status')
     .description(
@@ -423,16 +452,8 @@ export async function main(io: CliIo): Promise<number> {
     .addOption(configOption())
     .action(async (id: string, options: { config?: string }) => {
       const { fleet, admin } = await fleetOf(options.config);
-      if (!/^[0-9a-f]{12}$/.test(id)) {
-        throw new UsageError(`${id}: a commit set id is 12 hex digits, as \`fleet status\` shows`);
-      }
-      const found = await admin.forgiveSet(fleet, io.env, id);
-      if (!found) {
-        throw new XsUpgradeError(
-          `no commit set ${id} in the fleet's records (see \`xs-upgrade fleet status\`)`,
-          ExitCode.usage,
-        );
-      }
+      const found = await admin.forgiveSet(fleet, io.env, setIdArgument(id));
+      if (!found) throw noSuchSet(id);
       const { describeSet } = await import('./fleet.js');
       printLines([
         found.forgiven
@@ -458,18 +479,13 @@ export async function main(io: CliIo): Promise<number> {
       if (!('etcd' in fleet.backend)) {
         throw new UsageError('fleet watch needs fleet.etcd: FleetLock keeps no rollout records');
       }
-      const { parseDuration } = await import('../config/duration.js');
-      let intervalMs: number;
-      try {
-        intervalMs = parseDuration(options.interval);
-      } catch {
-        throw new UsageError(
-          `--interval ${options.interval}: give a duration such as "60s" or "5m"`,
-        );
-      }
+      const intervalMs = await durationOption(
+        '--interval',
+        options.interval,
+        'give a duration such as "60s" or "5m"',
+      );
       if (intervalMs < 1000) throw new UsageError('--interval: at least 1s');
-      const { watchFleet } = await import('../fleet/watch.js');
-      const { execa } = await import('execa');
+      const { runStartCommand, watchFleet } = await import('../fleet/watch.js');
       const log = runLog(config);
       const stop = new AbortController();
       const onSignal = () => {
@@ -485,26 +501,7 @@ export async function main(io: CliIo): Promise<number> {
           log,
           intervalMs,
           signal: stop.signal,
-          start: async () => {
-            const result = await execa('/bin/sh', ['-c', options.start], {
-              env: io.env,
-              extendEnv: false,
-              stdin: 'ignore',
-              all: true,
-              reject: false,
-              timeout: 60 * 60_000,
-            });
-            if (result.exitCode !== 0) {
-              const said =
-                String(result.all ?? '')
-                  .trim()
-                  .split('\n')
-                  .at(-1) ?? '';
-              throw new Error(
-                `\`${options.start}\` exited ${result.exitCode ?? '?'}${said ? `: ${said}` : ''}`,
-              );
-            }
-          },
+          start: () => runStartCommand(options.start, io.env),
         });
       } finally {
         process.off('SIGTERM', onSignal);
@@ -512,20 +509,15 @@ export async function main(io: CliIo): Promise<number> {
       }
     });
   /** --group G or --all, as a pause's scope; neither: this config's group. */
-  const pauseScope = (
+  const pauseScope = async (
     fleet: { group: string },
     options: { group?: string; all?: boolean },
-    groupPattern: RegExp,
   ) => {
     if (options.group !== undefined && options.all) {
       throw new UsageError('give --group or --all, not both');
     }
     if (options.all) return { all: true as const };
-    const group = options.group ?? fleet.group;
-    if (!groupPattern.test(group)) {
-      throw new UsageError(`--group ${group}: a group is letters, digits, "." and "-"`);
-    }
-    return { group };
+    return { group: await groupOption(options.group ?? fleet.group) };
   };
   const reasonOf = (reason: string | undefined) => {
     const text = (reason ?? '').trim();
@@ -546,12 +538,9 @@ export async function main(io: CliIo): Promise<number> {
     .action(
       async (options: { config?: string; group?: string; all?: boolean; reason?: string }) => {
         const { fleet, admin } = await fleetOf(options.config);
-        const { groupPattern } = await import('../fleet/store/keys.js');
-        const scope = pauseScope(fleet, options, groupPattern);
-        const { userInfo } = await import('node:os');
-        const by = admin.operatorName(fleet, io.env, userInfo().username);
+        const scope = await pauseScope(fleet, options);
         const pause = await admin.pauseFleet(fleet, io.env, scope, {
-          by,
+          by: admin.operatorName(fleet, io.env),
           reason: reasonOf(options.reason),
         });
         const { pauseText } = await import('../fleet/store/fleetRecords.js');
@@ -568,8 +557,7 @@ export async function main(io: CliIo): Promise<number> {
     .option('--all', 'lift the pause of every group (a pause of one group stays)')
     .action(async (options: { config?: string; group?: string; all?: boolean }) => {
       const { fleet, admin } = await fleetOf(options.config);
-      const { groupPattern } = await import('../fleet/store/keys.js');
-      const scope = pauseScope(fleet, options, groupPattern);
+      const scope = await pauseScope(fleet, options);
       const lifted = await admin.resumeFleet(fleet, io.env, scope);
       const what = 'all' in scope ? 'every group' : `group ${scope.group}`;
       printLines([lifted ? `resumed ${what}` : `${what} was not paused: nothing to resume`]);
@@ -584,21 +572,11 @@ export async function main(io: CliIo): Promise<number> {
     .option('--reason <text>', 'why, shown with every line that names the set')
     .action(async (id: string, options: { config?: string; reason?: string }) => {
       const { fleet, admin } = await fleetOf(options.config);
-      if (!/^[0-9a-f]{12}$/.test(id)) {
-        throw new UsageError(`${id}: a commit set id is 12 hex digits, as \`fleet status\` shows`);
-      }
-      const { userInfo } = await import('node:os');
-      const by = admin.operatorName(fleet, io.env, userInfo().username);
-      const set = await admin.abortSet(fleet, io.env, id, {
-        by,
+      const set = await admin.abortSet(fleet, io.env, setIdArgument(id), {
+        by: admin.operatorName(fleet, io.env),
         reason: reasonOf(options.reason) || 'aborted by an operator',
       });
-      if (!set) {
-        throw new XsUpgradeError(
-          `no commit set ${id} in the fleet's records (see \`xs-upgrade fleet status\`)`,
-          ExitCode.usage,
-        );
-      }
+      if (!set) throw noSuchSet(id);
       const { describeSet } = await import('./fleet.js');
       printLines([
         `aborted ${id}: no host takes it until \`xs-upgrade fleet forgive ${id}\``,
@@ -643,10 +621,7 @@ export async function main(io: CliIo): Promise<number> {
     .option('--group <group>', "the group; default: this config's fleet.group")
     .action(async (count: number, options: { config?: string; group?: string }) => {
       const { fleet, admin } = await fleetOf(options.config);
-      const group = options.group ?? fleet.group;
-      if (!/^[a-zA-Z0-9.-]+$/.test(group)) {
-        throw new UsageError(`--group ${group}: a group name is letters, digits, "." and "-"`);
-      }
+      const group = await groupOption(options.group ?? fleet.group);
       const semaphore = await admin.setFleetSlots(fleet, io.env, group, count);
       io.stdout.write(
         `group ${group}: ${semaphore.slots} slot${semaphore.slots === 1 ? '' : 's'}, ${semaphore.holders.length} held\n`,
@@ -675,14 +650,11 @@ export async function main(io: CliIo): Promise<number> {
         options: { config?: string; group?: string; apply?: boolean; passwordEnv?: string },
       ) => {
         const { fleet, admin } = await fleetOf(options.config);
-        const { hostIdPattern, groupPattern } = await import('../fleet/store/keys.js');
-        const group = options.group ?? fleet.group;
+        const { hostIdPattern } = await import('../fleet/store/keys.js');
         if (!hostIdPattern.test(id)) {
           throw new UsageError(`${id}: a host id is letters, digits, ".", "_", ":" and "-"`);
         }
-        if (!groupPattern.test(group)) {
-          throw new UsageError(`--group ${group}: a group name is letters, digits, "." and "-"`);
-        }
+        const group = await groupOption(options.group ?? fleet.group);
         if (!('etcd' in fleet.backend)) {
           throw new UsageError('fleet enroll needs fleet.etcd: FleetLock has no roles');
         }
@@ -716,13 +688,11 @@ export async function main(io: CliIo): Promise<number> {
     .option('--dry-run', 'list what would be deleted, delete nothing')
     .action(async (options: { config?: string; olderThan: string; dryRun?: boolean }) => {
       const { fleet, admin } = await fleetOf(options.config);
-      const { parseDuration } = await import('../config/duration.js');
-      let olderThan: number;
-      try {
-        olderThan = parseDuration(options.olderThan);
-      } catch {
-        throw new UsageError(`--older-than ${options.olderThan}: a duration such as 30d or 12h`);
-      }
+      const olderThan = await durationOption(
+        '--older-than',
+        options.olderThan,
+        'a duration such as 30d or 12h',
+      );
       const { deleted } = await admin.pruneFleet(fleet, io.env, olderThan, options.dryRun ?? false);
       printLines([
         ...deleted.map((key) => `${options.dryRun ? 'would delete' : 'deleted'} ${key}`),

@@ -3,14 +3,16 @@
 // release exists: its protocol has no more. Everything but `status` writes keys no host's role
 // may write (docs/fleet.md, "Roles"): run it with the operator's etcd user.
 import { ExitCode, XsUpgradeError } from '../errors.js';
-import type { ResolvedFleet } from '../config/resolve.js';
+import { userInfo } from 'node:os';
+import type { EtcdSpec, ResolvedFleet } from '../config/resolve.js';
 import type { Coordinator } from './coordinator.js';
 import { openCoordinator } from './openCoordinator.js';
 import type { Semaphore } from './semaphore.js';
 import type { HostReport, SetRecord } from './rollout.js';
 import type { Pause } from './store/fleetRecords.js';
-import { fleetKeys, operatorPattern } from './store/keys.js';
-import { sameCommits, setId } from './rollout.js';
+import { fleetKeys, operatorPattern, type FleetKeys } from './store/keys.js';
+import type { EtcdStore } from './store/etcdStore.js';
+import { sameCommits } from './rollout.js';
 import type { GateRecord } from './store/records.js';
 import { waveProgress } from './waves.js';
 
@@ -32,6 +34,30 @@ function etcdOnly(what: string, where: string): never {
     `fleet ${what} needs fleet.etcd: ${where} speaks the FleetLock protocol, which has no such call; ask the server itself (airlock: its /metrics and its config)`,
     ExitCode.usage,
   );
+}
+
+/** The fleet's etcd for one operator command, opened and closed around `use`. */
+async function withEtcd<T>(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  what: string,
+  use: (store: EtcdStore, keys: FleetKeys, spec: EtcdSpec) => Promise<T>,
+): Promise<T> {
+  if (!('etcd' in fleet.backend)) return etcdOnly(what, 'FleetLock');
+  const spec = fleet.backend.etcd;
+  const { openEtcdStore } = await import('./store/etcdStore.js');
+  const store = await openEtcdStore(spec, env);
+  try {
+    return await use(store, fleetKeys(spec.prefix), spec);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The rollout's records over an operator command's etcd (withEtcd). */
+async function rolloutOver(store: EtcdStore, spec: EtcdSpec, env: NodeJS.ProcessEnv) {
+  const { openRolloutStore } = await import('./rolloutStore.js');
+  return openRolloutStore(spec, env, { store });
 }
 
 /** Everything the fleet's store knows: slots per group, each host's last run, the commit sets. */
@@ -152,16 +178,9 @@ export function forgiveSet(
   env: NodeJS.ProcessEnv,
   id: string,
 ): Promise<{ set: SetRecord; forgiven: boolean } | undefined> {
-  if (!('etcd' in fleet.backend)) return etcdOnly('forgive', 'FleetLock');
-  const { etcd } = fleet.backend;
-  return import('./rolloutStore.js').then(async ({ openRolloutStore }) => {
-    const store = await openRolloutStore(etcd, env);
-    try {
-      return await store.forgive(id);
-    } finally {
-      await store.close();
-    }
-  });
+  return withEtcd(fleet, env, 'forgive', async (store, _keys, spec) =>
+    (await rolloutOver(store, spec, env)).forgive(id),
+  );
 }
 
 export function releaseFleetSlot(
@@ -231,12 +250,9 @@ export async function enrollHost(
   enrol: Enrolment,
   password: string | undefined,
 ): Promise<{ userCreated: boolean }> {
-  if (!('etcd' in fleet.backend)) return etcdOnly('enroll', 'FleetLock');
-  const { openEtcdStore } = await import('./store/etcdStore.js');
   const { Range } = await import('etcd3');
-  const store = await openEtcdStore(fleet.backend.etcd, env);
   const exists = (error: unknown) => /already exists/.test(String(error));
-  try {
+  return withEtcd(fleet, env, 'enroll', async (store) => {
     await store.admin(`create role ${enrol.role}`, async (client) => {
       const role = client.role(enrol.role);
       await role.create().catch((error: unknown) => {
@@ -264,9 +280,7 @@ export async function enrollHost(
     }
     await store.commit([], [{ put: enrol.member.key, value: enrol.member.value }]);
     return { userCreated };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export interface PruneResult {
@@ -284,14 +298,10 @@ export async function pruneFleet(
   olderThanMs: number,
   dryRun: boolean,
 ): Promise<PruneResult> {
-  if (!('etcd' in fleet.backend)) return etcdOnly('prune', 'FleetLock');
-  const { openEtcdStore } = await import('./store/etcdStore.js');
   const { checkRecord } = await import('./store/records.js');
-  const store = await openEtcdStore(fleet.backend.etcd, env);
-  const keys = fleetKeys(fleet.backend.etcd.prefix);
   const cutoff = Date.now() - olderThanMs;
   const before = (time: string | undefined) => time !== undefined && Date.parse(time) < cutoff;
-  try {
+  return withEtcd(fleet, env, 'prune', async (store, keys) => {
     const [proofs, rejections, aborted, forgiven, slots, legacy] = await Promise.all([
       store.list(keys.proofs),
       store.list(keys.rejections),
@@ -347,16 +357,18 @@ export async function pruneFleet(
       }
     }
     return { deleted };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /**
  * Who an operator's record names: the etcd user the operator's config logs in as, else the
  * system user running the command (sudo's caller, not root).
  */
-export function operatorName(fleet: ResolvedFleet, env: NodeJS.ProcessEnv, user: string): string {
+export function operatorName(
+  fleet: ResolvedFleet,
+  env: NodeJS.ProcessEnv,
+  user: string = userInfo().username,
+): string {
   const name =
     ('etcd' in fleet.backend ? fleet.backend.etcd.username : undefined) ?? env.SUDO_USER ?? user;
   const clean = name.replace(/[^A-Za-z0-9._@:-]/g, '_').slice(0, 100);
@@ -365,25 +377,6 @@ export function operatorName(fleet: ResolvedFleet, env: NodeJS.ProcessEnv, user:
 
 /** Where a pause applies: one group, or every group. */
 export type PauseScope = { group: string } | { all: true };
-
-async function withEtcd<T>(
-  fleet: ResolvedFleet,
-  env: NodeJS.ProcessEnv,
-  what: string,
-  use: (
-    store: import('./store/etcdStore.js').EtcdStore,
-    keys: ReturnType<typeof fleetKeys>,
-  ) => Promise<T>,
-): Promise<T> {
-  if (!('etcd' in fleet.backend)) return etcdOnly(what, 'FleetLock');
-  const { openEtcdStore } = await import('./store/etcdStore.js');
-  const store = await openEtcdStore(fleet.backend.etcd, env);
-  try {
-    return await use(store, fleetKeys(fleet.backend.etcd.prefix));
-  } finally {
-    await store.close();
-  }
-}
 
 /** Pauses a group, or every group: it takes no new set until `fleet resume`. */
 export function pauseFleet(
@@ -419,25 +412,18 @@ export function resumeFleet(
  * Rejects a set fleet-wide in an operator's name: no host takes it (a follower neither), until
  * `fleet forgive`. Undefined when no host has a record of that set.
  */
-export async function abortSet(
+export function abortSet(
   fleet: ResolvedFleet,
   env: NodeJS.ProcessEnv,
   id: string,
   record: { by: string; reason: string },
 ): Promise<SetRecord | undefined> {
-  if (!('etcd' in fleet.backend)) return etcdOnly('abort', 'FleetLock');
-  const { etcd } = fleet.backend;
-  const { openRolloutStore } = await import('./rolloutStore.js');
-  const rollout = await openRolloutStore(etcd, env);
-  let set: SetRecord | undefined;
-  try {
-    set = (await rollout.sets()).find((entry) => entry.id === id);
-  } finally {
-    await rollout.close();
-  }
-  if (!set || setId(set.commits) !== id) return undefined;
-  const found = set;
-  return withEtcd(fleet, env, 'abort', async (store, keys) => {
+  return withEtcd(fleet, env, 'abort', async (store, keys, spec) => {
+    // Read through the same checks as every host: the set's id is the hash of its commits.
+    const found = (await (await rolloutOver(store, spec, env)).sets()).find(
+      (entry) => entry.id === id,
+    );
+    if (!found) return undefined;
     const at = new Date().toISOString();
     const abort = { commits: found.commits, at, by: record.by, reason: record.reason };
     await store.commit([], [{ put: keys.aborted(id), value: JSON.stringify(abort) }]);
@@ -445,7 +431,7 @@ export async function abortSet(
       ...found,
       rejected: [
         ...found.rejected,
-        { host: record.by, group: 'operator', at, reason: record.reason, aborted: true },
+        { host: record.by, group: 'operator', at, reason: record.reason, aborted: true as const },
       ],
     };
   });

@@ -17,6 +17,7 @@ import {
 import { rolloutGate, type PullGate } from './rolloutGate.js';
 import type { RolloutStore, RunReport } from './rolloutStore.js';
 import type { GateRecord } from './store/records.js';
+import { inWaves } from './waves.js';
 
 interface HostRolloutDeps {
   env: NodeJS.ProcessEnv;
@@ -53,7 +54,7 @@ export class HostRollout {
   gate(force: boolean): PullGate {
     const follow = this.fleet.follow;
     // With waves, a follower counts its own group's proofs too: read them all in one request.
-    const waves = follow && follow.waves.length > 1;
+    const waves = inWaves(follow);
     return rolloutGate({
       fleet: this.fleet,
       sets: async () =>
@@ -99,7 +100,7 @@ export class HostRollout {
    */
   async soakStart(sets: SetRecord[], now: number): Promise<SoakStart> {
     const follow = this.fleet.follow;
-    const waves = follow !== undefined && follow.waves.length > 1;
+    const waves = inWaves(follow);
     const open = sets.flatMap((set) =>
       set.proven
         .filter(
@@ -120,11 +121,11 @@ export class HostRollout {
   /** Where a recall goes: this host's own run records say (src/fleet/recall.ts). */
   private recallTarget(spec: { repos: string[]; needsGeneration: boolean }) {
     return async (running: string, quarantined: (commits: CommitSet) => boolean) => {
-      const [{ readRunRecords }, { recallTarget }] = await Promise.all([
+      const [{ readRunRecords }, { recallTarget, recallRecords }] = await Promise.all([
         import('../state/runRecords.js'),
         import('./recall.js'),
       ]);
-      const records = await readRunRecords(this.deps.stateDir, 200);
+      const records = await readRunRecords(this.deps.stateDir, recallRecords);
       return recallTarget(records, spec.repos, running, quarantined, spec.needsGeneration);
     };
   }

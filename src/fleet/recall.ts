@@ -7,6 +7,20 @@ import type { Recall, SavedGeneration } from '../machine/types.js';
 import type { RunRecord } from '../state/runRecords.js';
 import { setId, type CommitSet } from './rollout.js';
 
+/** How many of its newest run records a host looks through for where it was. */
+export const recallRecords = 200;
+
+/** The commits a run left every configured repo at; undefined when it did not name them all. */
+export function finalCommits(record: RunRecord, repos: string[]): CommitSet | undefined {
+  const commits: CommitSet = {};
+  for (const repo of repos) {
+    const final = record.repos.find((entry) => entry.repo === repo)?.final;
+    if (!final) return undefined;
+    commits[repo] = final;
+  }
+  return commits;
+}
+
 /** The results after which a host ran its final commits healthy. */
 const ranHealthy = new Set(['upgraded', 'recalled']);
 
@@ -24,12 +38,8 @@ export function recallTarget(
 ): Recall['to'] | undefined {
   for (const record of records) {
     if (!record.result || !ranHealthy.has(record.result) || record.interrupted) continue;
-    const commits: CommitSet = {};
-    for (const repo of repos) {
-      const final = record.repos.find((entry) => entry.repo === repo)?.final;
-      if (final) commits[repo] = final;
-    }
-    if (Object.keys(commits).length !== repos.length) continue;
+    const commits = finalCommits(record, repos);
+    if (!commits) continue;
     const set = setId(commits);
     if (set === running || quarantined(commits)) continue;
     const system: SavedGeneration | undefined = record.system?.final;

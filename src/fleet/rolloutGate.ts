@@ -12,7 +12,7 @@ import type { GateResult } from './gates.js';
 import { pauseOf, pauseText, type Pause } from './store/fleetRecords.js';
 import { formatDuration } from '../config/duration.js';
 import { formatShare } from '../config/share.js';
-import { placeIn, waveProgress, type WaveProgress } from './waves.js';
+import { inWaves, placeIn, waveProgress, type WaveProgress } from './waves.js';
 import {
   followable,
   proofHosts,
@@ -246,7 +246,7 @@ async function follow(
   let groupHosts: Promise<string[]> | undefined;
   const progressOf = async (set: SetRecord) => {
     const waves = options.waves;
-    if (!waves || rule.waves.length < 2) return undefined;
+    if (!waves || !inWaves(rule)) return undefined;
     groupHosts ??= waves.groupHosts();
     const hosts = [...(await groupHosts), waves.self];
     return waveProgress(set, options.fleet.group, rule.waves, hosts, now, started);

@@ -7,12 +7,14 @@
 // It decides nothing itself: the run it starts reads the store again and decides as always.
 // Each reason starts the unit once; the store is re-read on every change under the keys that
 // matter (debounced) and on a timer, since a soak ends without any write.
+import { execa } from 'execa';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { describeError } from '../errors.js';
 import type { Log } from '../log.js';
 import { gitAt } from '../actors/git.js';
 import { readRunRecords } from '../state/runRecords.js';
 import { HostRollout } from './hostRollout.js';
+import { finalCommits, recallRecords } from './recall.js';
 import { fleetHostId } from './hostId.js';
 import {
   followable,
@@ -25,7 +27,7 @@ import {
 import { openRolloutStore } from './rolloutStore.js';
 import { openEtcdStore } from './store/etcdStore.js';
 import { fleetKeys } from './store/keys.js';
-import { placeIn, waveProgress } from './waves.js';
+import { inWaves, placeIn, waveProgress } from './waves.js';
 
 /** Why the upgrade unit should run now; `key` says whether it was already started for it. */
 export interface WatchReason {
@@ -64,7 +66,7 @@ export function watchReasons(input: ReasonInput): WatchReason[] {
     if (set.id === input.running || input.ran.has(set.id) || quarantinedBy(set)) continue;
     if (!followable(set, follow, input.now, input.started)) continue;
     let wave = '';
-    if (follow.waves.length > 1) {
+    if (inWaves(follow)) {
       const progress = waveProgress(
         set,
         input.fleet.group,
@@ -140,22 +142,21 @@ export async function watchFleet(options: WatchOptions): Promise<void> {
 
   // As the run reads them (HostRollout.gate): a follower without waves needs only its canaries'
   // proofs, one small read per enrolled canary, not every host's.
-  const waves = fleet.follow !== undefined && fleet.follow.waves.length > 1;
+  const waves = inWaves(fleet.follow);
   const evaluate = async () => {
     const sets = await rollout.sets(fleet.follow && !waves ? { proofsOf: fleet.follow.group } : {});
     const at = now();
     const [heads, records, hosts, started] = await Promise.all([
       headsOf(config, options.env),
-      readRunRecords(config.stateDir, 200),
+      readRunRecords(config.stateDir, recallRecords),
       waves ? rollout.hosts() : Promise.resolve([]),
       host.soakStart(sets, at),
     ]);
+    const names = config.repos.map((repo) => repo.name);
     const ran = new Set(
       records.flatMap((record) => {
-        const commits = Object.fromEntries(
-          record.repos.flatMap((repo) => (repo.final ? [[repo.repo, repo.final]] : [])),
-        );
-        return Object.keys(commits).length === config.repos.length ? [setId(commits)] : [];
+        const commits = finalCommits(record, names);
+        return commits ? [setId(commits)] : [];
       }),
     );
     const reasons = watchReasons({
@@ -281,6 +282,28 @@ async function headsOf(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `--start`: the shell command that starts the upgrade (`systemctl start --no-block ...` returns
+ * at once); a non-zero exit is an error naming its last line, so the reason is tried again.
+ */
+export async function runStartCommand(command: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const result = await execa('/bin/sh', ['-c', command], {
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    all: true,
+    reject: false,
+    timeout: 60 * 60_000,
+  });
+  if (result.exitCode === 0) return;
+  const said =
+    String(result.all ?? '')
+      .trim()
+      .split('\n')
+      .at(-1) ?? '';
+  throw new Error(`\`${command}\` exited ${result.exitCode ?? '?'}${said ? `: ${said}` : ''}`);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

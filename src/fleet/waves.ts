@@ -8,8 +8,13 @@
 // A host that has not reported yet counts itself, so a new group's first host is not shut out.
 // Pure.
 import { createHash } from 'node:crypto';
-import type { WaveSpec } from '../config/resolve.js';
+import type { FollowSpec, WaveSpec } from '../config/resolve.js';
 import { soakedProofs, type SetRecord, type SoakStart } from './rollout.js';
+
+/** Whether a follower's sets spread in waves: one wave of 100% is no wave at all. */
+export function inWaves(follow: FollowSpec | undefined): boolean {
+  return (follow?.waves.length ?? 0) > 1;
+}
 
 /** The hosts a share of `total` opens to: at least one, never more than all. */
 export function hostsInShare(share: number, total: number): number {
