@@ -91,12 +91,24 @@ interface Ports {
 }
 
 async function membersOn(count: number): Promise<Ports[]> {
+  // Each free port is closed again before the next is asked for, so the OS may hand out the same
+  // number twice: take distinct ones (a cluster given one URL twice will not start).
+  const taken = new Set<number>();
+  const distinctPort = async () => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
   const ports: Ports[] = [];
   for (let index = 0; index < count; index += 1) {
     ports.push({
       name: count === 1 ? 'xs-upgrade-test' : `xs-upgrade-${index}`,
-      endpoint: `http://127.0.0.1:${await freePort()}`,
-      peer: `http://127.0.0.1:${await freePort()}`,
+      endpoint: `http://127.0.0.1:${await distinctPort()}`,
+      peer: `http://127.0.0.1:${await distinctPort()}`,
     });
   }
   return ports;
